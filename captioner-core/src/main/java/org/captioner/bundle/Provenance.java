@@ -1,0 +1,35 @@
+package org.captioner.bundle;
+
+import java.util.List;
+import java.util.Map;
+import org.captioner.train.EpochRecord;
+import org.captioner.train.TrainingSettings;
+
+/**
+ * How a bundle was made: data, split, settings, results and code version.
+ *
+ * @param metrics named scores, e.g. {@code dev.CIDEr}, {@code test.beam3.Bleu_4}
+ */
+public record Provenance(
+        String dataset,
+        String split,
+        int trainImages,
+        int trainCaptions,
+        TrainingSettings settings,
+        int bestEpoch,
+        double trainingSeconds,
+        List<EpochRecord> history,
+        Map<String, Double> metrics,
+        String codeVersion,
+        String createdAt) {
+
+    public Provenance {
+        history = history == null ? List.of() : List.copyOf(history);
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    /** The commit the launcher passes as {@code -Dcaptioner.commit}, or "unknown". */
+    public static String currentCodeVersion() {
+        return System.getProperty("captioner.commit", "unknown");
+    }
+}

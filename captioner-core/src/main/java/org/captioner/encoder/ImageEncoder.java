@@ -1,0 +1,152 @@
+package org.captioner.encoder;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A frozen pretrained CNN that turns images into feature vectors, loaded through DJL's Criteria
+ * from a TorchScript file, a URL or a model-zoo id. Safe to share between threads: calls take one
+ * of a small pool of predictors (DJL predictors are not thread-safe).
+ */
+public final class ImageEncoder implements AutoCloseable {
+
+    private final ZooModel<ImageBatch, float[][]> model;
+    private final BlockingQueue<Predictor<ImageBatch, float[][]>> predictors;
+    private final EncoderIdentity identity;
+
+    private ImageEncoder(ZooModel<ImageBatch, float[][]> model, int poolSize, EncoderIdentity partial) {
+        this.model = model;
+        this.predictors = new ArrayBlockingQueue<>(poolSize);
+        for (int i = 0; i < poolSize; i++) {
+            predictors.add(model.newPredictor());
+        }
+        int featureSize = probeFeatureSize(partial.preprocessing());
+        this.identity = new EncoderIdentity(partial.name(), partial.sha256(), partial.origin(),
+                partial.preprocessing(), featureSize);
+    }
+
+    /** Loads with one predictor. */
+    public static ImageEncoder load(EncoderSource source, Preprocessing preprocessing) {
+        return load(source, preprocessing, 1);
+    }
+
+    /**
+     * Loads the network and measures its feature size with one probe image.
+     *
+     * @param poolSize predictors that may run at once (each runs on the engine's intra-op threads)
+     */
+    public static ImageEncoder load(EncoderSource source, Preprocessing preprocessing, int poolSize) {
+        Criteria.Builder<ImageBatch, float[][]> criteria = Criteria.builder()
+                .setTypes(ImageBatch.class, float[][].class)
+                .optEngine("PyTorch")
+                .optTranslator(new FeatureTranslator(preprocessing));
+        String name;
+        String sha256 = null;
+        switch (source.kind()) {
+            case FILE:
+                Path file = source.path();
+                if (!Files.isRegularFile(file)) {
+                    throw new EncoderLoadException("encoder file not found: " + file);
+                }
+                criteria.optModelPath(file);
+                name = file.getFileName().toString();
+                sha256 = sha256(file);
+                break;
+            case URL:
+            case ZOO:
+                criteria.optModelUrls(source.location());
+                name = source.location();
+                break;
+            default:
+                throw new AssertionError(source.kind());
+        }
+        ZooModel<ImageBatch, float[][]> model;
+        try {
+            model = criteria.build().loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            String hint = source.kind() == EncoderSource.Kind.FILE ? ""
+                    : " (downloads need the network; with -Dai.djl.offline=true only local files and"
+                            + " the DJL cache are used)";
+            throw new EncoderLoadException("cannot load encoder " + source.location() + ": " + e.getMessage() + hint, e);
+        }
+        try {
+            return new ImageEncoder(model, Math.max(1, poolSize),
+                    new EncoderIdentity(name, sha256, source.location(), preprocessing, 1));
+        } catch (RuntimeException e) {
+            model.close();
+            throw new EncoderLoadException("encoder " + source.location() + " failed on a probe image: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private int probeFeatureSize(Preprocessing p) {
+        BufferedImage probe = new BufferedImage(p.crop(), p.crop(), BufferedImage.TYPE_3BYTE_BGR);
+        return encode(List.of(probe))[0].length;
+    }
+
+    public EncoderIdentity identity() {
+        return identity;
+    }
+
+    public int featureSize() {
+        return identity.featureSize();
+    }
+
+    /** One feature vector per image, in order. Blocks while all predictors are busy. */
+    public float[][] encode(List<BufferedImage> images) {
+        if (images.isEmpty()) {
+            return new float[0][];
+        }
+        Predictor<ImageBatch, float[][]> predictor;
+        try {
+            predictor = predictors.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the encoder", e);
+        }
+        try {
+            return predictor.predict(new ImageBatch(images));
+        } catch (TranslateException e) {
+            throw new IllegalStateException("encoder failed: " + e.getMessage(), e);
+        } finally {
+            predictors.add(predictor);
+        }
+    }
+
+    /** Hex sha256 of a file. */
+    public static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buf = new byte[1 << 16];
+            while (in.read(buf) >= 0) {
+                // digesting
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new EncoderLoadException("cannot read encoder file " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        predictors.forEach(Predictor::close);
+        model.close();
+    }
+}

@@ -1,0 +1,205 @@
+package org.captioner.image;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns untrusted bytes into an upright 8-bit RGB image, or a clear reason why not. The format is
+ * sniffed from the content; the pixel count is checked from the header before any pixel is decoded
+ * (decompression bombs); truncated files are errors, not grey half-images; CMYK, grayscale,
+ * 16-bit, palette and alpha images are converted (alpha over white); EXIF orientation is honoured.
+ */
+public final class ImageDecoder {
+
+    /** 64 megapixels: above any camera photo, far below what would exhaust memory. */
+    public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BYTES = 100L * 1024 * 1024;
+
+    static {
+        // Registers TwelveMonkeys' readers (CMYK JPEG, more BMP variants) ahead of the JDK's.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
+    }
+
+    private final long maxPixels;
+    private final long maxBytes;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
+    }
+
+    public ImageDecoder(long maxPixels, long maxBytes) {
+        if (maxPixels <= 0 || maxBytes <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        this.maxPixels = maxPixels;
+        this.maxBytes = maxBytes;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Whether the file starts like an image this decoder knows (reads only its first bytes). */
+    public static boolean looksLikeImage(Path file) {
+        byte[] head = new byte[16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return ImageFormat.sniff(head, n).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public BufferedImage decode(Path file) throws ImageDecodeException {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new ImageDecodeException(ImageDecodeException.Kind.TOO_LARGE,
+                        "file is " + size + " bytes, over the limit of " + maxBytes);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageDecodeException(ImageDecodeException.Kind.UNREADABLE, "file not found");
+        } catch (IOException e) {
+            throw new ImageDecodeException(ImageDecodeException.Kind.UNREADABLE,
+                    "cannot read file: " + e.getMessage(), e);
+        }
+        return decode(bytes);
+    }
+
+    public BufferedImage decode(byte[] bytes) throws ImageDecodeException {
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(ImageDecodeException.Kind.EMPTY, "empty file");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageDecodeException(
+                ImageDecodeException.Kind.NOT_AN_IMAGE,
+                "not an image: content is not JPEG, PNG, GIF or BMP"));
+        BufferedImage raw = read(bytes, format);
+        BufferedImage rgb = toRgb(raw);
+        return orient(rgb, orientation(bytes, format));
+    }
+
+    private BufferedImage read(byte[] bytes, ImageFormat format) throws ImageDecodeException {
+        String name = format.name();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(ImageDecodeException.Kind.NOT_AN_IMAGE,
+                        "no decoder for this " + name + " content");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                            "corrupt " + name + ": size " + w + "x" + h);
+                }
+                if (w * h > maxPixels) {
+                    throw new ImageDecodeException(ImageDecodeException.Kind.TOO_LARGE,
+                            "image is " + w + "x" + h + " = " + (w * h) + " pixels, over the limit of "
+                                    + maxPixels);
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // ImageIO only warns on a truncated JPEG and fills the rest with grey.
+                    throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                            "corrupt or truncated " + name + ": " + warnings.get(0));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    "corrupt or truncated " + name + ": " + why, e);
+        }
+    }
+
+    /** Any layout ImageIO returns (16-bit, gray, palette, alpha) as 8-bit RGB, alpha over white. */
+    static BufferedImage toRgb(BufferedImage src) {
+        if (src.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return src;
+        }
+        BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.drawImage(src, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static int orientation(byte[] bytes, ImageFormat format) {
+        if (format != ImageFormat.JPEG) {
+            return 1;
+        }
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                return exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+            }
+        } catch (Exception e) {
+            // Unreadable metadata is not a reason to reject pixels that decoded fine.
+        }
+        return 1;
+    }
+
+    /** Applies EXIF orientation 1..8 so the image is upright. */
+    static BufferedImage orient(BufferedImage img, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return img;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        boolean swap = orientation >= 5;
+        // x' = m00*x + m01*y + m02, y' = m10*x + m11*y + m12 for each EXIF orientation.
+        AffineTransform t;
+        switch (orientation) {
+            case 2: t = new AffineTransform(-1, 0, 0, 1, w, 0); break;   // mirror horizontally
+            case 3: t = new AffineTransform(-1, 0, 0, -1, w, h); break;  // rotate 180
+            case 4: t = new AffineTransform(1, 0, 0, -1, 0, h); break;   // mirror vertically
+            case 5: t = new AffineTransform(0, 1, 1, 0, 0, 0); break;    // transpose
+            case 6: t = new AffineTransform(0, 1, -1, 0, h, 0); break;   // rotate 90 clockwise
+            case 7: t = new AffineTransform(0, -1, -1, 0, h, w); break;  // transverse
+            default: t = new AffineTransform(0, -1, 1, 0, 0, w); break;  // 8: rotate 90 anticlockwise
+        }
+        BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(img, t, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+}

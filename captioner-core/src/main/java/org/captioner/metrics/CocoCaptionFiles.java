@@ -1,0 +1,86 @@
+package org.captioner.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the COCO evaluation's two files: references {@code {"annotations":[{image_id, caption}]}}
+ * and results {@code [{image_id, caption}]}. Image ids are kept as text (numbers or strings).
+ */
+public final class CocoCaptionFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CocoCaptionFiles() {}
+
+    public static Map<String, List<String>> readReferences(Path file) throws IOException {
+        JsonNode root = read(file);
+        JsonNode annotations = root.get("annotations");
+        if (annotations == null || !annotations.isArray()) {
+            throw new IOException(file + ": no 'annotations' array (expected COCO references)");
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < annotations.size(); i++) {
+            JsonNode a = annotations.get(i);
+            out.computeIfAbsent(id(file, a, "annotations[" + i + "]"), k -> new ArrayList<>())
+                    .add(caption(file, a, "annotations[" + i + "]"));
+        }
+        return out;
+    }
+
+    /** Results in file order; a repeated image id is an error (COCO scores one caption per image). */
+    public static Map<String, String> readResults(Path file) throws IOException {
+        JsonNode root = read(file);
+        if (!root.isArray()) {
+            throw new IOException(file + ": expected a JSON array of {image_id, caption} (COCO results)");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < root.size(); i++) {
+            String id = id(file, root.get(i), "[" + i + "]");
+            if (out.put(id, caption(file, root.get(i), "[" + i + "]")) != null) {
+                throw new IOException(file + " [" + i + "]: image_id " + id + " appears twice");
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("file not found: " + file);
+        }
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            if (root == null) {
+                throw new IOException(file + ": empty file");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + " line " + e.getLocation().getLineNr() + ": not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static String id(Path file, JsonNode node, String where) throws IOException {
+        JsonNode id = node == null ? null : node.get("image_id");
+        if (id == null || !(id.isNumber() || id.isTextual())) {
+            throw new IOException(file + " " + where + ": missing 'image_id'");
+        }
+        return id.asText();
+    }
+
+    private static String caption(Path file, JsonNode node, String where) throws IOException {
+        JsonNode c = node.get("caption");
+        if (c == null || !c.isTextual()) {
+            throw new IOException(file + " " + where + ": missing text 'caption'");
+        }
+        return c.asText();
+    }
+}

@@ -1,0 +1,154 @@
+package org.captioner.search;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.captioner.text.Vocabulary;
+
+/**
+ * Beam search over a batch of images: every step expands all live beams of all images in one model
+ * call, keeps the {@code width} most likely continuations per image, and moves those ending in
+ * {@code <end>} (when among the top {@code width}) to the finished list. An image stops when it has
+ * {@code width} finished captions; captions reaching the length limit are cut and kept. The
+ * {@code nBest} finished captions are returned best first by length-normalised score.
+ * Width 1 gives exactly the greedy result.
+ */
+public final class BeamSearch {
+
+    private final int width;
+    private final int nBest;
+    private final SearchSettings settings;
+
+    public BeamSearch(int width, int nBest, SearchSettings settings) {
+        if (width < 1) {
+            throw new IllegalArgumentException("beam width must be at least 1, got " + width);
+        }
+        if (nBest < 1 || nBest > width) {
+            throw new IllegalArgumentException("n-best must be between 1 and the beam width (" + width + "), got " + nBest);
+        }
+        this.width = width;
+        this.nBest = nBest;
+        this.settings = settings;
+    }
+
+    /** A live partial caption: its words so far and total log-probability. */
+    private record Beam(int[] words, double logProb) {}
+
+    /** A candidate continuation: which row it extends, with which token, at what log-probability. */
+    private record Candidate(int row, int token, double logProb) {}
+
+    /** For each image, up to {@code nBest} captions, best first. */
+    public <S> List<List<Hypothesis>> search(DecodingModel<S> model, float[][] features) {
+        int n = features.length;
+        List<List<Beam>> live = new ArrayList<>();
+        List<List<Hypothesis>> finished = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            live.add(new ArrayList<>(List.of(new Beam(new int[0], 0))));
+            finished.add(new ArrayList<>());
+        }
+        S state = model.start(features);
+        int[] rowImage = new int[n];
+        int[] last = new int[n];
+        for (int i = 0; i < n; i++) {
+            rowImage[i] = i;
+        }
+        Arrays.fill(last, Vocabulary.START_ID);
+
+        for (int t = 0; t < settings.maxLength() && last.length > 0; t++) {
+            DecodingModel.Step<S> step = model.step(state, last);
+            float[][] logProbs = step.logProbs();
+            List<Integer> keptRows = new ArrayList<>();
+            List<Integer> keptTokens = new ArrayList<>();
+            List<Integer> keptImages = new ArrayList<>();
+            List<List<Beam>> nextLive = new ArrayList<>();
+            int row = 0;
+            for (int i = 0; i < n; i++) {
+                List<Beam> beams = live.get(i);
+                List<Beam> survivors = new ArrayList<>();
+                if (!beams.isEmpty()) {
+                    List<Candidate> top = topCandidates(logProbs, row, beams, 2 * width);
+                    for (int rank = 0; rank < top.size() && survivors.size() < width; rank++) {
+                        Candidate c = top.get(rank);
+                        Beam parent = beams.get(c.row() - row);
+                        if (c.token() == Vocabulary.END_ID) {
+                            if (rank < width) {
+                                finished.get(i).add(new Hypothesis(parent.words(), c.logProb(),
+                                        settings.score(c.logProb(), parent.words().length + 1), true));
+                            }
+                            continue;
+                        }
+                        int[] words = Arrays.copyOf(parent.words(), parent.words().length + 1);
+                        words[words.length - 1] = c.token();
+                        survivors.add(new Beam(words, c.logProb()));
+                        keptRows.add(c.row());
+                        keptTokens.add(c.token());
+                        keptImages.add(i);
+                    }
+                    if (finished.get(i).size() >= width) {
+                        // Enough finished captions: drop this image's live beams.
+                        int drop = survivors.size();
+                        survivors.clear();
+                        for (int d = 0; d < drop; d++) {
+                            keptRows.remove(keptRows.size() - 1);
+                            keptTokens.remove(keptTokens.size() - 1);
+                            keptImages.remove(keptImages.size() - 1);
+                        }
+                    }
+                }
+                row += beams.size();
+                nextLive.add(survivors);
+            }
+            live = nextLive;
+            int[] rows = keptRows.stream().mapToInt(Integer::intValue).toArray();
+            last = keptTokens.stream().mapToInt(Integer::intValue).toArray();
+            rowImage = keptImages.stream().mapToInt(Integer::intValue).toArray();
+            state = rows.length > 0 ? model.select(step.state(), rows) : releaseAndNull(model, step.state());
+        }
+        if (state != null) {
+            model.release(state);
+        }
+        List<List<Hypothesis>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Hypothesis> all = finished.get(i);
+            for (Beam b : live.get(i)) {
+                // Reached the length limit without <end>: kept, marked as cut.
+                all.add(new Hypothesis(b.words(), b.logProb(), settings.score(b.logProb(), b.words().length), false));
+            }
+            all.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+            out.add(List.copyOf(all.subList(0, Math.min(nBest, all.size()))));
+        }
+        return out;
+    }
+
+    private static <S> S releaseAndNull(DecodingModel<S> model, S state) {
+        model.release(state);
+        return null;
+    }
+
+    /** The {@code count} best (row, token) expansions of one image's beams, best first. */
+    private List<Candidate> topCandidates(float[][] logProbs, int firstRow, List<Beam> beams, int count) {
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb));
+        for (int b = 0; b < beams.size(); b++) {
+            float[] lp = logProbs[firstRow + b];
+            double base = beams.get(b).logProb();
+            for (int w = 0; w < lp.length; w++) {
+                if (settings.banned().contains(w)) {
+                    continue;
+                }
+                double total = base + lp[w];
+                if (heap.size() < count) {
+                    heap.add(new Candidate(firstRow + b, w, total));
+                } else if (total > heap.peek().logProb()) {
+                    heap.poll();
+                    heap.add(new Candidate(firstRow + b, w, total));
+                }
+            }
+        }
+        List<Candidate> out = new ArrayList<>(heap);
+        out.sort(Comparator.comparingDouble(Candidate::logProb).reversed()
+                .thenComparingInt(Candidate::row).thenComparingInt(Candidate::token));
+        return out;
+    }
+}

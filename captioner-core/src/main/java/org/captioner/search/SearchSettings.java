@@ -1,0 +1,38 @@
+package org.captioner.search;
+
+import java.util.Set;
+import org.captioner.text.Vocabulary;
+
+/**
+ * Settings shared by every search.
+ *
+ * @param maxLength most words generated (not counting {@code <end>}); longer captions are cut
+ * @param lengthPenalty α in {@code score = logProb / length^α}; 0 ranks by raw log-probability
+ *     (favours short captions), 1 by mean per-word log-probability
+ * @param banned token ids never generated ({@code <pad>}, {@code <start>}, and by default {@code <unk>})
+ */
+public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned) {
+
+    public SearchSettings {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength);
+        }
+        if (!(lengthPenalty >= 0 && lengthPenalty <= 2)) {
+            throw new IllegalArgumentException("lengthPenalty must be in [0, 2], got " + lengthPenalty);
+        }
+        if (banned.contains(Vocabulary.END_ID)) {
+            throw new IllegalArgumentException("<end> cannot be banned");
+        }
+        banned = Set.copyOf(banned);
+    }
+
+    public static SearchSettings of(int maxLength, double lengthPenalty) {
+        return new SearchSettings(maxLength, lengthPenalty,
+                Set.of(Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.UNK_ID));
+    }
+
+    /** The ranking score of a caption with this log-probability and token count. */
+    public double score(double logProb, int length) {
+        return lengthPenalty == 0 || length == 0 ? logProb : logProb / Math.pow(length, lengthPenalty);
+    }
+}

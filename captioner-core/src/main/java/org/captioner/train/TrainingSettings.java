@@ -1,0 +1,58 @@
+package org.captioner.train;
+
+/**
+ * How a decoder is trained. Immutable and validated; recorded in the bundle's provenance.
+ *
+ * @param epochs passes over the training captions
+ * @param batchSize captions per step
+ * @param learningRate Adam's initial step size
+ * @param lrDecay factor applied to the learning rate every {@code lrDecayEvery} epochs
+ * @param lrDecayEvery epochs between decays
+ * @param clipNorm the global gradient norm is scaled down to at most this
+ * @param labelSmoothing ε: target mass spread uniformly over the vocabulary (0 = plain cross-entropy)
+ * @param maxWords captions longer than this are truncated for training
+ * @param minWordCount words seen fewer times in training captions become {@code <unk>}
+ * @param seed drives shuffling, initialisation and dropout: same seed, same model
+ * @param validateCider choose the best epoch by validation CIDEr (greedy) instead of validation loss
+ */
+public record TrainingSettings(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double lrDecay,
+        int lrDecayEvery,
+        double clipNorm,
+        double labelSmoothing,
+        int maxWords,
+        int minWordCount,
+        long seed,
+        boolean validateCider) {
+
+    public TrainingSettings {
+        require(epochs >= 1, "epochs must be at least 1");
+        require(batchSize >= 1, "batch size must be at least 1");
+        require(learningRate > 0 && learningRate < 1, "learning rate must be in (0, 1)");
+        require(lrDecay > 0 && lrDecay <= 1, "lr decay must be in (0, 1]");
+        require(lrDecayEvery >= 1, "lr decay interval must be at least 1 epoch");
+        require(clipNorm > 0, "clip norm must be positive");
+        require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1)");
+        require(maxWords >= 1, "max words must be at least 1");
+        require(minWordCount >= 1, "min word count must be at least 1");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Sensible defaults for Flickr8k-sized data. */
+    public static TrainingSettings defaults() {
+        return new TrainingSettings(15, 64, 4e-4, 0.8, 3, 5.0, 0.0, 20, 5, 42L, true);
+    }
+
+    /** The learning rate used during {@code epoch} (0-based). */
+    public double learningRateAt(int epoch) {
+        return learningRate * Math.pow(lrDecay, epoch / lrDecayEvery);
+    }
+}
