@@ -86,7 +86,8 @@ final class FeatureTranslator implements NoBatchifyTranslator<ImageBatch, float[
         int rank = out.getShape().dimension();
         NDArray pooled;
         if (rank == 4) {
-            pooled = out.mean(new int[] {2, 3});
+            // The PyTorch engine averages over one axis at a time: flatten H and W first.
+            pooled = out.reshape(out.getShape().get(0), out.getShape().get(1), -1).mean(new int[] {2});
         } else if (rank == 3) {
             pooled = out.mean(new int[] {2});
         } else if (rank == 2) {

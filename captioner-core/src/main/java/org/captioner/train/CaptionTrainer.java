@@ -107,7 +107,6 @@ public final class CaptionTrainer {
             CaptionDecoder decoder = new CaptionDecoder(config);
             decoder.initialize(root);
             AdamOptimizer adam = new AdamOptimizer(decoder.getParameters(), root);
-            ParameterStore ps = new ParameterStore(root, false);
 
             int startEpoch = 0;
             int bestEpoch = -1;
@@ -126,6 +125,8 @@ public final class CaptionTrainer {
                 } catch (ai.djl.MalformedModelException e) {
                     throw new IOException("corrupt checkpoint " + latest + ": " + e.getMessage(), e);
                 }
+                // Loaded arrays replace the initial ones; initialize() marks them as needing gradients.
+                decoder.initialize(root);
                 adam.load(latest.resolve("adam.bin"), state.adamSteps());
                 startEpoch = state.completedEpochs();
                 bestEpoch = state.bestEpoch();
@@ -135,6 +136,7 @@ public final class CaptionTrainer {
                 listener.resumed(startEpoch);
             }
 
+            ParameterStore ps = new ParameterStore(root, false);
             int stepsPerEpoch = (train.captionCount() + settings.batchSize() - 1) / settings.batchSize();
             for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
                 long begin = System.nanoTime();

@@ -1,0 +1,115 @@
+package org.captioner.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.captioner.TrainedShapes;
+import org.captioner.bundle.EncoderLocation;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.model.DecoderConfig;
+import org.captioner.model.DecoderSearchModel;
+import org.captioner.search.GreedySearch;
+import org.captioner.search.Hypothesis;
+import org.captioner.search.SearchSettings;
+import org.captioner.text.PtbTokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptionTrainerTest {
+
+    @TempDir
+    static Path tmp;
+    static TrainedShapes shapes;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        shapes = TrainedShapes.prepare(tmp.resolve("shapes"));
+    }
+
+    static TrainingSettings settings(int epochs) {
+        return new TrainingSettings(epochs, 8, 5e-3, 0.9, 10, 5.0, 0.0, 20, 1, 7L, true);
+    }
+
+    CaptionTrainer trainer(int epochs) {
+        DecoderConfig config = new DecoderConfig(shapes.vocabulary.size(), 1280, 64, 128, 1, 0.1);
+        return new CaptionTrainer(settings(epochs), config, shapes.vocabulary, shapes.store.identity(),
+                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes");
+    }
+
+    @Test
+    void learnsToReproduceTrainingCaptions() throws Exception {
+        Path out = tmp.resolve("learn");
+        // No validation split: the kept epoch is the one with the lowest training loss.
+        CaptionCorpus noValidation = CaptionCorpus.of(java.util.Map.of(), java.util.Map.of(), shapes.vocabulary, 20);
+        CaptionTrainer.Result result = trainer(25).train(shapes.corpus(shapes.train), noValidation, out,
+                false, TrainingListener.NONE);
+        List<EpochRecord> h = result.history();
+        assertTrue(h.get(h.size() - 1).trainLoss() < 0.25 * h.get(0).trainLoss(),
+                "loss fell from " + h.get(0).trainLoss() + " to " + h.get(h.size() - 1).trainLoss());
+        assertTrue(Files.exists(out.resolve("training-log.csv")));
+        assertTrue(Files.size(out.resolve("loss-curves.png")) > 1000);
+        assertEquals(26, Files.readAllLines(out.resolve("training-log.csv")).size());
+
+        try (ModelBundle bundle = ModelBundle.load(out); NDManager m = NDManager.newBaseManager("PyTorch")) {
+            var corpus = shapes.corpus(shapes.train);
+            float[][] feats = new float[corpus.imageCount()][];
+            for (int i = 0; i < feats.length; i++) {
+                feats[i] = corpus.features(i);
+            }
+            List<Hypothesis> out2 = new GreedySearch(SearchSettings.of(20, 0))
+                    .search(new DecoderSearchModel(bundle.decoder(), m), feats);
+            int exact = 0;
+            for (int i = 0; i < feats.length; i++) {
+                String caption = bundle.vocabulary().decode(out2.get(i).words());
+                String want = PtbTokenizer.get().normalize(shapes.captionsOf(corpus.imageId(i)).get(1));
+                if (caption.equals(want)) {
+                    exact++;
+                }
+            }
+            assertTrue(exact >= feats.length - 1, exact + " of " + feats.length + " training captions reproduced");
+        }
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() throws Exception {
+        Path straight = tmp.resolve("straight");
+        trainer(3).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), straight, false, TrainingListener.NONE);
+
+        // Stop after epoch 2 (as a kill during epoch 3 would leave it), then resume to 3 epochs.
+        Path interrupted = tmp.resolve("interrupted");
+        trainer(2).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), interrupted, false, TrainingListener.NONE);
+        Files.createDirectories(interrupted.resolve("checkpoints/.tmp-epoch-003"));
+        Files.writeString(interrupted.resolve("checkpoints/.tmp-epoch-003/decoder.params"), "half-written");
+        int[] resumedAt = {-1};
+        trainer(3).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), interrupted, true,
+                new TrainingListener() {
+                    @Override
+                    public void resumed(int nextEpoch) {
+                        resumedAt[0] = nextEpoch;
+                    }
+                });
+        assertEquals(2, resumedAt[0]);
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/epoch-003/decoder.params")),
+                Files.readAllBytes(interrupted.resolve("checkpoints/epoch-003/decoder.params")),
+                "parameters after resuming equal those of the uninterrupted run");
+        assertEquals(Files.readString(straight.resolve("training-log.csv")).lines().map(l -> l.replaceAll(",[^,]*,[^,]*$", "")).toList(),
+                Files.readString(interrupted.resolve("training-log.csv")).lines().map(l -> l.replaceAll(",[^,]*,[^,]*$", "")).toList());
+    }
+
+    @Test
+    void refusesToOverwriteARunWithoutResume() throws Exception {
+        Path out = tmp.resolve("twice");
+        trainer(1).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+        IOException e = assertThrows(IOException.class, () -> trainer(1).train(shapes.corpus(shapes.train),
+                shapes.corpus(shapes.dev), out, false, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+}
