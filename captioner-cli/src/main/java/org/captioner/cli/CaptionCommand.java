@@ -1,0 +1,151 @@
+package org.captioner.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.captioner.caption.CaptionOptions;
+import org.captioner.caption.CaptionResult;
+import org.captioner.caption.Captioner;
+import org.captioner.caption.EncoderResolver;
+import org.captioner.caption.ImageInput;
+import org.captioner.image.ImageDecoder;
+import org.captioner.progress.Progress;
+
+/** {@code ./captioner caption}: captions files and folders of images. */
+final class CaptionCommand extends Command {
+
+    @Override
+    String name() {
+        return "caption";
+    }
+
+    @Override
+    String arguments() {
+        return "PATH...";
+    }
+
+    @Override
+    String summary() {
+        return "Caption images: any mix of files and folders (walked recursively). Files are recognised by"
+                + " content (JPEG, PNG, GIF, BMP); a bad file is reported and the rest are still captioned."
+                + " Exit status 0 when all succeeded, 1 when some failed, 2 for usage errors.";
+    }
+
+    @Override
+    Options options() {
+        Options o = new Options();
+        o.addOption(opt("model", "BUNDLE", "model bundle folder (default: models/default)"));
+        o.addOption(opt("beam", "K", "beam width. Usually 2 or 3 works well; more is not better and is slower;"
+                + " 1 is greedy and fastest (default: the bundle's choice)"));
+        o.addOption(opt("n-best", "N", "captions per image, best first (at most the beam width; default 1)"));
+        o.addOption(opt("max-length", "L", "most words per caption (default: the bundle's, usually 20)"));
+        o.addOption(opt("length-penalty", "A", "α in logprob / length^α: 0 favours short captions, 1 longer ones"
+                + " (default: the bundle's)"));
+        o.addOption(opt("temperature", "T", "sample diverse captions at temperature T instead of beam search"
+                + " (0.5-1.0 reads well)"));
+        o.addOption(opt("seed", "N", "random seed for --temperature (default 0)"));
+        o.addOption(opt("batch-size", "B", "images per model call (default 8)"));
+        o.addOption(opt("format", "FMT", "text (path<TAB>caption; default), jsonl, csv or coco (COCO results JSON)"));
+        o.addOption(opt("output", "FILE", "write results to FILE instead of standard output"));
+        o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
+        o.addOption(opt("max-pixels", "N", "refuse images with more pixels than N (default 67108864)"));
+        o.addOption(flag("progress", "show a progress bar even when stderr is not a terminal"));
+        return o;
+    }
+
+    @Override
+    int run(CommandLine line) throws Exception {
+        List<Path> roots = new ArrayList<>();
+        for (String a : line.getArgs()) {
+            Path p = Path.of(a);
+            if (!Files.exists(p)) {
+                throw new UsageException("no such file or folder: " + a);
+            }
+            roots.add(p);
+        }
+        if (roots.isEmpty()) {
+            throw new UsageException("give at least one image file or folder (see ./captioner caption --help)");
+        }
+        String format = choice(line, "format", "text", "text", "jsonl", "csv", "coco");
+        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS),
+                1, Integer.MAX_VALUE);
+        EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
+        try (Captioner captioner = Captioner.open(model, resolver,
+                new ImageDecoder(maxPixels, ImageDecoder.DEFAULT_MAX_BYTES), 1)) {
+            CaptionOptions options = options(line, captioner.defaultOptions());
+            Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
+            int[] counts = new int[2];
+            Path output = path(line, "output");
+            Writer writer = output == null
+                    ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                    : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+            long begin = System.nanoTime();
+            try (ResultWriter results = ResultWriter.create(format, writer)) {
+                progress.start("caption", -1, 0);
+                Iterator<Path> paths = new ImagePaths(roots);
+                Iterator<ImageInput> inputs = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return paths.hasNext();
+                    }
+
+                    @Override
+                    public ImageInput next() {
+                        return ImageInput.of(paths.next());
+                    }
+                };
+                captioner.captionAll(inputs, options, r -> {
+                    counts[r.succeeded() ? 0 : 1]++;
+                    try {
+                        results.write(r);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    progress.advance(1, counts[1] == 0 ? "" : counts[1] + " failed");
+                });
+            } finally {
+                progress.finish();
+                if (output != null) {
+                    writer.close();
+                }
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            if (counts[1] > 0 || progress != Progress.NONE) {
+                System.err.printf(Locale.ROOT, "%d captioned, %d failed, %.1f images/s%n", counts[0], counts[1],
+                        (counts[0] + counts[1]) / Math.max(seconds, 1e-9));
+            }
+            return counts[1] == 0 ? 0 : 1;
+        }
+    }
+
+    static CaptionOptions options(CommandLine line, CaptionOptions defaults) throws UsageException {
+        int beam = intValue(line, "beam", defaults.beam(), 1, 100);
+        int nBest = intValue(line, "n-best", 1, 1, 100);
+        double temperature = doubleValue(line, "temperature", 0, 0, 100);
+        if (temperature == 0 && nBest > beam) {
+            throw new UsageException("--n-best " + nBest + " is larger than the beam width " + beam);
+        }
+        try {
+            return new CaptionOptions(beam, nBest,
+                    intValue(line, "max-length", defaults.maxLength(), 1, 200),
+                    doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2),
+                    temperature,
+                    intValue(line, "seed", 0, 0, Integer.MAX_VALUE),
+                    intValue(line, "batch-size", defaults.batchSize(), 1, 1024));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.captioner.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * A sub-command: its options, its help and its work. Parsing errors and bad values become a
+ * one-line message and exit status 2; {@code --help} prints the options with their advice.
+ */
+abstract class Command {
+
+    abstract String name();
+
+    /** One line for the command list. */
+    abstract String summary();
+
+    /** Argument synopsis after the options, e.g. "PATH...". */
+    String arguments() {
+        return "";
+    }
+
+    abstract Options options();
+
+    /** Does the work; returns the exit status. */
+    abstract int run(CommandLine line) throws Exception;
+
+    final int execute(String[] args) throws Exception {
+        Options options = options();
+        options.addOption(Option.builder("h").longOpt("help").desc("show this help and exit").build());
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(options, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage() + " (see ./captioner " + name() + " --help)");
+        }
+        if (line.hasOption("help")) {
+            printHelp(options);
+            return 0;
+        }
+        return run(line);
+    }
+
+    private void printHelp(Options options) {
+        HelpFormatter help = new HelpFormatter();
+        help.setWidth(100);
+        help.setOptionComparator(null);
+        PrintWriter out = new PrintWriter(System.out, true);
+        help.printHelp(out, 100, "./captioner " + name() + " [options] " + arguments(), summary(), options, 2, 4, "");
+        out.flush();
+    }
+
+    static Option opt(String longName, String argName, String description) {
+        return Option.builder().longOpt(longName).hasArg().argName(argName).desc(description).build();
+    }
+
+    static Option flag(String longName, String description) {
+        return Option.builder().longOpt(longName).desc(description).build();
+    }
+
+    static Option required(String longName, String argName, String description) {
+        return Option.builder().longOpt(longName).hasArg().argName(argName).desc(description).required().build();
+    }
+
+    static int intValue(CommandLine line, String name, int fallback, int min, int max) throws UsageException {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min || n > max) {
+                throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " needs a whole number, got '" + v + "'");
+        }
+    }
+
+    static double doubleValue(CommandLine line, String name, double fallback, double min, double max)
+            throws UsageException {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (!(d >= min && d <= max)) {
+                throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " needs a number, got '" + v + "'");
+        }
+    }
+
+    static String choice(CommandLine line, String name, String fallback, String... allowed) throws UsageException {
+        String v = line.getOptionValue(name, fallback);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new UsageException("--" + name + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+
+    static Path path(CommandLine line, String name) {
+        String v = line.getOptionValue(name);
+        return v == null ? null : Path.of(v);
+    }
+}

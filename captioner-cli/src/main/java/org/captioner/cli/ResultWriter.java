@@ -1,0 +1,167 @@
+package org.captioner.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.captioner.caption.CaptionResult;
+import org.captioner.caption.ScoredCaption;
+
+/** Writes caption results as text, JSON lines, CSV or COCO results, one image at a time. */
+abstract class ResultWriter implements Closeable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    abstract void write(CaptionResult result) throws IOException;
+
+    static ResultWriter create(String format, Writer out) throws IOException {
+        return switch (format) {
+            case "text" -> new Text(out);
+            case "jsonl" -> new JsonLines(out);
+            case "csv" -> new Csv(out);
+            case "coco" -> new Coco(out);
+            default -> throw new IllegalArgumentException(format);
+        };
+    }
+
+    /** The JSON object for one result: file, caption, score, log_prob, alternatives, error. */
+    static ObjectNode toJson(CaptionResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("file", r.name());
+        if (r.succeeded()) {
+            ScoredCaption best = r.best();
+            o.put("caption", best.text());
+            o.put("score", best.score());
+            o.put("log_prob", best.logProb());
+            if (r.captions().size() > 1) {
+                ArrayNode alts = o.putArray("alternatives");
+                for (ScoredCaption c : r.captions()) {
+                    alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
+                }
+            }
+        } else {
+            o.putNull("caption");
+            o.put("error", r.error());
+        }
+        return o;
+    }
+
+    /** {@code path<TAB>caption}; failures go to stderr so stdout stays one caption per line. */
+    private static final class Text extends ResultWriter {
+        private final Writer out;
+
+        Text(Writer out) {
+            this.out = out;
+        }
+
+        @Override
+        void write(CaptionResult r) throws IOException {
+            if (r.succeeded()) {
+                out.write(r.name() + "\t" + r.best().text() + "\n");
+                for (int i = 1; i < r.captions().size(); i++) {
+                    out.write(r.name() + "\t" + r.captions().get(i).text() + "\n");
+                }
+                out.flush();
+            } else {
+                System.err.println("captioner: " + r.name() + ": " + r.error());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    private static final class JsonLines extends ResultWriter {
+        private final Writer out;
+
+        JsonLines(Writer out) {
+            this.out = out;
+        }
+
+        @Override
+        void write(CaptionResult r) throws IOException {
+            out.write(JSON.writeValueAsString(toJson(r)) + "\n");
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    private static final class Csv extends ResultWriter {
+        private final CSVPrinter printer;
+
+        Csv(Writer out) throws IOException {
+            printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+                    .setHeader("file", "caption", "score", "log_prob", "error").build());
+        }
+
+        @Override
+        void write(CaptionResult r) throws IOException {
+            if (r.succeeded()) {
+                printer.printRecord(r.name(), r.best().text(), r.best().score(), r.best().logProb(), "");
+            } else {
+                printer.printRecord(r.name(), "", "", "", r.error());
+            }
+            printer.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            printer.flush();
+        }
+    }
+
+    /** COCO results {@code [{"image_id", "caption"}]}, streamed; failed images are left out (and reported). */
+    private static final class Coco extends ResultWriter {
+        private final JsonGenerator json;
+
+        Coco(Writer out) throws IOException {
+            json = JSON.getFactory().createGenerator(out);
+            json.writeStartArray();
+        }
+
+        @Override
+        void write(CaptionResult r) throws IOException {
+            if (!r.succeeded()) {
+                System.err.println("captioner: " + r.name() + ": " + r.error());
+                return;
+            }
+            json.writeStartObject();
+            String id = imageId(r.name());
+            if (id.matches("\\d{1,18}")) {
+                json.writeNumberField("image_id", Long.parseLong(id));
+            } else {
+                json.writeStringField("image_id", id);
+            }
+            json.writeStringField("caption", r.best().text());
+            json.writeEndObject();
+        }
+
+        /** COCO ids are the file name without extension (numeric for COCO's own images). */
+        static String imageId(String name) {
+            String file = Path.of(name).getFileName().toString();
+            int dot = file.lastIndexOf('.');
+            String stem = dot > 0 ? file.substring(0, dot) : file;
+            String digits = stem.replaceFirst("^COCO_[a-z]+\\d*_0*", "");
+            return digits.matches("\\d+") ? digits : stem;
+        }
+
+        @Override
+        public void close() throws IOException {
+            json.writeEndArray();
+            json.writeRaw('\n');
+            json.flush();
+        }
+    }
+}

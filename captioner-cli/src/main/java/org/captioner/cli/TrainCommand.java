@@ -1,0 +1,159 @@
+package org.captioner.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.captioner.bundle.EncoderLocation;
+import org.captioner.data.CaptionDataset;
+import org.captioner.data.Split;
+import org.captioner.data.SplitData;
+import org.captioner.encoder.EncoderIdentity;
+import org.captioner.features.FeatureStore;
+import org.captioner.model.DecoderConfig;
+import org.captioner.text.Vocabulary;
+import org.captioner.train.CaptionCorpus;
+import org.captioner.train.CaptionTrainer;
+import org.captioner.train.EpochRecord;
+import org.captioner.train.TrainingListener;
+import org.captioner.train.TrainingSettings;
+
+/** {@code ./captioner train}: trains a decoder on cached features and writes a model bundle. */
+final class TrainCommand extends Command {
+
+    @Override
+    String name() {
+        return "train";
+    }
+
+    @Override
+    String summary() {
+        return "Train the LSTM decoder on cached features (run ./captioner features first). Writes the best"
+                + " epoch as a model bundle, a per-epoch CSV log, a loss-curve PNG and a checkpoint per epoch;"
+                + " --resume continues a killed run exactly.";
+    }
+
+    @Override
+    Options options() {
+        TrainingSettings d = TrainingSettings.defaults();
+        Options o = new Options();
+        DatasetOptions.add(o);
+        o.addOption(required("features", "DIR", "feature cache written by ./captioner features"));
+        o.addOption(required("out", "BUNDLE-DIR", "output folder: the bundle, log, curves and checkpoints"));
+        o.addOption(opt("epochs", "N", "passes over the training captions (default " + d.epochs() + ")"));
+        o.addOption(opt("batch-size", "N", "captions per step (default " + d.batchSize() + ")"));
+        o.addOption(opt("lr", "RATE", "Adam learning rate (default " + d.learningRate() + ")"));
+        o.addOption(opt("lr-decay", "F", "multiply the rate by F every --lr-decay-every epochs (default " + d.lrDecay() + ")"));
+        o.addOption(opt("lr-decay-every", "N", "epochs between decays (default " + d.lrDecayEvery() + ")"));
+        o.addOption(opt("clip", "NORM", "global gradient-norm clip (default " + d.clipNorm() + ")"));
+        o.addOption(opt("label-smoothing", "EPS", "0 for plain cross-entropy; 0.1 often helps a little (default 0)"));
+        o.addOption(opt("embed", "N", "word embedding size (default 512)"));
+        o.addOption(opt("hidden", "N", "LSTM state size (default 512)"));
+        o.addOption(opt("layers", "N", "LSTM layers, 1 or 2 (default 1)"));
+        o.addOption(opt("dropout", "P", "dropout on embeddings, between layers and before the output (default 0.5)"));
+        o.addOption(opt("min-count", "N", "words seen fewer times become <unk> (default " + d.minWordCount() + ")"));
+        o.addOption(opt("max-words", "N", "truncate training captions to N words (default " + d.maxWords() + ")"));
+        o.addOption(opt("seed", "N", "random seed: same seed, same model (default " + d.seed() + ")"));
+        o.addOption(opt("select", "METRIC", "choose the best epoch by dev 'cider' (greedy) or 'loss' (default cider)"));
+        o.addOption(flag("resume", "continue the run in --out from its latest checkpoint"));
+        return o;
+    }
+
+    @Override
+    int run(CommandLine line) throws Exception {
+        TrainingSettings d = TrainingSettings.defaults();
+        TrainingSettings settings;
+        try {
+            settings = new TrainingSettings(
+                    intValue(line, "epochs", d.epochs(), 1, 10_000),
+                    intValue(line, "batch-size", d.batchSize(), 1, 4096),
+                    doubleValue(line, "lr", d.learningRate(), 1e-7, 0.99),
+                    doubleValue(line, "lr-decay", d.lrDecay(), 0.01, 1),
+                    intValue(line, "lr-decay-every", d.lrDecayEvery(), 1, 1000),
+                    doubleValue(line, "clip", d.clipNorm(), 1e-3, 1e6),
+                    doubleValue(line, "label-smoothing", 0, 0, 0.99),
+                    intValue(line, "max-words", d.maxWords(), 1, 200),
+                    intValue(line, "min-count", d.minWordCount(), 1, 1_000_000),
+                    intValue(line, "seed", (int) d.seed(), 0, Integer.MAX_VALUE),
+                    choice(line, "select", "cider", "cider", "loss").equals("cider"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        CaptionDataset dataset = DatasetOptions.open(line);
+        FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
+        EncoderIdentity encoder = store.identity();
+        SplitData train = DatasetOptions.split(dataset, Split.TRAIN);
+        SplitData dev = DatasetOptions.split(dataset, Split.DEV);
+        Path out = Path.of(line.getOptionValue("out"));
+        boolean resume = line.hasOption("resume");
+        Vocabulary vocabulary;
+        Path checkpointVocab = latestCheckpointVocabulary(out);
+        if (resume && checkpointVocab != null) {
+            vocabulary = Vocabulary.load(checkpointVocab);
+        } else {
+            vocabulary = Vocabulary.build(CaptionCorpus.tokenise(train.images()), settings.minWordCount());
+        }
+        DecoderConfig config;
+        try {
+            config = DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
+                    intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
+                    intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        System.err.println("building training data...");
+        CaptionCorpus trainCorpus = CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
+        CaptionCorpus devCorpus = CaptionCorpus.build(dev.images(), store, vocabulary, settings.maxWords());
+        if (trainCorpus.skipped() > 0 || devCorpus.skipped() > 0) {
+            System.err.printf("%d train and %d dev images have no cached features (skipped); run ./captioner features%n",
+                    trainCorpus.skipped(), devCorpus.skipped());
+        }
+        System.err.printf(Locale.ROOT, "%s: %d train images / %d captions, %d dev images; vocabulary %d words;"
+                        + " features %d-d from %s%n", dataset.name(), trainCorpus.imageCount(), trainCorpus.captionCount(),
+                devCorpus.imageCount(), vocabulary.size(), encoder.featureSize(), encoder.name());
+        String fileName = encoder.sha256() != null ? Path.of(encoder.name()).getFileName().toString() : null;
+        String url = encoder.sha256() == null ? encoder.name() : null;
+        CaptionTrainer trainer = new CaptionTrainer(settings, config, vocabulary, encoder,
+                new EncoderLocation(fileName, url), dataset.name());
+        CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, resume, new BarListener());
+        System.err.printf(Locale.ROOT, "best epoch %d; bundle in %s%n", result.bestEpoch(), out);
+        return 0;
+    }
+
+    private static Path latestCheckpointVocabulary(Path out) throws java.io.IOException {
+        Path pointer = out.resolve("checkpoints").resolve("latest");
+        if (!Files.exists(pointer)) {
+            return null;
+        }
+        Path v = out.resolve("checkpoints").resolve(Files.readString(pointer).strip()).resolve("vocabulary.json");
+        return Files.exists(v) ? v : null;
+    }
+
+    /** A bar per epoch (loss, tokens/s, ETA) and a log line after each. */
+    private static final class BarListener implements TrainingListener {
+        private final Bars bar = new Bars("batch");
+
+        @Override
+        public void resumed(int nextEpoch) {
+            System.err.println("resuming after epoch " + nextEpoch);
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int steps) {
+            bar.start(String.format("epoch %d/%d", epoch + 1, epochs), steps, 0);
+        }
+
+        @Override
+        public void stepDone(int step, double loss, double tokensPerSecond) {
+            bar.advance(1, String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokensPerSecond));
+        }
+
+        @Override
+        public void epochDone(EpochRecord r, boolean best) {
+            bar.finish();
+            System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f, dev loss %.4f, dev CIDEr %.4f, %.0f s%s%n",
+                    r.epoch(), r.trainLoss(), r.validationLoss(), r.validationCider(), r.seconds(), best ? " (best)" : "");
+        }
+    }
+}

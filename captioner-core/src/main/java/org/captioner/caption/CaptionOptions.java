@@ -1,0 +1,56 @@
+package org.captioner.caption;
+
+import org.captioner.bundle.SearchDefaults;
+
+/**
+ * How to search for captions.
+ *
+ * @param beam beam width; 1 is greedy. 2-3 usually work well; more is not better and is slower
+ * @param nBest captions returned per image (at most the beam width)
+ * @param maxLength most words per caption
+ * @param lengthPenalty α in score = logProb / length^α; 0 ranks by raw log-probability
+ * @param temperature when positive, sample captions at this temperature instead of beam search
+ * @param seed random seed for sampling
+ * @param batchSize images per encoder and decoder call
+ */
+public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature,
+        long seed, int batchSize) {
+
+    public CaptionOptions {
+        if (beam < 1 || beam > 100) {
+            throw new IllegalArgumentException("beam must be between 1 and 100, got " + beam);
+        }
+        if (nBest < 1 || (temperature <= 0 && nBest > beam)) {
+            throw new IllegalArgumentException("n-best must be between 1 and the beam width " + beam + ", got " + nBest);
+        }
+        if (maxLength < 1 || maxLength > 200) {
+            throw new IllegalArgumentException("max length must be between 1 and 200, got " + maxLength);
+        }
+        if (lengthPenalty < 0 || lengthPenalty > 2) {
+            throw new IllegalArgumentException("length penalty must be between 0 and 2, got " + lengthPenalty);
+        }
+        if (temperature < 0) {
+            throw new IllegalArgumentException("temperature must not be negative");
+        }
+        if (batchSize < 1 || batchSize > 1024) {
+            throw new IllegalArgumentException("batch size must be between 1 and 1024, got " + batchSize);
+        }
+    }
+
+    /** The bundle's own preferred search, one caption per image, batches of 8. */
+    public static CaptionOptions from(SearchDefaults d) {
+        return new CaptionOptions(d.beam(), 1, d.maxLength(), d.lengthPenalty(), 0, 0, 8);
+    }
+
+    public CaptionOptions withBeam(int b) {
+        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize);
+    }
+
+    public CaptionOptions withNBest(int n) {
+        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize);
+    }
+
+    public CaptionOptions withBatchSize(int b) {
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b);
+    }
+}

@@ -1,0 +1,34 @@
+package org.captioner.caption;
+
+import java.util.List;
+import org.captioner.image.ImageDecodeException;
+
+/**
+ * The outcome for one image: its captions, best first, or the reason it could not be captioned.
+ *
+ * @param errorKind why it failed (null on success), for callers mapping failures to codes
+ */
+public record CaptionResult(String name, List<ScoredCaption> captions, String error,
+        ImageDecodeException.Kind errorKind) {
+
+    public CaptionResult {
+        captions = captions == null ? List.of() : List.copyOf(captions);
+    }
+
+    public static CaptionResult ok(String name, List<ScoredCaption> captions) {
+        return new CaptionResult(name, captions, null, null);
+    }
+
+    public static CaptionResult failed(String name, String error, ImageDecodeException.Kind kind) {
+        return new CaptionResult(name, List.of(), error, kind);
+    }
+
+    public boolean succeeded() {
+        return error == null;
+    }
+
+    /** The best caption, or null when the image failed. */
+    public ScoredCaption best() {
+        return captions.isEmpty() ? null : captions.get(0);
+    }
+}

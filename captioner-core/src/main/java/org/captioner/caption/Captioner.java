@@ -1,0 +1,197 @@
+package org.captioner.caption;
+
+import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.captioner.bundle.BundleInfo;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.encoder.EncoderSource;
+import org.captioner.encoder.ImageEncoder;
+import org.captioner.image.ImageDecodeException;
+import org.captioner.image.ImageDecoder;
+import org.captioner.model.DecoderSearchModel;
+import org.captioner.search.BeamSearch;
+import org.captioner.search.Hypothesis;
+import org.captioner.search.SamplingSearch;
+import org.captioner.search.SearchSettings;
+
+/**
+ * Captions images with a model bundle: image → encoder → features → decoder search → text.
+ * Loads the bundle and its encoder once; safe to call from many threads. Bad images give a
+ * failed result for that image and never stop the others.
+ */
+public final class Captioner implements AutoCloseable {
+
+    private final ModelBundle bundle;
+    private final ImageEncoder encoder;
+    private final ImageDecoder decoder;
+    private final ExecutorService decodePool;
+
+    private Captioner(ModelBundle bundle, ImageEncoder encoder, ImageDecoder decoder, int decodeThreads) {
+        this.bundle = bundle;
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
+            Thread t = new Thread(r, "captioner-decode");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens a bundle and the encoder it was trained with.
+     *
+     * @param encoderThreads encoder calls that may run at once (1 is best on a 2-core machine)
+     */
+    public static Captioner open(Path bundleDir, EncoderResolver resolver, ImageDecoder decoder, int encoderThreads)
+            throws IOException {
+        BundleInfo info = ModelBundle.readInfo(bundleDir);
+        EncoderSource source = resolver.resolve(bundleDir, info);
+        ModelBundle bundle = ModelBundle.load(bundleDir);
+        ImageEncoder encoder = null;
+        try {
+            encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
+            bundle.checkEncoder(encoder.identity());
+            return new Captioner(bundle, encoder, decoder, 2);
+        } catch (RuntimeException e) {
+            if (encoder != null) {
+                encoder.close();
+            }
+            bundle.close();
+            throw e;
+        }
+    }
+
+    public static Captioner open(Path bundleDir, EncoderResolver resolver) throws IOException {
+        return open(bundleDir, resolver, new ImageDecoder(), 1);
+    }
+
+    public BundleInfo info() {
+        return bundle.info();
+    }
+
+    public Path bundleDir() {
+        return bundle.dir();
+    }
+
+    public ImageEncoder encoder() {
+        return encoder;
+    }
+
+    /** The bundle's preferred search settings. */
+    public CaptionOptions defaultOptions() {
+        return CaptionOptions.from(bundle.info().search());
+    }
+
+    /** Captions a list of images; one result per input, in order. */
+    public List<CaptionResult> caption(List<ImageInput> inputs, CaptionOptions options) {
+        List<CaptionResult> out = new ArrayList<>(inputs.size());
+        captionAll(inputs.iterator(), options, out::add);
+        return out;
+    }
+
+    /**
+     * Captions a stream of images with bounded memory: a few batches are decoded ahead on worker
+     * threads while the model works on the current one. Results arrive in input order.
+     */
+    public void captionAll(Iterator<ImageInput> inputs, CaptionOptions options, Consumer<CaptionResult> sink) {
+        int lookahead = 3;
+        Deque<List<CompletableFuture<Decoded>>> pending = new ArrayDeque<>();
+        while (true) {
+            while (pending.size() < lookahead && inputs.hasNext()) {
+                List<CompletableFuture<Decoded>> batch = new ArrayList<>(options.batchSize());
+                while (batch.size() < options.batchSize() && inputs.hasNext()) {
+                    ImageInput input = inputs.next();
+                    batch.add(CompletableFuture.supplyAsync(() -> decode(input), decodePool));
+                }
+                pending.add(batch);
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Decoded> batch = pending.poll().stream().map(CompletableFuture::join).toList();
+            captionBatch(batch, options).forEach(sink);
+        }
+    }
+
+    /** A decoded image or the reason it could not be decoded. */
+    private record Decoded(ImageInput input, BufferedImage image, ImageDecodeException error) {}
+
+    private Decoded decode(ImageInput input) {
+        try {
+            BufferedImage image = input.path() != null ? decoder.decode(input.path()) : decoder.decode(input.bytes());
+            return new Decoded(input, image, null);
+        } catch (ImageDecodeException e) {
+            return new Decoded(input, null, e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return new Decoded(input, null, new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    "cannot decode: " + e));
+        }
+    }
+
+    private List<CaptionResult> captionBatch(List<Decoded> batch, CaptionOptions options) {
+        List<BufferedImage> images = new ArrayList<>();
+        for (Decoded d : batch) {
+            if (d.error() == null) {
+                images.add(d.image());
+            }
+        }
+        List<List<ScoredCaption>> captions = images.isEmpty() ? List.of() : captionImages(images, options);
+        List<CaptionResult> out = new ArrayList<>(batch.size());
+        int next = 0;
+        for (Decoded d : batch) {
+            if (d.error() != null) {
+                out.add(CaptionResult.failed(d.input().name(), d.error().getMessage(), d.error().kind()));
+            } else {
+                out.add(CaptionResult.ok(d.input().name(), captions.get(next++)));
+            }
+        }
+        return out;
+    }
+
+    /** Captions already-decoded images. */
+    public List<List<ScoredCaption>> captionImages(List<BufferedImage> images, CaptionOptions options) {
+        return captionFeatures(encoder.encode(images), options);
+    }
+
+    /** Captions precomputed feature vectors (e.g. from a FeatureStore). */
+    public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
+        SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty());
+        List<List<Hypothesis>> found;
+        try (NDManager manager = bundle.manager().newSubManager()) {
+            DecoderSearchModel model = new DecoderSearchModel(bundle.decoder(), manager);
+            if (options.temperature() > 0) {
+                found = new SamplingSearch(settings, options.temperature(), options.seed())
+                        .search(model, features, options.nBest());
+            } else {
+                found = new BeamSearch(options.beam(), options.nBest(), settings).search(model, features);
+            }
+        }
+        List<List<ScoredCaption>> out = new ArrayList<>(found.size());
+        for (List<Hypothesis> hyps : found) {
+            List<ScoredCaption> texts = new ArrayList<>(hyps.size());
+            for (Hypothesis h : hyps) {
+                texts.add(new ScoredCaption(bundle.vocabulary().decode(h.words()), h.logProb(), h.score()));
+            }
+            out.add(texts);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        decodePool.shutdownNow();
+        encoder.close();
+        bundle.close();
+    }
+}

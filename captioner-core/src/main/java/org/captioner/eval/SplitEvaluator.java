@@ -1,0 +1,100 @@
+package org.captioner.eval;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.captioner.caption.CaptionOptions;
+import org.captioner.caption.CaptionResult;
+import org.captioner.caption.Captioner;
+import org.captioner.caption.ImageInput;
+import org.captioner.caption.ScoredCaption;
+import org.captioner.data.CaptionedImage;
+import org.captioner.data.SplitData;
+import org.captioner.features.FeatureStore;
+import org.captioner.metrics.CaptionScorer;
+import org.captioner.metrics.CaptionScores;
+import org.captioner.progress.Progress;
+
+/**
+ * Captions every image of a split and scores the captions against the split's references.
+ * Features come from a cache when one for the model's encoder is given, else from the images.
+ */
+public final class SplitEvaluator {
+
+    private final Captioner captioner;
+    private final FeatureStore cache;
+
+    /** @param cache a feature cache for the captioner's encoder, or null to encode the images */
+    public SplitEvaluator(Captioner captioner, FeatureStore cache) {
+        if (cache != null && !cache.identity().compatibleWith(captioner.info().encoder())) {
+            throw new IllegalArgumentException("feature cache " + cache.dir() + " was made with another encoder: "
+                    + cache.identity().differences(captioner.info().encoder()));
+        }
+        this.captioner = captioner;
+        this.cache = cache;
+    }
+
+    public EvaluationResult evaluate(String dataset, SplitData split, CaptionOptions options, Progress progress)
+            throws IOException {
+        long begin = System.nanoTime();
+        List<CaptionedImage> images = split.images();
+        Map<String, String> captions = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        progress.start("evaluate " + split.split().label(), images.size(), 0);
+        try {
+            List<CaptionedImage> toEncode = new ArrayList<>();
+            List<CaptionedImage> cached = new ArrayList<>();
+            for (CaptionedImage image : images) {
+                (cache != null && cache.contains(image.id()) ? cached : toEncode).add(image);
+            }
+            for (int from = 0; from < cached.size(); from += options.batchSize()) {
+                List<CaptionedImage> batch = cached.subList(from, Math.min(cached.size(), from + options.batchSize()));
+                float[][] features = new float[batch.size()][];
+                for (int i = 0; i < batch.size(); i++) {
+                    features[i] = cache.get(batch.get(i).id());
+                }
+                List<List<ScoredCaption>> out = captioner.captionFeatures(features, options);
+                for (int i = 0; i < batch.size(); i++) {
+                    captions.put(batch.get(i).id(), out.get(i).get(0).text());
+                }
+                progress.advance(batch.size(), "");
+            }
+            Map<String, String> idByName = new LinkedHashMap<>();
+            List<ImageInput> inputs = new ArrayList<>();
+            for (CaptionedImage image : toEncode) {
+                ImageInput input = ImageInput.of(image.image());
+                idByName.put(input.name(), image.id());
+                inputs.add(input);
+            }
+            captioner.captionAll(inputs.iterator(), options, (CaptionResult r) -> {
+                String id = idByName.get(r.name());
+                if (r.succeeded()) {
+                    captions.put(id, r.best().text());
+                } else {
+                    errors.put(id, r.error());
+                }
+                progress.advance(1, errors.isEmpty() ? "" : errors.size() + " failed");
+            });
+        } finally {
+            progress.finish();
+        }
+        Map<String, List<String>> references = new LinkedHashMap<>();
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (CaptionedImage image : images) {
+            references.put(image.id(), image.captions());
+            if (captions.containsKey(image.id())) {
+                ordered.put(image.id(), captions.get(image.id()));
+            }
+        }
+        CaptionScores scores = new CaptionScorer().score(references, ordered);
+        List<ImageEvaluation> rows = new ArrayList<>();
+        for (CaptionedImage image : images) {
+            rows.add(new ImageEvaluation(image.id(), image.image(), captions.get(image.id()), image.captions(),
+                    scores.ciderPerImage().getOrDefault(image.id(), Double.NaN), errors.get(image.id())));
+        }
+        return new EvaluationResult(dataset, split.split().label(), options.beam(), scores, rows,
+                (System.nanoTime() - begin) / 1e9);
+    }
+}

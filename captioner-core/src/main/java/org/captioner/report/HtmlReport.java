@@ -1,0 +1,149 @@
+package org.captioner.report;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.captioner.eval.EvaluationResult;
+import org.captioner.eval.ImageEvaluation;
+import org.captioner.image.ImageDecodeException;
+import org.captioner.image.ImageDecoder;
+
+/**
+ * A self-contained page of an evaluation: the metric table, then one card per image with its
+ * thumbnail, generated caption, references and CIDEr-D, sortable best-first or worst-first.
+ * Thumbnails are written beside it in {@code thumbs/}; no external assets.
+ */
+public final class HtmlReport {
+
+    private static final int THUMB = 200;
+
+    private HtmlReport() {}
+
+    public static void write(Path outDir, EvaluationResult result, String modelName) throws IOException {
+        Path thumbs = outDir.resolve("thumbs");
+        Files.createDirectories(thumbs);
+        ImageDecoder decoder = new ImageDecoder();
+        StringBuilder cards = new StringBuilder();
+        int index = 0;
+        for (ImageEvaluation e : result.images()) {
+            String thumbName = String.format("%05d.jpg", index++);
+            boolean haveThumb = thumbnail(decoder, e.image(), thumbs.resolve(thumbName));
+            double cider = Double.isNaN(e.cider()) ? -1 : e.cider();
+            cards.append("<figure class=\"card\" data-cider=\"").append(String.format(Locale.ROOT, "%.6f", cider))
+                    .append("\">\n");
+            if (haveThumb) {
+                cards.append("  <img src=\"thumbs/").append(thumbName).append("\" alt=\"")
+                        .append(escape(e.id())).append("\" loading=\"lazy\">\n");
+            } else {
+                cards.append("  <div class=\"noimg\">no thumbnail</div>\n");
+            }
+            cards.append("  <figcaption>\n    <p class=\"gen\">")
+                    .append(e.caption() == null ? "<em>" + escape(String.valueOf(e.error())) + "</em>" : escape(e.caption()))
+                    .append("</p>\n    <p class=\"score\">CIDEr-D ")
+                    .append(Double.isNaN(e.cider()) ? "–" : String.format(Locale.ROOT, "%.3f", e.cider()))
+                    .append(" · ").append(escape(e.id())).append("</p>\n    <ol class=\"refs\">\n");
+            for (String r : e.references()) {
+                cards.append("      <li>").append(escape(r)).append("</li>\n");
+            }
+            cards.append("    </ol>\n  </figcaption>\n</figure>\n");
+        }
+        StringBuilder table = new StringBuilder("<table class=\"metrics\"><tr>");
+        Map<String, Double> metrics = result.scores().asCocoMap();
+        metrics.keySet().forEach(k -> table.append("<th>").append(k).append("</th>"));
+        table.append("</tr><tr>");
+        metrics.values().forEach(v -> table.append(String.format(Locale.ROOT, "<td>%.4f</td>", v)));
+        table.append("</tr></table>");
+        String html = """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <title>captioner evaluation: %s %s</title>
+                <style>
+                body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; background: #fafafa; }
+                h1 { font-size: 1.4rem; margin-bottom: .2rem; }
+                .meta { color: #666; margin-top: 0; }
+                table.metrics { border-collapse: collapse; margin: 1rem 0; }
+                table.metrics th, table.metrics td { border: 1px solid #ccc; padding: .3rem .8rem; text-align: right; }
+                .controls button { margin-right: .5rem; padding: .3rem .8rem; }
+                #grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 1rem; margin-top: 1rem; }
+                .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; margin: 0; padding: .6rem; }
+                .card img { width: 100%%; height: auto; border-radius: 4px; }
+                .noimg { height: 120px; display: flex; align-items: center; justify-content: center; background: #eee; }
+                .gen { font-weight: 600; margin: .4rem 0 .2rem; }
+                .score { color: #666; font-size: .85rem; margin: 0; }
+                .refs { font-size: .85rem; color: #444; padding-left: 1.2rem; margin: .3rem 0 0; }
+                </style>
+                </head>
+                <body>
+                <h1>%s — %s split, beam %d</h1>
+                <p class="meta">model %s · %d images · %.1f s · COCO caption metrics (PTB tokenisation; METEOR and SPICE not computed)</p>
+                %s
+                <div class="controls">Sort by CIDEr-D:
+                <button type="button" id="best">best first</button><button type="button" id="worst">worst first</button></div>
+                <div id="grid">
+                %s</div>
+                <script>
+                function sortCards(desc) {
+                  const grid = document.getElementById('grid');
+                  const cards = Array.from(grid.children);
+                  cards.sort((a, b) => (desc ? -1 : 1) * (parseFloat(a.dataset.cider) - parseFloat(b.dataset.cider)));
+                  cards.forEach(c => grid.appendChild(c));
+                }
+                document.getElementById('best').addEventListener('click', () => sortCards(true));
+                document.getElementById('worst').addEventListener('click', () => sortCards(false));
+                sortCards(true);
+                </script>
+                </body>
+                </html>
+                """.formatted(escape(result.dataset()), escape(result.split()), escape(result.dataset()),
+                escape(result.split()), result.beam(), escape(modelName), result.images().size(), result.seconds(),
+                table, cards);
+        Files.writeString(outDir.resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    private static boolean thumbnail(ImageDecoder decoder, Path image, Path target) throws IOException {
+        if (Files.exists(target)) {
+            Files.delete(target);
+        }
+        BufferedImage src;
+        try {
+            src = decoder.decode(image);
+        } catch (ImageDecodeException e) {
+            return false;
+        }
+        double scale = (double) THUMB / Math.max(src.getWidth(), src.getHeight());
+        int w = Math.max(1, (int) Math.round(src.getWidth() * Math.min(1, scale)));
+        int h = Math.max(1, (int) Math.round(src.getHeight() * Math.min(1, scale)));
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return ImageIO.write(out, "jpg", target.toFile());
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+}
