@@ -11,7 +11,8 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
-        for (Command command : new Command[] {new FeaturesCommand(), new TrainCommand(), new ScoreCommand()}) {
+        for (Command command : new Command[] {new CaptionCommand(), new FeaturesCommand(), new TrainCommand(),
+                new EvaluateCommand(), new ScoreCommand()}) {
             c.put(command.name(), command);
         }
         return c;

@@ -38,6 +38,10 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    /** Reader warnings that mean damaged data (others, like a missing ICC profile, are harmless). */
+    private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
+            "(?i)premature|corrupt|truncat|invalid|bad |extraneous|unexpected|missing .*(data|marker)|error");
+
     private final long maxPixels;
     private final long maxBytes;
 
@@ -121,7 +125,11 @@ public final class ImageDecoder {
                                     + maxPixels);
                 }
                 List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    if (DAMAGE.matcher(warning).find()) {
+                        warnings.add(warning);
+                    }
+                });
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
                     // ImageIO only warns on a truncated JPEG and fills the rest with grey.

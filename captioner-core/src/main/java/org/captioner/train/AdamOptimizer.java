@@ -69,7 +69,14 @@ final class AdamOptimizer {
             NDArray v = secondMoments.get(i);
             m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
             v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
-            NDArray update = m.div(v.sqrt().addi((float) (EPSILON * Math.sqrt(correction2)))).muli((float) stepSize);
+            // Results of ops on m and v land in their long-lived manager: move each temporary to
+            // scratch at once, or every step leaks parameter-sized arrays (~60 MB a step here).
+            NDArray denominator = v.sqrt();
+            denominator.attach(scratch);
+            denominator.addi((float) (EPSILON * Math.sqrt(correction2)));
+            NDArray update = m.div(denominator);
+            update.attach(scratch);
+            update.muli((float) stepSize);
             parameters.get(i).getArray().subi(update);
             grads.get(i).subi(grads.get(i));
         }

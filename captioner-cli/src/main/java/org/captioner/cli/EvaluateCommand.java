@@ -1,0 +1,121 @@
+package org.captioner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.captioner.caption.CaptionOptions;
+import org.captioner.caption.Captioner;
+import org.captioner.caption.EncoderResolver;
+import org.captioner.data.CaptionDataset;
+import org.captioner.data.Split;
+import org.captioner.data.SplitData;
+import org.captioner.eval.EvaluationResult;
+import org.captioner.eval.ImageEvaluation;
+import org.captioner.eval.SplitEvaluator;
+import org.captioner.features.FeatureStore;
+import org.captioner.report.HtmlReport;
+
+/** {@code ./captioner evaluate}: captions a held-out split and scores it, with an HTML report. */
+final class EvaluateCommand extends Command {
+
+    @Override
+    String name() {
+        return "evaluate";
+    }
+
+    @Override
+    String summary() {
+        return "Caption a dataset split with a model and score it with the COCO caption metrics. Writes"
+                + " metrics.json, results.json (COCO results format) and report.html (thumbnails with captions,"
+                + " references and per-image CIDEr) into --out.";
+    }
+
+    @Override
+    Options options() {
+        Options o = new Options();
+        o.addOption(opt("model", "BUNDLE", "model bundle folder (default: models/default)"));
+        DatasetOptions.add(o);
+        o.addOption(opt("split", "SPLIT", "test (default), dev or train. Tune on dev; score test once per model"));
+        o.addOption(opt("beam", "K", "beam width (default: the bundle's); 1 is greedy"));
+        o.addOption(opt("length-penalty", "A", "α of the length normalisation (default: the bundle's)"));
+        o.addOption(opt("max-length", "L", "most words per caption (default: the bundle's)"));
+        o.addOption(opt("batch-size", "B", "images per model call (default 32)"));
+        o.addOption(opt("features", "DIR", "reuse a feature cache from ./captioner features when it matches the"
+                + " model's encoder (much faster); images without cached features are encoded"));
+        o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
+        o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
+        return o;
+    }
+
+    @Override
+    int run(CommandLine line) throws Exception {
+        Split split;
+        try {
+            split = Split.parse(line.getOptionValue("split", "test"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        CaptionDataset dataset = DatasetOptions.open(line);
+        SplitData data = DatasetOptions.split(dataset, split);
+        Path out = Path.of(line.getOptionValue("out"));
+        Files.createDirectories(out);
+        EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
+        try (Captioner captioner = Captioner.open(model, resolver)) {
+            CaptionOptions defaults = captioner.defaultOptions();
+            CaptionOptions options;
+            try {
+                int beam = intValue(line, "beam", defaults.beam(), 1, 100);
+                options = new CaptionOptions(beam, 1, intValue(line, "max-length", defaults.maxLength(), 1, 200),
+                        doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2), 0, 0,
+                        intValue(line, "batch-size", 32, 1, 1024));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            FeatureStore cache = null;
+            if (line.hasOption("features")) {
+                FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
+                if (store.identity().compatibleWith(captioner.info().encoder())) {
+                    cache = store;
+                } else {
+                    System.err.println("feature cache " + store.dir() + " is for another encoder ("
+                            + store.identity().differences(captioner.info().encoder()) + "); encoding images instead");
+                }
+            }
+            EvaluationResult result = new SplitEvaluator(captioner, cache)
+                    .evaluate(dataset.name(), data, options, new Bars("img"));
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode metrics = json.createObjectNode();
+            metrics.put("model", model.toString());
+            metrics.put("dataset", dataset.name());
+            metrics.put("split", split.label());
+            metrics.put("images", data.images().size());
+            metrics.put("beam", options.beam());
+            metrics.put("length_penalty", options.lengthPenalty());
+            metrics.put("max_length", options.maxLength());
+            result.scores().asCocoMap().forEach(metrics::put);
+            ObjectNode perImage = metrics.putObject("CIDEr_per_image");
+            result.scores().ciderPerImage().forEach(perImage::put);
+            json.writeValue(out.resolve("metrics.json").toFile(), metrics);
+            ArrayNode results = json.createArrayNode();
+            for (ImageEvaluation e : result.images()) {
+                if (e.caption() != null) {
+                    results.addObject().put("image_id", e.id()).put("caption", e.caption());
+                }
+            }
+            json.writeValue(out.resolve("results.json").toFile(), results);
+            HtmlReport.write(out, result, model.getFileName().toString());
+            System.out.println(ScoreCommand.table(result.scores(), result.images().size()));
+            System.err.printf(Locale.ROOT, "wrote %s (metrics.json, results.json, report.html) in %.0f s%n", out,
+                    result.seconds());
+            long failed = result.images().stream().filter(e -> e.error() != null).count();
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}
