@@ -78,6 +78,8 @@ final class CaptionCommand extends Command {
             throw new UsageException("give at least one image file or folder (see ./captioner caption --help)");
         }
         String format = choice(line, "format", "text", "text", "jsonl", "csv", "coco");
+        // Check every value before the (slow) model load, so a typo fails at once with status 2.
+        options(line, new CaptionOptions(100, 1, 20, 0, 0, 0, 8));
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);

@@ -33,6 +33,10 @@ abstract class Command {
     final int execute(String[] args) throws Exception {
         Options options = options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help and exit").build());
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            printHelp(options);
+            return 0;
+        }
         CommandLine line;
         try {
             line = new DefaultParser().parse(options, args);

@@ -61,6 +61,10 @@ final class EvaluateCommand extends Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        intValue(line, "beam", 1, 1, 100);
+        intValue(line, "max-length", 20, 1, 200);
+        doubleValue(line, "length-penalty", 0, 0, 2);
+        intValue(line, "batch-size", 32, 1, 1024);
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         CaptionDataset dataset = DatasetOptions.open(line);
         SplitData data = DatasetOptions.split(dataset, split);
