@@ -16,14 +16,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.captioner.SharedData;
-import org.captioner.TrainedShapes;
-import org.captioner.bundle.EncoderLocation;
 import org.captioner.image.BadImages;
-import org.captioner.model.DecoderConfig;
-import org.captioner.train.CaptionCorpus;
-import org.captioner.train.CaptionTrainer;
-import org.captioner.train.TrainingListener;
-import org.captioner.train.TrainingSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +34,7 @@ class CaptionCommandTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("captioner.encoderDir", SharedData.mobilenet().getParent().toString());
-        TrainedShapes shapes = TrainedShapes.prepare(tmp.resolve("shapes"));
-        bundle = tmp.resolve("bundle");
-        DecoderConfig config = new DecoderConfig(shapes.vocabulary.size(), 1280, 32, 64, 1, 0.1);
-        new CaptionTrainer(new TrainingSettings(8, 8, 5e-3, 1.0, 1, 5, 0, 20, 1, 1, false), config, shapes.vocabulary,
-                shapes.store.identity(), new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
-                .train(shapes.corpus(shapes.train), CaptionCorpus.of(Map.of(), Map.of(), shapes.vocabulary, 20), bundle,
-                        false, TrainingListener.NONE);
+        bundle = ShapesBundle.get().bundle;
         folder = tmp.resolve("mixed");
         Path samples = SharedData.require("samples");
         Files.createDirectories(folder.resolve("photos/nested"));
@@ -183,6 +169,7 @@ class CaptionCommandTest {
             Files.copy(bundle.resolve(f), copy.resolve(f));
         }
         String old = System.getProperty("captioner.encoderDir");
+        ShapesBundle.get();
         System.setProperty("captioner.encoderDir", tmp.resolve("empty-dir").toString());
         String home = System.getProperty("captioner.home");
         System.setProperty("captioner.home", tmp.resolve("home/project").toString());

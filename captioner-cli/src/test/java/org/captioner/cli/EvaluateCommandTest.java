@@ -1,0 +1,69 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateCommandTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void writesMetricsResultsAndAReportWhoseThumbnailsExist() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        CliRunner.Run run = CliRunner.run("evaluate", "--model", b.bundle.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "test", "--beam", "2", "--out", out.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("CIDEr"), run.out());
+
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String k : new String[] {"Bleu_1", "Bleu_4", "ROUGE_L", "CIDEr"}) {
+            assertTrue(metrics.get(k).isNumber(), k);
+        }
+        assertEquals(4, metrics.get("images").asInt());
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals(4, results.size());
+
+        // Rescoring the written results with `score` gives the same numbers.
+        Path refs = out.resolve("refs.json");
+        StringBuilder sb = new StringBuilder("{\"annotations\": [");
+        boolean first = true;
+        for (var image : b.shapes.fixture.captions.entrySet()) {
+            for (String c : image.getValue()) {
+                sb.append(first ? "" : ",").append(new ObjectMapper().writeValueAsString(
+                        java.util.Map.of("image_id", image.getKey(), "caption", c)));
+                first = false;
+            }
+        }
+        Files.writeString(refs, sb.append("]}").toString());
+        CliRunner.Run score = CliRunner.run("score", "--annotations", refs.toString(), "--results",
+                out.resolve("results.json").toString(), "--format", "json");
+        JsonNode rescored = new ObjectMapper().readTree(score.out());
+        assertEquals(metrics.get("Bleu_4").asDouble(), rescored.get("Bleu_4").asDouble(), 1e-9);
+
+        String html = Files.readString(out.resolve("report.html"));
+        // Well-formed markup (void elements aside): parse it as XML after closing <img>/<meta>.
+        String xml = html.replace("<!DOCTYPE html>", "").replaceAll("<(img|meta)([^>]*)>", "<$1$2/>");
+        DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Matcher m = Pattern.compile("src=\"(thumbs/[^\"]+)\"").matcher(html);
+        int thumbs = 0;
+        while (m.find()) {
+            assertTrue(Files.size(out.resolve(m.group(1))) > 100, m.group(1));
+            thumbs++;
+        }
+        assertEquals(4, thumbs);
+        assertTrue(html.contains("data-cider=") && html.contains("best first"));
+        assertTrue(!html.contains("http://") && !html.contains("https://"), "no external assets");
+    }
+}
