@@ -52,6 +52,19 @@ public final class TrainedShapes {
         return CaptionCorpus.build(split.images(), store, vocabulary, 20);
     }
 
+    /** Trains a small decoder on the training split into {@code out} (a few seconds). */
+    public Path trainBundle(Path out) throws Exception {
+        org.captioner.model.DecoderConfig config =
+                new org.captioner.model.DecoderConfig(vocabulary.size(), 1280, 32, 64, 1, 0.1);
+        new org.captioner.train.CaptionTrainer(
+                new org.captioner.train.TrainingSettings(8, 8, 5e-3, 1.0, 1, 5, 0, 20, 1, 1, false), config,
+                vocabulary, store.identity(), new org.captioner.bundle.EncoderLocation("mobilenet_v2_features.pt", null),
+                "shapes")
+                .train(corpus(train), CaptionCorpus.of(java.util.Map.of(), java.util.Map.of(), vocabulary, 20), out,
+                        false, org.captioner.train.TrainingListener.NONE);
+        return out;
+    }
+
     public List<String> captionsOf(String id) {
         return fixture.captions.get(id);
     }

@@ -1,0 +1,85 @@
+package org.captioner.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.captioner.SharedData;
+import org.captioner.TrainedShapes;
+import org.captioner.caption.Captioner;
+import org.captioner.caption.EncoderResolver;
+import org.captioner.image.ImageDecoder;
+
+/** A real server on a free loopback port over a small trained bundle, and a multipart client. */
+final class TestServer implements AutoCloseable {
+
+    private static Path bundle;
+
+    final Captioner captioner;
+    final CaptionServer server;
+    final ServerSettings settings;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    static synchronized Path bundle() throws Exception {
+        if (bundle == null) {
+            Path tmp = Files.createTempDirectory("captioner-web-test");
+            bundle = TrainedShapes.prepare(tmp.resolve("shapes")).trainBundle(tmp.resolve("bundle"));
+        }
+        return bundle;
+    }
+
+    TestServer(long maxFileBytes, int maxInFlight) throws Exception {
+        Path uploads = Files.createTempDirectory("captioner-uploads");
+        settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, maxInFlight, uploads);
+        captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(SharedData.mobilenet().getParent())),
+                new ImageDecoder(settings.maxPixels(), settings.maxFileBytes()), 1);
+        server = new CaptionServer(captioner, settings).start();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs files as parts named "file". */
+    HttpResponse<String> upload(String query, List<Path> files) throws Exception {
+        List<byte[]> parts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path f : files) {
+            parts.add(Files.readAllBytes(f));
+            names.add(f.getFileName().toString());
+        }
+        return uploadBytes(query, names, parts);
+    }
+
+    HttpResponse<String> uploadBytes(String query, List<String> names, List<byte[]> contents) throws Exception {
+        String boundary = "----captioner" + UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < contents.size(); i++) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + names.get(i)
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(contents.get(i));
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/captions" + query))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        captioner.close();
+    }
+}
