@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.captioner.bundle.BundleInfo;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.bundle.Provenance;
+import org.captioner.bundle.SearchDefaults;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
@@ -50,7 +54,30 @@ final class EvaluateCommand extends Command {
                 + " model's encoder (much faster); images without cached features are encoded"));
         o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
+        o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>)"));
+        o.addOption(flag("adopt", "make this beam width, length penalty and max length the bundle's defaults"
+                + " (choose them on the dev split)"));
         return o;
+    }
+
+    /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
+    private static void updateBundle(Path model, Split split, CaptionOptions options, EvaluationResult result,
+            boolean record, boolean adopt) throws java.io.IOException {
+        BundleInfo info = ModelBundle.readInfo(model);
+        if (record) {
+            java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
+            String prefix = split.label() + ".beam" + options.beam() + ".";
+            result.scores().asCocoMap().forEach((k, v) -> metrics.put(prefix + k, v));
+            Provenance p = info.provenance();
+            info = info.withProvenance(new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(),
+                    p.settings(), p.bestEpoch(), p.trainingSeconds(), p.history(), metrics, p.codeVersion(),
+                    p.createdAt()));
+        }
+        if (adopt) {
+            info = info.withSearch(new SearchDefaults(options.beam(), options.lengthPenalty(), options.maxLength()));
+        }
+        ModelBundle.writeInfo(model, info);
+        System.err.println("updated " + model.resolve(ModelBundle.INFO_FILE));
     }
 
     @Override
@@ -115,6 +142,9 @@ final class EvaluateCommand extends Command {
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
             HtmlReport.write(out, result, model.getFileName().toString());
+            if (line.hasOption("record") || line.hasOption("adopt")) {
+                updateBundle(model, split, options, result, line.hasOption("record"), line.hasOption("adopt"));
+            }
             System.out.println(ScoreCommand.table(result.scores(), result.images().size()));
             System.err.printf(Locale.ROOT, "wrote %s (metrics.json, results.json, report.html) in %.0f s%n", out,
                     result.seconds());

@@ -2,8 +2,6 @@ package org.captioner.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
@@ -11,7 +9,7 @@ import java.nio.file.Path;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.captioner.caption.CaptionResult;
-import org.captioner.caption.ScoredCaption;
+import org.captioner.caption.CaptionResultJson;
 
 /** Writes caption results as text, JSON lines, CSV or COCO results, one image at a time. */
 abstract class ResultWriter implements Closeable {
@@ -28,28 +26,6 @@ abstract class ResultWriter implements Closeable {
             case "coco" -> new Coco(out);
             default -> throw new IllegalArgumentException(format);
         };
-    }
-
-    /** The JSON object for one result: file, caption, score, log_prob, alternatives, error. */
-    static ObjectNode toJson(CaptionResult r) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("file", r.name());
-        if (r.succeeded()) {
-            ScoredCaption best = r.best();
-            o.put("caption", best.text());
-            o.put("score", best.score());
-            o.put("log_prob", best.logProb());
-            if (r.captions().size() > 1) {
-                ArrayNode alts = o.putArray("alternatives");
-                for (ScoredCaption c : r.captions()) {
-                    alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
-                }
-            }
-        } else {
-            o.putNull("caption");
-            o.put("error", r.error());
-        }
-        return o;
     }
 
     /** {@code path<TAB>caption}; failures go to stderr so stdout stays one caption per line. */
@@ -88,7 +64,7 @@ abstract class ResultWriter implements Closeable {
 
         @Override
         void write(CaptionResult r) throws IOException {
-            out.write(JSON.writeValueAsString(toJson(r)) + "\n");
+            out.write(JSON.writeValueAsString(CaptionResultJson.of(r)) + "\n");
             out.flush();
         }
 

@@ -66,4 +66,24 @@ class EvaluateCommandTest {
         assertTrue(html.contains("data-cider=") && html.contains("best first"));
         assertTrue(!html.contains("http://") && !html.contains("https://"), "no external assets");
     }
+
+    @Test
+    void recordAndAdoptUpdateTheBundle() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path copy = out.resolve("bundle-copy");
+        Files.createDirectories(copy);
+        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
+            Files.copy(b.bundle.resolve(f), copy.resolve(f));
+        }
+        CliRunner.Run run = CliRunner.run("evaluate", "--model", copy.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2", "--length-penalty", "0.5",
+                "--record", "--adopt", "--out", out.resolve("eval").toString());
+        assertEquals(0, run.status(), run.err());
+        JsonNode info = new ObjectMapper().readTree(copy.resolve("bundle.json").toFile());
+        assertEquals(2, info.get("search").get("beam").asInt());
+        assertEquals(0.5, info.get("search").get("lengthPenalty").asDouble());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("eval/metrics.json").toFile());
+        assertEquals(metrics.get("CIDEr").asDouble(),
+                info.get("provenance").get("metrics").get("dev.beam2.CIDEr").asDouble(), 1e-12);
+    }
 }

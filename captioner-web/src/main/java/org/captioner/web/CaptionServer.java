@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.CaptionResult;
+import org.captioner.caption.CaptionResultJson;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.ImageInput;
-import org.captioner.caption.ScoredCaption;
 import org.captioner.image.ImageDecodeException;
 
 /**
@@ -199,22 +199,10 @@ public final class CaptionServer implements AutoCloseable {
         };
     }
 
-    /** The same fields as the CLI's jsonl: file, caption, score, log_prob, alternatives, error. */
+    /** The CLI's jsonl fields, plus the HTTP status a failed file would have had on its own. */
     static ObjectNode toJson(CaptionResult r) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("file", r.name());
-        if (r.succeeded()) {
-            ScoredCaption best = r.best();
-            o.put("caption", best.text());
-            o.put("score", best.score());
-            o.put("log_prob", best.logProb());
-            ArrayNode alts = o.putArray("alternatives");
-            for (ScoredCaption c : r.captions()) {
-                alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
-            }
-        } else {
-            o.putNull("caption");
-            o.put("error", r.error());
+        ObjectNode o = CaptionResultJson.of(r);
+        if (!r.succeeded()) {
             o.put("status", statusFor(r.errorKind()));
         }
         return o;

@@ -1,0 +1,38 @@
+package org.captioner.caption;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The one JSON shape of a caption result, shared by the CLI's jsonl output and the web API:
+ * {@code file}, {@code caption}, {@code score}, {@code log_prob}, {@code alternatives} (when more
+ * than one caption was asked for) and {@code error} when the image failed.
+ */
+public final class CaptionResultJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CaptionResultJson() {}
+
+    public static ObjectNode of(CaptionResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("file", r.name());
+        if (r.succeeded()) {
+            ScoredCaption best = r.best();
+            o.put("caption", best.text());
+            o.put("score", best.score());
+            o.put("log_prob", best.logProb());
+            if (r.captions().size() > 1) {
+                ArrayNode alts = o.putArray("alternatives");
+                for (ScoredCaption c : r.captions()) {
+                    alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
+                }
+            }
+        } else {
+            o.putNull("caption");
+            o.put("error", r.error());
+        }
+        return o;
+    }
+}
