@@ -16,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.captioner.encoder.EncoderIdentity;
+import java.util.ArrayList;
+import java.util.List;
 import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderConfig;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -37,14 +40,15 @@ public final class ModelBundle implements AutoCloseable {
     private final Path dir;
     private final BundleInfo info;
     private final Vocabulary vocabulary;
-    private final CaptionDecoder decoder;
+    private final List<CaptionDecoder> decoders;
     private final NDManager manager;
 
-    private ModelBundle(Path dir, BundleInfo info, Vocabulary vocabulary, CaptionDecoder decoder, NDManager manager) {
+    private ModelBundle(Path dir, BundleInfo info, Vocabulary vocabulary, List<CaptionDecoder> decoders,
+            NDManager manager) {
         this.dir = dir;
         this.info = info;
         this.vocabulary = vocabulary;
-        this.decoder = decoder;
+        this.decoders = List.copyOf(decoders);
         this.manager = manager;
     }
 
@@ -57,17 +61,30 @@ public final class ModelBundle implements AutoCloseable {
                     + info.decoder().vocabSize());
         }
         NDManager manager = NDManager.newBaseManager("PyTorch");
+        List<CaptionDecoder> decoders = new ArrayList<>();
         try {
-            CaptionDecoder decoder = new CaptionDecoder(info.decoder());
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                    Files.newInputStream(dir.resolve(PARAMS_FILE))))) {
-                decoder.loadParameters(manager, in);
+            decoders.add(loadDecoder(manager, info.decoder(), dir.resolve(PARAMS_FILE)));
+            for (BundleInfo.EnsembleMember m : info.members()) {
+                if (m.decoder().vocabSize() != vocabulary.size() || m.decoder().featureSize() != info.decoder().featureSize()) {
+                    throw new IOException("ensemble member " + m.params() + " does not fit this bundle's vocabulary"
+                            + " and features");
+                }
+                decoders.add(loadDecoder(manager, m.decoder(), dir.resolve(m.params())));
             }
-            return new ModelBundle(dir, info, vocabulary, decoder, manager);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
+            return new ModelBundle(dir, info, vocabulary, decoders, manager);
+        } catch (IOException | RuntimeException e) {
             manager.close();
-            throw new IOException("cannot load decoder parameters from " + dir.resolve(PARAMS_FILE) + ": "
-                    + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    private static CaptionDecoder loadDecoder(NDManager manager, DecoderConfig config, Path params) throws IOException {
+        CaptionDecoder decoder = new CaptionDecoder(config);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
+            decoder.loadParameters(manager, in);
+            return decoder;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            throw new IOException("cannot load decoder parameters from " + params + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,8 +153,14 @@ public final class ModelBundle implements AutoCloseable {
         return vocabulary;
     }
 
+    /** The main decoder. */
     public CaptionDecoder decoder() {
-        return decoder;
+        return decoders.get(0);
+    }
+
+    /** All decoders: the main one, then any ensemble members. */
+    public List<CaptionDecoder> decoders() {
+        return decoders;
     }
 
     public NDManager manager() {

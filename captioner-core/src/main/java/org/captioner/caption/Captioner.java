@@ -21,6 +21,8 @@ import org.captioner.image.ImageDecodeException;
 import org.captioner.image.ImageDecoder;
 import org.captioner.model.DecoderSearchModel;
 import org.captioner.search.BeamSearch;
+import org.captioner.search.DecodingModel;
+import org.captioner.search.EnsembleModel;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
@@ -169,7 +171,11 @@ public final class Captioner implements AutoCloseable {
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty());
         List<List<Hypothesis>> found;
         try (NDManager manager = bundle.manager().newSubManager()) {
-            DecoderSearchModel model = new DecoderSearchModel(bundle.decoder(), manager);
+            List<DecoderSearchModel> members = new ArrayList<>();
+            for (var d : bundle.decoders()) {
+                members.add(new DecoderSearchModel(d, manager));
+            }
+            DecodingModel<?> model = members.size() == 1 ? members.get(0) : new EnsembleModel(members);
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
                         .search(model, features, options.nBest());

@@ -1,0 +1,86 @@
+package org.captioner.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.captioner.bundle.BundleInfo;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.bundle.Provenance;
+import org.captioner.text.Vocabulary;
+
+/** {@code ./captioner ensemble}: combines trained bundles into one whose decoders are searched together. */
+final class EnsembleCommand extends Command {
+
+    @Override
+    String name() {
+        return "ensemble";
+    }
+
+    @Override
+    String arguments() {
+        return "BUNDLE BUNDLE...";
+    }
+
+    @Override
+    String summary() {
+        return "Combine bundles trained on the same data and encoder (same vocabulary) into one ensemble bundle:"
+                + " captions come from the mean of their next-word log-probabilities. Usually better than any"
+                + " member; each member adds its decoding cost.";
+    }
+
+    @Override
+    Options options() {
+        Options o = new Options();
+        o.addOption(required("out", "DIR", "the new bundle folder"));
+        return o;
+    }
+
+    @Override
+    int run(CommandLine line) throws Exception {
+        List<Path> bundles = new ArrayList<>();
+        for (String a : line.getArgs()) {
+            bundles.add(Path.of(a));
+        }
+        if (bundles.size() < 2) {
+            throw new UsageException("give at least two bundles to combine");
+        }
+        Path out = Path.of(line.getOptionValue("out"));
+        BundleInfo first = ModelBundle.readInfo(bundles.get(0));
+        Vocabulary vocabulary = Vocabulary.load(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE));
+        List<BundleInfo.EnsembleMember> members = new ArrayList<>();
+        Files.createDirectories(out);
+        Files.copy(bundles.get(0).resolve(ModelBundle.PARAMS_FILE), out.resolve(ModelBundle.PARAMS_FILE),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE), out.resolve(ModelBundle.VOCABULARY_FILE),
+                StandardCopyOption.REPLACE_EXISTING);
+        for (int i = 1; i < bundles.size(); i++) {
+            Path b = bundles.get(i);
+            BundleInfo info = ModelBundle.readInfo(b);
+            if (!info.encoder().compatibleWith(first.encoder())) {
+                throw new IllegalArgumentException(b + " was trained on another encoder: "
+                        + info.encoder().differences(first.encoder()));
+            }
+            if (!Vocabulary.load(b.resolve(ModelBundle.VOCABULARY_FILE)).equals(vocabulary)) {
+                throw new IllegalArgumentException(b + " has a different vocabulary from " + bundles.get(0));
+            }
+            if (!info.members().isEmpty()) {
+                throw new IllegalArgumentException(b + " is already an ensemble");
+            }
+            String params = "decoder-" + (i + 1) + ".params";
+            Files.copy(b.resolve(ModelBundle.PARAMS_FILE), out.resolve(params), StandardCopyOption.REPLACE_EXISTING);
+            members.add(new BundleInfo.EnsembleMember(params, info.decoder()));
+        }
+        Provenance p = first.provenance();
+        // Scores of the members do not describe the ensemble: start its metrics afresh.
+        Provenance combined = new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(), p.settings(),
+                p.bestEpoch(), p.trainingSeconds(), p.history(), Map.of(), p.codeVersion(), java.time.Instant.now().toString());
+        ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined));
+        System.err.println("wrote an ensemble of " + bundles.size() + " decoders to " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.captioner.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnsembleCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void combinesBundlesAndCaptionsWithThem() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path out = tmp.resolve("ensemble");
+        CliRunner.Run run = CliRunner.run("ensemble", "--out", out.toString(), b.bundle.toString(), b.bundle.toString());
+        assertEquals(0, run.status(), run.err());
+        JsonNode info = new ObjectMapper().readTree(out.resolve("bundle.json").toFile());
+        assertEquals(1, info.get("members").size());
+        assertTrue(Files.exists(out.resolve("decoder-2.params")));
+        // Two copies of one decoder give that decoder's captions.
+        Path kitten = SharedData.require("samples/kitten.jpg");
+        CliRunner.Run single = CliRunner.run("caption", "--model", b.bundle.toString(), kitten.toString());
+        CliRunner.Run pair = CliRunner.run("caption", "--model", out.toString(), kitten.toString());
+        assertEquals(0, pair.status(), pair.err());
+        assertEquals(single.out(), pair.out());
+    }
+
+    @Test
+    void refusesBundlesWithDifferentVocabularies() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        for (String f : List.of("bundle.json", "decoder.params")) {
+            Files.copy(b.bundle.resolve(f), other.resolve(f));
+        }
+        Files.writeString(other.resolve("vocabulary.json"), "[\"<pad>\",\"<start>\",\"<end>\",\"<unk>\",\"zebra\"]");
+        CliRunner.Run run = CliRunner.run("ensemble", "--out", tmp.resolve("x").toString(), b.bundle.toString(),
+                other.toString());
+        assertEquals(1, run.status());
+        assertTrue(run.err().contains("different vocabulary"), run.err());
+    }
+}
