@@ -3,6 +3,7 @@ package org.captioner.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -39,14 +40,18 @@ final class Bars implements Progress {
     @Override
     public synchronized void start(String task, long total, long done) {
         finish();
+        boolean terminal = stderrIsTerminal();
         bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setUnit(" " + unit, 1)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err, 110))
+                // In a log file, a redrawn bar is noise: print a plain line every 15 s instead.
+                .setUpdateIntervalMillis(terminal ? 500 : 15_000)
+                .setConsumer(terminal
+                        ? new ConsoleProgressBarConsumer(System.err, 110)
+                        : new DelegatingProgressBarConsumer(System.err::println, 110))
                 .startsFrom(done, java.time.Duration.ZERO)
                 .build();
     }
