@@ -127,7 +127,7 @@ final class BenchCommand extends Command {
                 mine.put("decode_beam" + beam + "_ms", 1000 * t.min() / features.length);
                 mine.put("decode_beam" + beam + "_ms_median", 1000 * t.median() / features.length);
             }
-            CaptionOptions e2e = captioner.defaultOptions().withBeam(3).withBatchSize(8);
+            CaptionOptions e2e = captioner.defaultOptions().withBeam(3);
             Timing t = time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), e2e, r -> { }));
             mine.put("end_to_end", photos.size() / t.min());
             mine.put("end_to_end_median", photos.size() / t.median());
@@ -252,7 +252,7 @@ final class BenchCommand extends Command {
             public ImageInput next() {
                 return ImageInput.of(paths.next());
             }
-        }, captioner.defaultOptions().withBeam(3).withBatchSize(8), r -> { });
+        }, captioner.defaultOptions().withBeam(3), r -> { });
         double seconds = (System.nanoTime() - begin) / 1e9;
         running.set(false);
         sampler.join();
