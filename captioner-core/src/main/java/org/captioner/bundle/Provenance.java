@@ -25,7 +25,8 @@ public record Provenance(
 
     public Provenance {
         history = history == null ? List.of() : List.copyOf(history);
-        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        // Insertion order kept, so bundle.json lists metrics as they were recorded.
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
 
     /** The commit the launcher passes as {@code -Dcaptioner.commit}, or "unknown". */
