@@ -28,6 +28,30 @@ public final class EncoderResolver {
         this.folders = List.copyOf(folders);
     }
 
+    /**
+     * The encoder folders every front end searches, in order: {@code -Dcaptioner.encoderDir},
+     * {@code $CAPTIONER_ENCODER_DIR}, then {@code models/encoders} of the shared data folder.
+     */
+    public static List<Path> standardFolders(Path sharedDir) {
+        List<Path> dirs = new ArrayList<>();
+        String prop = System.getProperty("captioner.encoderDir");
+        if (prop != null && !prop.isBlank()) {
+            dirs.add(Path.of(prop));
+        }
+        String env = System.getenv("CAPTIONER_ENCODER_DIR");
+        if (env != null && !env.isBlank()) {
+            dirs.add(Path.of(env));
+        }
+        dirs.add(sharedDir.resolve("models").resolve("encoders"));
+        return dirs;
+    }
+
+    /** {@code $CAPTIONER_SHARED}, else the {@code shared} folder beside the project home. */
+    public static Path sharedDir(Path home) {
+        String env = System.getenv("CAPTIONER_SHARED");
+        return env != null && !env.isBlank() ? Path.of(env) : home.resolveSibling("shared");
+    }
+
     public EncoderSource resolve(Path bundleDir, BundleInfo info) {
         if (override != null && !override.isBlank()) {
             return EncoderSource.parse(override);

@@ -2,8 +2,6 @@ package org.captioner.web;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -58,7 +56,7 @@ public final class WebMain {
             Path uploads = Files.createTempDirectory("captioner-uploads");
             ServerSettings settings = new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
                     Math.max(maxFile, 64L << 20), ImageDecoder.DEFAULT_MAX_PIXELS, inFlight, uploads);
-            Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"), encoderDirs(home)),
+            Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"), EncoderResolver.standardFolders(EncoderResolver.sharedDir(home))),
                     new ImageDecoder(settings.maxPixels(), settings.maxFileBytes()), 1);
             CaptionServer server = new CaptionServer(captioner, settings).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,20 +71,5 @@ public final class WebMain {
             System.err.println("captioner serve: " + e.getMessage());
             System.exit(1);
         }
-    }
-
-    static List<Path> encoderDirs(Path home) {
-        List<Path> dirs = new ArrayList<>();
-        String prop = System.getProperty("captioner.encoderDir");
-        if (prop != null && !prop.isBlank()) {
-            dirs.add(Path.of(prop));
-        }
-        String env = System.getenv("CAPTIONER_ENCODER_DIR");
-        if (env != null && !env.isBlank()) {
-            dirs.add(Path.of(env));
-        }
-        String shared = System.getenv("CAPTIONER_SHARED");
-        dirs.add((shared != null ? Path.of(shared) : home.resolveSibling("shared")).resolve("models/encoders"));
-        return dirs;
     }
 }
