@@ -1,6 +1,5 @@
 package org.captioner.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -87,11 +86,8 @@ final class TrainCommand extends Command {
         SplitData dev = DatasetOptions.split(dataset, Split.DEV);
         Path out = Path.of(line.getOptionValue("out"));
         boolean resume = line.hasOption("resume");
-        Vocabulary vocabulary;
-        Path checkpointVocab = latestCheckpointVocabulary(out);
-        if (resume && checkpointVocab != null) {
-            vocabulary = Vocabulary.load(checkpointVocab);
-        } else {
+        Vocabulary vocabulary = resume ? CaptionTrainer.checkpointedVocabulary(out) : null;
+        if (vocabulary == null) {
             vocabulary = Vocabulary.build(CaptionCorpus.tokenise(train.images()), settings.minWordCount());
         }
         DecoderConfig config;
@@ -119,15 +115,6 @@ final class TrainCommand extends Command {
         CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, resume, new BarListener());
         System.err.printf(Locale.ROOT, "best epoch %d; bundle in %s%n", result.bestEpoch(), out);
         return 0;
-    }
-
-    private static Path latestCheckpointVocabulary(Path out) throws java.io.IOException {
-        Path pointer = out.resolve("checkpoints").resolve("latest");
-        if (!Files.exists(pointer)) {
-            return null;
-        }
-        Path v = out.resolve("checkpoints").resolve(Files.readString(pointer).strip()).resolve("vocabulary.json");
-        return Files.exists(v) ? v : null;
     }
 
     /** A bar per epoch (loss, tokens/s, ETA) and a log line after each. */

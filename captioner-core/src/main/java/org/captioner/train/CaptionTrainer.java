@@ -79,6 +79,16 @@ public final class CaptionTrainer {
         this.dataset = dataset;
     }
 
+    /**
+     * The vocabulary of the run whose latest checkpoint is in {@code outDir}, or null when there is
+     * none: a resumed run must keep the word ids it was trained with.
+     */
+    public static Vocabulary checkpointedVocabulary(Path outDir) throws IOException {
+        Path latest = new Checkpoints(outDir.resolve("checkpoints")).latest();
+        Path file = latest == null ? null : latest.resolve(ModelBundle.VOCABULARY_FILE);
+        return file != null && Files.exists(file) ? Vocabulary.load(file) : null;
+    }
+
     /** What a finished run produced. */
     public record Result(int bestEpoch, double bestScore, List<EpochRecord> history, Path bundleDir) {}
 
