@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -240,19 +239,8 @@ final class BenchCommand extends Command {
             }
         });
         sampler.start();
-        Iterator<Path> paths = new ImagePaths(List.of(dir));
         long begin = System.nanoTime();
-        captioner.captionAll(new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return paths.hasNext();
-            }
-
-            @Override
-            public ImageInput next() {
-                return ImageInput.of(paths.next());
-            }
-        }, captioner.defaultOptions().withBeam(3), r -> { });
+        captioner.captionAll(new ImagePaths(List.of(dir)), captioner.defaultOptions().withBeam(3), r -> { });
         double seconds = (System.nanoTime() - begin) / 1e9;
         running.set(false);
         sampler.join();

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -18,7 +17,6 @@ import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.CaptionResult;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
-import org.captioner.caption.ImageInput;
 import org.captioner.image.ImageDecoder;
 import org.captioner.progress.Progress;
 
@@ -96,19 +94,7 @@ final class CaptionCommand extends Command {
             long begin = System.nanoTime();
             try (ResultWriter results = ResultWriter.create(format, writer)) {
                 progress.start("caption", -1, 0);
-                Iterator<Path> paths = new ImagePaths(roots);
-                Iterator<ImageInput> inputs = new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return paths.hasNext();
-                    }
-
-                    @Override
-                    public ImageInput next() {
-                        return ImageInput.of(paths.next());
-                    }
-                };
-                captioner.captionAll(inputs, options, r -> {
+                captioner.captionAll(new ImagePaths(roots), options, r -> {
                     counts[r.succeeded() ? 0 : 1]++;
                     try {
                         results.write(r);

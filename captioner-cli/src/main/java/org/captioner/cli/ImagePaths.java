@@ -10,13 +10,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
+import org.captioner.caption.ImageInput;
 
 /**
  * The files named on the command line, with folders walked recursively in sorted order, lazily
  * (a folder of millions of files is never listed into memory at once beyond one directory).
- * Hidden files are skipped; every other file is handed on, so that non-images are reported.
+ * Hidden files are skipped; every other file is handed on as an input, so that non-images are reported.
  */
-final class ImagePaths implements Iterator<Path> {
+final class ImagePaths implements Iterator<ImageInput> {
 
     private final Deque<Path> stack = new ArrayDeque<>();
     private Path next;
@@ -48,12 +49,12 @@ final class ImagePaths implements Iterator<Path> {
     }
 
     @Override
-    public Path next() {
+    public ImageInput next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
         Path p = next;
         next = null;
-        return p;
+        return ImageInput.of(p);
     }
 }
