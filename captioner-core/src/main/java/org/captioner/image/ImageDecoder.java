@@ -149,8 +149,11 @@ public final class ImageDecoder {
         }
     }
 
-    /** Any layout ImageIO returns (16-bit, gray, palette, alpha) as 8-bit RGB, alpha over white. */
-    static BufferedImage toRgb(BufferedImage src) {
+    /**
+     * Any layout ImageIO returns (16-bit, gray, palette, alpha) as 8-bit RGB stored as
+     * {@code TYPE_3BYTE_BGR}, alpha over white; an image already in that layout is returned as is.
+     */
+    public static BufferedImage toRgb(BufferedImage src) {
         if (src.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             return src;
         }
