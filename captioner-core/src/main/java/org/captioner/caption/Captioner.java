@@ -17,7 +17,8 @@ import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
-import org.captioner.image.ImageDecodeException;
+import org.captioner.image.DecodeAhead;
+import org.captioner.image.DecodeAhead.Decoded;
 import org.captioner.image.ImageDecoder;
 import org.captioner.model.DecoderSearchModel;
 import org.captioner.search.BeamSearch;
@@ -115,25 +116,15 @@ public final class Captioner implements AutoCloseable {
      */
     public void captionAll(Iterator<ImageInput> inputs, CaptionOptions options, Consumer<CaptionResult> sink) {
         // Two batches decoded ahead keep the encoder fed without holding many large photos in memory.
-        int lookahead = 2;
-        Deque<List<CompletableFuture<Decoded>>> pending = new ArrayDeque<>();
+        DecodeAhead<ImageInput> decoded = new DecodeAhead<>(inputs, options.batchSize(), 2,
+                input -> input.path() != null ? decoder.decode(input.path()) : decoder.decode(input.bytes()),
+                decodePool);
         // Batch i's search runs on searchPool while this thread encodes batch i+1.
         Deque<CompletableFuture<List<CaptionResult>>> searching = new ArrayDeque<>();
-        while (true) {
-            while (pending.size() < lookahead && inputs.hasNext()) {
-                List<CompletableFuture<Decoded>> batch = new ArrayList<>(options.batchSize());
-                while (batch.size() < options.batchSize() && inputs.hasNext()) {
-                    ImageInput input = inputs.next();
-                    batch.add(CompletableFuture.supplyAsync(() -> decode(input), decodePool));
-                }
-                pending.add(batch);
-            }
-            if (pending.isEmpty()) {
-                break;
-            }
-            List<Decoded> batch = pending.poll().stream().map(CompletableFuture::join).toList();
+        while (decoded.hasNext()) {
+            List<Decoded<ImageInput>> batch = decoded.next();
             List<BufferedImage> images = new ArrayList<>();
-            for (Decoded d : batch) {
+            for (Decoded<ImageInput> d : batch) {
                 if (d.error() == null) {
                     images.add(d.image());
                 }
@@ -149,30 +140,15 @@ public final class Captioner implements AutoCloseable {
         }
     }
 
-    /** A decoded image or the reason it could not be decoded. */
-    private record Decoded(ImageInput input, BufferedImage image, ImageDecodeException error) {}
-
-    private Decoded decode(ImageInput input) {
-        try {
-            BufferedImage image = input.path() != null ? decoder.decode(input.path()) : decoder.decode(input.bytes());
-            return new Decoded(input, image, null);
-        } catch (ImageDecodeException e) {
-            return new Decoded(input, null, e);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            return new Decoded(input, null, new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
-                    "cannot decode: " + e));
-        }
-    }
-
-    private List<CaptionResult> assemble(List<Decoded> batch, float[][] features, CaptionOptions options) {
+    private List<CaptionResult> assemble(List<Decoded<ImageInput>> batch, float[][] features, CaptionOptions options) {
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of() : captionFeatures(features, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
         int next = 0;
-        for (Decoded d : batch) {
+        for (Decoded<ImageInput> d : batch) {
             if (d.error() != null) {
-                out.add(CaptionResult.failed(d.input().name(), d.error().getMessage(), d.error().kind()));
+                out.add(CaptionResult.failed(d.item().name(), d.error().getMessage(), d.error().kind()));
             } else {
-                out.add(CaptionResult.ok(d.input().name(), captions.get(next++)));
+                out.add(CaptionResult.ok(d.item().name(), captions.get(next++)));
             }
         }
         return out;

@@ -4,19 +4,18 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.captioner.data.CaptionedImage;
 import org.captioner.encoder.ImageEncoder;
-import org.captioner.image.ImageDecodeException;
+import org.captioner.image.DecodeAhead;
 import org.captioner.image.ImageDecoder;
 import org.captioner.progress.Progress;
 
 /**
- * Fills a {@link FeatureStore} for a list of images: skips those already stored, decodes the next
- * batch on worker threads while the encoder runs the current one, and records undecodable images
- * as failed instead of stopping.
+ * Fills a {@link FeatureStore} for a list of images: skips those already stored, decodes ahead on
+ * worker threads ({@link DecodeAhead}) while the encoder runs, and records undecodable images as
+ * failed instead of stopping.
  */
 public final class FeatureExtractor {
 
@@ -40,8 +39,6 @@ public final class FeatureExtractor {
         this.batchSize = batchSize;
     }
 
-    private record Decoded(CaptionedImage image, BufferedImage pixels, String error) {}
-
     public Report extract(List<CaptionedImage> images, FeatureStore store, Progress progress) throws IOException {
         List<CaptionedImage> todo = new ArrayList<>();
         for (CaptionedImage image : images) {
@@ -60,23 +57,20 @@ public final class FeatureExtractor {
             return t;
         });
         try {
-            List<List<CaptionedImage>> batches = new ArrayList<>();
-            for (int i = 0; i < todo.size(); i += batchSize) {
-                batches.add(todo.subList(i, Math.min(todo.size(), i + batchSize)));
-            }
-            CompletableFuture<List<Decoded>> next = batches.isEmpty() ? null : decodeAsync(batches.get(0), pool);
-            for (int b = 0; b < batches.size(); b++) {
-                List<Decoded> decoded = next.join();
-                next = b + 1 < batches.size() ? decodeAsync(batches.get(b + 1), pool) : null;
+            // One batch decodes on the workers while the encoder runs the previous one.
+            DecodeAhead<CaptionedImage> batches = new DecodeAhead<>(todo.iterator(), batchSize, 2,
+                    image -> decoder.decode(image.image()), pool);
+            while (batches.hasNext()) {
+                List<DecodeAhead.Decoded<CaptionedImage>> decoded = batches.next();
                 List<BufferedImage> pixels = new ArrayList<>();
                 List<CaptionedImage> ok = new ArrayList<>();
-                for (Decoded d : decoded) {
+                for (DecodeAhead.Decoded<CaptionedImage> d : decoded) {
                     if (d.error() != null) {
-                        failed.add(d.image().id() + ": " + d.error());
-                        store.markFailed(d.image().id(), d.error());
+                        failed.add(d.item().id() + ": " + d.error().getMessage());
+                        store.markFailed(d.item().id(), d.error().getMessage());
                     } else {
-                        pixels.add(d.pixels());
-                        ok.add(d.image());
+                        pixels.add(d.image());
+                        ok.add(d.item());
                     }
                 }
                 float[][] vectors = encoder.encode(pixels);
@@ -91,20 +85,5 @@ public final class FeatureExtractor {
             progress.finish();
         }
         return new Report(encoded, already, failed, (System.nanoTime() - begin) / 1e9);
-    }
-
-    private CompletableFuture<List<Decoded>> decodeAsync(List<CaptionedImage> batch, ExecutorService pool) {
-        List<CompletableFuture<Decoded>> parts = new ArrayList<>();
-        for (CaptionedImage image : batch) {
-            parts.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Decoded(image, decoder.decode(image.image()), null);
-                } catch (ImageDecodeException e) {
-                    return new Decoded(image, null, e.getMessage());
-                }
-            }, pool));
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]))
-                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 }
