@@ -117,19 +117,14 @@ final class BenchCommand extends Command {
             mine.put("encoder_best", bestEncoder);
             float[][] features = captioner.encoder().encode(decoded);
             for (int beam : new int[] {1, 3}) {
-                CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8);
-                Timing t = time(reps, () -> {
-                    for (int i = 0; i < features.length; i += 8) {
-                        captioner.captionFeatures(Arrays.copyOfRange(features, i, Math.min(features.length, i + 8)), o);
-                    }
-                });
+                Timing t = decode(captioner, features, beam, reps);
                 mine.put("decode_beam" + beam + "_ms", 1000 * t.min() / features.length);
                 mine.put("decode_beam" + beam + "_ms_median", 1000 * t.median() / features.length);
             }
-            CaptionOptions e2e = captioner.defaultOptions().withBeam(3);
-            Timing t = time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), e2e, r -> { }));
+            Timing t = endToEnd(captioner, photos, reps);
             mine.put("end_to_end", photos.size() / t.min());
             mine.put("end_to_end_median", photos.size() / t.median());
+            baseline(model, features, photos, reps, mine);
             int vocab = captioner.info().decoder().vocabSize();
             double[] step = trainStep(captioner.info().decoder().withSizes(512, 512, 1, 0.5), vocab, reps);
             mine.put("train_step_ms", step[0]);
@@ -146,6 +141,49 @@ final class BenchCommand extends Command {
             report(mine, peer, photos.size(), large);
         }
         return 0;
+    }
+
+    /**
+     * The same decode and end-to-end figures with the earlier design, in the same run: decoders
+     * searched block by block and averaged in Java, and search overlapped with the encoder.
+     */
+    private static void baseline(Path model, float[][] features, List<Path> photos, int reps, Map<String, Double> mine)
+            throws Exception {
+        String stack = System.getProperty("captioner.stackDecoders");
+        String overlap = System.getProperty("captioner.overlapSearch");
+        System.setProperty("captioner.stackDecoders", "false");
+        System.setProperty("captioner.overlapSearch", "true");
+        try (Captioner before = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
+            mine.put("baseline_decode_beam3_ms", 1000 * decode(before, features, 3, reps).min() / features.length);
+            mine.put("baseline_end_to_end", photos.size() / endToEnd(before, photos, reps).min());
+        } finally {
+            restore("captioner.stackDecoders", stack);
+            restore("captioner.overlapSearch", overlap);
+        }
+    }
+
+    /** Searching cached features in batches of 8 at {@code beam}. */
+    private static Timing decode(Captioner captioner, float[][] features, int beam, int reps) throws Exception {
+        CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8);
+        return time(reps, () -> {
+            for (int i = 0; i < features.length; i += 8) {
+                captioner.captionFeatures(Arrays.copyOfRange(features, i, Math.min(features.length, i + 8)), o);
+            }
+        });
+    }
+
+    /** Photo files to captions at beam 3, the whole pipeline. */
+    private static Timing endToEnd(Captioner captioner, List<Path> photos, int reps) throws Exception {
+        CaptionOptions o = captioner.defaultOptions().withBeam(3);
+        return time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), o, r -> { }));
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     private static List<Path> testPhotos(Path flickr, int n) throws Exception {
@@ -305,6 +343,11 @@ final class BenchCommand extends Command {
                 m.get("end_to_end_median"), m.get("train_step_ms_median"));
         System.out.printf(Locale.ROOT, "encoder: ~%.2f GFLOP/image (MobileNetV2 at 224) -> %.1f GFLOP/s at its best batch%n",
                 MOBILENET_V2_GFLOP, MOBILENET_V2_GFLOP * m.get("encoder_best"));
+        System.out.printf(Locale.ROOT, "against the earlier design (decoders block by block, averaged in Java; search beside"
+                        + " the encoder): decode beam 3 %.2f -> %.2f ms/image (%.2fx), end-to-end %.1f -> %.1f images/s"
+                        + " (%.2fx)%n", m.get("baseline_decode_beam3_ms"), m.get("decode_beam3_ms"),
+                m.get("baseline_decode_beam3_ms") / m.get("decode_beam3_ms"), m.get("baseline_end_to_end"),
+                m.get("end_to_end"), m.get("end_to_end") / m.get("baseline_end_to_end"));
         if (large > 0) {
             System.out.printf(Locale.ROOT, "memory captioning %d generated images: RSS %.0f MB at start, peak %.0f MB,"
                             + " %.0f MB at end (%.1f images/s)%n", large, m.get("rss_start_mb"), m.get("rss_peak_mb"),

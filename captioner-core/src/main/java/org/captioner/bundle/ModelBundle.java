@@ -1,13 +1,10 @@
 package org.captioner.bundle;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,12 +77,8 @@ public final class ModelBundle implements AutoCloseable {
 
     private static CaptionDecoder loadDecoder(NDManager manager, DecoderConfig config, Path params) throws IOException {
         CaptionDecoder decoder = new CaptionDecoder(config);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
-            decoder.loadParameters(manager, in);
-            return decoder;
-        } catch (IOException | MalformedModelException | RuntimeException e) {
-            throw new IOException("cannot load decoder parameters from " + params + ": " + e.getMessage(), e);
-        }
+        decoder.loadParameters(manager, params);
+        return decoder;
     }
 
     /** Reads only {@code bundle.json}. */

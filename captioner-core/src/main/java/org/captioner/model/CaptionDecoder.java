@@ -1,5 +1,6 @@
 package org.captioner.model;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +16,13 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Show-and-Tell language model as a DJL block. The image feature vector initialises the LSTM
@@ -122,6 +130,48 @@ public final class CaptionDecoder extends AbstractBlock {
         NDList rnn = lstm.forward(ps, new NDList(words, h, c), false);
         NDArray logits = project(ps, rnn.get(0), false);
         return new NDList(logits.squeeze(1), rnn.get(1), rnn.get(2));
+    }
+
+    /**
+     * Replaces this decoder's weights with those saved in {@code params} (a {@code decoder.params}
+     * file of a bundle or checkpoint); any failure is an IOException naming the file.
+     */
+    public void loadParameters(NDManager manager, Path params) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
+            loadParameters(manager, in);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            throw new IOException("cannot load decoder parameters from " + params + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The trained weights as plain arrays (shared, not copied), for inference code that runs the
+     * LSTM cell itself. Per layer: input and recurrent weights {@code [4H, in]} and biases
+     * {@code [4H]}, gates in PyTorch's order (input, forget, cell, output).
+     */
+    public record Weights(NDArray embedding, NDArray initHWeight, NDArray initHBias, NDArray initCWeight,
+            NDArray initCBias, List<NDArray> inputWeights, List<NDArray> recurrentWeights,
+            List<NDArray> inputBiases, List<NDArray> recurrentBiases, NDArray outputWeight,
+            NDArray outputBias) {}
+
+    public Weights weights() {
+        List<NDArray> wi = new ArrayList<>();
+        List<NDArray> wh = new ArrayList<>();
+        List<NDArray> bi = new ArrayList<>();
+        List<NDArray> bh = new ArrayList<>();
+        PairList<String, Parameter> rnn = lstm.getDirectParameters();
+        for (int l = 0; l < config.numLayers(); l++) {
+            wi.add(rnn.get("l_" + l + "_i2h_WEIGHT").getArray());
+            wh.add(rnn.get("l_" + l + "_h2h_WEIGHT").getArray());
+            bi.add(rnn.get("l_" + l + "_i2h_BIAS").getArray());
+            bh.add(rnn.get("l_" + l + "_h2h_BIAS").getArray());
+        }
+        return new Weights(embedding.getArray(),
+                initH.getDirectParameters().get("weight").getArray(), initH.getDirectParameters().get("bias").getArray(),
+                initC.getDirectParameters().get("weight").getArray(), initC.getDirectParameters().get("bias").getArray(),
+                wi, wh, bi, bh,
+                output.getDirectParameters().get("weight").getArray(),
+                output.getDirectParameters().get("bias").getArray());
     }
 
     private NDArray embed(ParameterStore ps, NDArray tokens, boolean training) {

@@ -3,7 +3,6 @@ package org.captioner.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.captioner.search.DecodingModel;
 
@@ -34,17 +33,8 @@ public final class DecoderSearchModel implements DecodingModel<DecoderSearchMode
 
     @Override
     public State start(float[][] features) {
-        int f = decoder.config().featureSize();
-        float[] flat = new float[features.length * f];
-        for (int i = 0; i < features.length; i++) {
-            if (features[i].length != f) {
-                throw new IllegalArgumentException("feature vector has " + features[i].length
-                        + " values, the decoder expects " + f);
-            }
-            System.arraycopy(features[i], 0, flat, i * f, f);
-        }
         NDManager m = root.newSubManager();
-        NDArray input = m.create(flat, new Shape(features.length, f));
+        NDArray input = SearchArrays.features(m, features, decoder.config().featureSize());
         NDList hc = decoder.initialState(parameters, input, false);
         return new State(m, hc.get(0), hc.get(1));
     }
@@ -52,21 +42,10 @@ public final class DecoderSearchModel implements DecodingModel<DecoderSearchMode
     @Override
     public Step<State> step(State state, int[] lastTokens) {
         NDManager m = root.newSubManager();
-        long[] ids = new long[lastTokens.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = lastTokens[i];
-        }
-        NDArray tokens = m.create(ids);
+        NDArray tokens = SearchArrays.indices(m, lastTokens);
         NDList out = decoder.step(parameters, tokens, state.h(), state.c());
         out.attach(m);
-        NDArray logProbs = out.get(0).logSoftmax(1);
-        int rows = lastTokens.length;
-        int v = vocabSize();
-        float[] flat = logProbs.toFloatArray();
-        float[][] table = new float[rows][v];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * v, table[r], 0, v);
-        }
+        float[][] table = SearchArrays.rows(out.get(0).logSoftmax(1), lastTokens.length, vocabSize());
         state.manager().close();
         return new Step<>(table, new State(m, out.get(1), out.get(2)));
     }
@@ -74,11 +53,7 @@ public final class DecoderSearchModel implements DecodingModel<DecoderSearchMode
     @Override
     public State select(State state, int[] rows) {
         NDManager m = root.newSubManager();
-        long[] ids = new long[rows.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = rows[i];
-        }
-        NDArray index = m.create(ids);
+        NDArray index = SearchArrays.indices(m, rows);
         // State is [layers, rows, hidden]: pick along axis 1.
         NDArray h = state.h().swapAxes(0, 1).get(index).swapAxes(0, 1);
         NDArray c = state.c().swapAxes(0, 1).get(index).swapAxes(0, 1);

@@ -42,6 +42,7 @@ public final class BeamSearch {
     /** For each image, up to {@code nBest} captions, best first. */
     public <S> List<List<Hypothesis>> search(DecodingModel<S> model, float[][] features) {
         int n = features.length;
+        int candidatesPerRow = Math.min(2 * width, model.vocabSize() - settings.banned().size());
         List<List<Beam>> live = new ArrayList<>();
         List<List<Hypothesis>> finished = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -57,8 +58,8 @@ public final class BeamSearch {
         Arrays.fill(last, Vocabulary.START_ID);
 
         for (int t = 0; t < settings.maxLength() && last.length > 0; t++) {
-            DecodingModel.Step<S> step = model.step(state, last);
-            float[][] logProbs = step.logProbs();
+            // The best 2×width expansions of an image are among the best 2×width words of each of its beams.
+            DecodingModel.TopWords<S> step = model.stepTop(state, last, candidatesPerRow, settings.banned());
             List<Integer> keptRows = new ArrayList<>();
             List<Integer> keptTokens = new ArrayList<>();
             List<Integer> keptImages = new ArrayList<>();
@@ -68,7 +69,7 @@ public final class BeamSearch {
                 List<Beam> beams = live.get(i);
                 List<Beam> survivors = new ArrayList<>();
                 if (!beams.isEmpty()) {
-                    List<Candidate> top = topCandidates(logProbs, row, beams, 2 * width);
+                    List<Candidate> top = topCandidates(step, row, beams, 2 * width);
                     for (int rank = 0; rank < top.size() && survivors.size() < width; rank++) {
                         Candidate c = top.get(rank);
                         Beam parent = beams.get(c.row() - row);
@@ -128,21 +129,20 @@ public final class BeamSearch {
     }
 
     /** The {@code count} best (row, token) expansions of one image's beams, best first. */
-    private List<Candidate> topCandidates(float[][] logProbs, int firstRow, List<Beam> beams, int count) {
+    private static List<Candidate> topCandidates(DecodingModel.TopWords<?> step, int firstRow, List<Beam> beams,
+            int count) {
         PriorityQueue<Candidate> heap = new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb));
         for (int b = 0; b < beams.size(); b++) {
-            float[] lp = logProbs[firstRow + b];
+            float[] lp = step.logProbs()[firstRow + b];
+            int[] words = step.words()[firstRow + b];
             double base = beams.get(b).logProb();
-            for (int w = 0; w < lp.length; w++) {
-                if (settings.banned().contains(w)) {
-                    continue;
-                }
-                double total = base + lp[w];
+            for (int j = 0; j < lp.length; j++) {
+                double total = base + lp[j];
                 if (heap.size() < count) {
-                    heap.add(new Candidate(firstRow + b, w, total));
+                    heap.add(new Candidate(firstRow + b, words[j], total));
                 } else if (total > heap.peek().logProb()) {
                     heap.poll();
-                    heap.add(new Candidate(firstRow + b, w, total));
+                    heap.add(new Candidate(firstRow + b, words[j], total));
                 }
             }
         }

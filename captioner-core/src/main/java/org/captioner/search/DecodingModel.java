@@ -1,5 +1,7 @@
 package org.captioner.search;
 
+import java.util.Set;
+
 /**
  * What a search needs from a language model: next-word log-probabilities for a batch of rows, and
  * a state that can be re-indexed when beams are kept, dropped or duplicated. Each call consumes the
@@ -17,6 +19,43 @@ public interface DecodingModel<S> {
     /** Log-probabilities {@code [rows][vocab]} of the word after {@code lastTokens}, and the next state. */
     Step<S> step(S state, int[] lastTokens);
 
+    /**
+     * The {@code k} most likely next words of each row, best first, never one of {@code banned},
+     * and the next state. What beam and greedy search need: models that can rank on their own
+     * device override this to avoid copying whole vocabulary rows; this default ranks the rows
+     * of {@link #step}, ties going to the lower word id.
+     */
+    default TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned) {
+        Step<S> step = step(state, lastTokens);
+        float[][] logProbs = step.logProbs();
+        boolean[] skip = new boolean[vocabSize()];
+        banned.forEach(w -> skip[w] = true);
+        int[][] words = new int[logProbs.length][];
+        float[][] best = new float[logProbs.length][];
+        for (int r = 0; r < logProbs.length; r++) {
+            float[] row = logProbs[r];
+            int[] w = new int[k];
+            float[] v = new float[k];
+            int n = 0;
+            for (int id = 0; id < row.length; id++) {
+                if (skip[id] || (n == k && row[id] <= v[k - 1])) {
+                    continue;
+                }
+                int at = n < k ? n++ : k - 1;
+                while (at > 0 && v[at - 1] < row[id]) {
+                    v[at] = v[at - 1];
+                    w[at] = w[at - 1];
+                    at--;
+                }
+                v[at] = row[id];
+                w[at] = id;
+            }
+            words[r] = java.util.Arrays.copyOf(w, n);
+            best[r] = java.util.Arrays.copyOf(v, n);
+        }
+        return new TopWords<>(words, best, step.state());
+    }
+
     /** A state whose row {@code i} is row {@code rows[i]} of {@code state}. */
     S select(S state, int[] rows);
 
@@ -25,4 +64,7 @@ public interface DecodingModel<S> {
 
     /** The result of one step. */
     record Step<S>(float[][] logProbs, S state) {}
+
+    /** The best words of one step: {@code words[row][j]} has log-probability {@code logProbs[row][j]}. */
+    record TopWords<S>(int[][] words, float[][] logProbs, S state) {}
 }

@@ -27,15 +27,15 @@ public final class GreedySearch {
         Arrays.fill(last, Vocabulary.START_ID);
         // Rows stay in place (finished ones keep stepping on <end>) so the state never needs re-indexing.
         for (int t = 0; t < settings.maxLength() && !allTrue(ended); t++) {
-            DecodingModel.Step<S> step = model.step(state, last);
+            DecodingModel.TopWords<S> step = model.stepTop(state, last, 1, settings.banned());
             state = step.state();
             for (int i = 0; i < n; i++) {
                 if (ended[i]) {
                     last[i] = Vocabulary.END_ID;
                     continue;
                 }
-                int best = argmax(step.logProbs()[i]);
-                logProb[i] += step.logProbs()[i][best];
+                int best = step.words()[i][0];
+                logProb[i] += step.logProbs()[i][0];
                 last[i] = best;
                 if (best == Vocabulary.END_ID) {
                     ended[i] = true;
@@ -52,16 +52,6 @@ public final class GreedySearch {
             out.add(new Hypothesis(w, logProb[i], settings.score(logProb[i], length), ended[i]));
         }
         return out;
-    }
-
-    private int argmax(float[] logProbs) {
-        int best = -1;
-        for (int w = 0; w < logProbs.length; w++) {
-            if (!settings.banned().contains(w) && (best < 0 || logProbs[w] > logProbs[best])) {
-                best = w;
-            }
-        }
-        return best;
     }
 
     private static boolean allTrue(boolean[] a) {

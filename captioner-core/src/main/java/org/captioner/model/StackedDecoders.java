@@ -1,0 +1,285 @@
+package org.captioner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.captioner.search.DecodingModel;
+
+/**
+ * An inference-only copy of one or more same-shaped trained decoders (an ensemble), with the
+ * weights rearranged so that captioning costs as little as possible per step:
+ * <ul>
+ *   <li>the first LSTM layer's input projection of every word is computed once, so a step looks
+ *       its gate inputs up instead of multiplying embedding by weight (a third of an LSTM step's
+ *       arithmetic);</li>
+ *   <li>the members' weights are stacked, so each matrix product of a step is one batched call
+ *       for the whole ensemble;</li>
+ *   <li>the ensemble's mean log-probability, the ban on special words and the ranking all happen
+ *       in the engine, and only the few best words per row come back to Java.</li>
+ * </ul>
+ * Immutable after construction and safe to share between threads; each search takes its own
+ * {@link #searchModel}. The decoders may be closed or retrained afterwards: nothing is shared.
+ *
+ * <p>Engine operations put their result in the manager of their first operand, so every step
+ * starts from an array of its own and never from a shared weight: nothing accumulates here.
+ */
+public final class StackedDecoders implements AutoCloseable {
+
+    private final NDManager manager;
+    private final int members;
+    private final int layers;
+    private final int hidden;
+    private final int vocab;
+    private final int featureSize;
+    private final NDArray initH;      // [M, F, L*H]
+    private final NDArray initHBias;  // [M, 1, L*H]
+    private final NDArray initC;
+    private final NDArray initCBias;
+    private final NDArray wordGates;  // [M*V, 4H]: layer 0's input projection of each word, both biases in
+    private final NDArray[] recurrent;   // per layer [M, H, 4H]
+    private final NDArray[] upperInput;  // layers >= 1: [M, H, 4H]
+    private final NDArray[] upperBias;   // layers >= 1: [M, 1, 4H]
+    private final NDArray output;     // [M, H, V]
+    private final NDArray outputBias; // [M, 1, V]
+
+    /** Whether these decoders can be stacked: same sizes apart from dropout, which inference ignores. */
+    public static boolean canStack(List<CaptionDecoder> decoders) {
+        DecoderConfig first = decoders.get(0).config();
+        return decoders.stream().map(CaptionDecoder::config).allMatch(c -> c.vocabSize() == first.vocabSize()
+                && c.featureSize() == first.featureSize() && c.embedSize() == first.embedSize()
+                && c.hiddenSize() == first.hiddenSize() && c.numLayers() == first.numLayers());
+    }
+
+    public StackedDecoders(List<CaptionDecoder> decoders, NDManager parent) {
+        if (decoders.isEmpty() || !canStack(decoders)) {
+            throw new IllegalArgumentException("stacked decoders must be one or more of the same sizes");
+        }
+        DecoderConfig c = decoders.get(0).config();
+        this.manager = parent.newSubManager();
+        this.members = decoders.size();
+        this.layers = c.numLayers();
+        this.hidden = c.hiddenSize();
+        this.vocab = c.vocabSize();
+        this.featureSize = c.featureSize();
+        try (NDManager scratch = manager.newSubManager()) {
+            List<CaptionDecoder.Weights> w = decoders.stream().map(d -> local(d.weights(), scratch)).toList();
+            this.initH = keep(stack(w, x -> x.initHWeight().transpose()));
+            this.initHBias = keep(stack(w, x -> x.initHBias().expandDims(0)));
+            this.initC = keep(stack(w, x -> x.initCWeight().transpose()));
+            this.initCBias = keep(stack(w, x -> x.initCBias().expandDims(0)));
+            this.wordGates = keep(stack(w, x -> x.embedding().matMul(x.inputWeights().get(0).transpose())
+                    .add(x.inputBiases().get(0)).add(x.recurrentBiases().get(0)))
+                    .reshape((long) members * vocab, 4L * hidden));
+            this.recurrent = new NDArray[layers];
+            this.upperInput = new NDArray[layers];
+            this.upperBias = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                int layer = l;
+                recurrent[l] = keep(stack(w, x -> x.recurrentWeights().get(layer).transpose()));
+                if (l > 0) {
+                    upperInput[l] = keep(stack(w, x -> x.inputWeights().get(layer).transpose()));
+                    upperBias[l] = keep(stack(w, x -> x.inputBiases().get(layer).add(x.recurrentBiases().get(layer))
+                            .expandDims(0)));
+                }
+            }
+            this.output = keep(stack(w, x -> x.outputWeight().transpose()));
+            this.outputBias = keep(stack(w, x -> x.outputBias().expandDims(0)));
+        }
+    }
+
+    /**
+     * Copies of the weights owned by {@code scratch}. Results of engine operations go to their first
+     * operand's manager, so arithmetic on the decoders' own arrays would leave intermediates (tens
+     * of MB) in the bundle's manager until it closes; arithmetic on these copies stays in scratch.
+     */
+    private static CaptionDecoder.Weights local(CaptionDecoder.Weights w, NDManager scratch) {
+        Function<NDArray, NDArray> copy = a -> {
+            NDArray c = a.duplicate();
+            c.attach(scratch);
+            return c;
+        };
+        Function<List<NDArray>, List<NDArray>> all = l -> l.stream().map(copy).toList();
+        return new CaptionDecoder.Weights(copy.apply(w.embedding()), copy.apply(w.initHWeight()),
+                copy.apply(w.initHBias()), copy.apply(w.initCWeight()), copy.apply(w.initCBias()),
+                all.apply(w.inputWeights()), all.apply(w.recurrentWeights()), all.apply(w.inputBiases()),
+                all.apply(w.recurrentBiases()), copy.apply(w.outputWeight()), copy.apply(w.outputBias()));
+    }
+
+    private static NDArray stack(List<CaptionDecoder.Weights> weights,
+            Function<CaptionDecoder.Weights, NDArray> part) {
+        NDList parts = new NDList();
+        for (CaptionDecoder.Weights w : weights) {
+            parts.add(part.apply(w));
+        }
+        return NDArrays.stack(parts);
+    }
+
+    /** A fresh, contiguous copy owned by this object (the stacked result may still view scratch arrays). */
+    private NDArray keep(NDArray a) {
+        NDArray copy = a.duplicate();
+        copy.attach(manager);
+        return copy;
+    }
+
+    public int members() {
+        return members;
+    }
+
+    public int vocabSize() {
+        return vocab;
+    }
+
+    /** A model for one search on one thread; its arrays live in {@code root} and are freed as it goes. */
+    public DecodingModel<State> searchModel(NDManager root) {
+        return new Search(root);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Per layer, {@code h} and {@code c} as {@code [M, rows, H]}, owned by {@code manager}. */
+    public record State(NDManager manager, NDArray[] h, NDArray[] c) {}
+
+    private final class Search implements DecodingModel<State> {
+        private final NDManager root;
+        private Set<Integer> maskFor;
+        private NDArray bannedMask;
+
+        Search(NDManager root) {
+            this.root = root;
+        }
+
+        @Override
+        public int vocabSize() {
+            return vocab;
+        }
+
+        @Override
+        public State start(float[][] features) {
+            NDManager m = root.newSubManager();
+            int rows = features.length;
+            NDArray x = SearchArrays.features(m, features, featureSize).expandDims(0).repeat(0, members);
+            NDArray h = x.batchMatMul(initH).add(initHBias).tanh().reshape(members, rows, layers, hidden);
+            NDArray c = x.batchMatMul(initC).add(initCBias).tanh().reshape(members, rows, layers, hidden);
+            NDArray[] hs = new NDArray[layers];
+            NDArray[] cs = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                hs[l] = h.get(":, :, " + l + ", :");
+                cs[l] = c.get(":, :, " + l + ", :");
+            }
+            return new State(m, hs, cs);
+        }
+
+        /**
+         * One step of every member for every row. {@code read} gets the ensemble's next-word
+         * log-probabilities {@code [rows, V]} (valid only during the call) and the new state; the
+         * old state is freed.
+         */
+        private <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
+            NDManager m = root.newSubManager();
+            NDArray[] hs = new NDArray[layers];
+            NDArray[] cs = new NDArray[layers];
+            try (NDManager temp = m.newSubManager()) {
+                int rows = lastTokens.length;
+                int[] ids = new int[members * rows];
+                for (int k = 0; k < members; k++) {
+                    for (int r = 0; r < rows; r++) {
+                        ids[k * rows + r] = k * vocab + lastTokens[r];
+                    }
+                }
+                NDArray below = null;
+                for (int l = 0; l < layers; l++) {
+                    NDArray gates = l == 0
+                            // The lookup is owned by the per-step manager because the index array comes first.
+                            ? Embedding.embedding(SearchArrays.indices(temp, ids), wordGates, SparseFormat.DENSE)
+                                    .singletonOrThrow().reshape(members, rows, 4L * hidden)
+                            : below.batchMatMul(upperInput[l]).add(upperBias[l]);
+                    gates = gates.add(state.h()[l].batchMatMul(recurrent[l]));
+                    NDList g = gates.split(4, 2);
+                    NDArray cell = Activation.sigmoid(g.get(1)).mul(state.c()[l])
+                            .add(Activation.sigmoid(g.get(0)).mul(g.get(2).tanh()));
+                    NDArray out = Activation.sigmoid(g.get(3)).mul(cell.tanh());
+                    hs[l] = out;
+                    cs[l] = cell;
+                    below = out;
+                }
+                NDArray logProbs = below.batchMatMul(output).add(outputBias).logSoftmax(2);
+                logProbs = members == 1 ? logProbs.reshape(rows, vocab) : logProbs.mean(new int[] {0}).logSoftmax(1);
+                for (int l = 0; l < layers; l++) {
+                    hs[l].attach(m);
+                    cs[l].attach(m);
+                }
+                state.manager().close();
+                return read.apply(logProbs, new State(m, hs, cs));
+            }
+        }
+
+        @Override
+        public Step<State> step(State state, int[] lastTokens) {
+            return advance(state, lastTokens,
+                    (logProbs, next) -> new Step<>(SearchArrays.rows(logProbs, lastTokens.length, vocab), next));
+        }
+
+        @Override
+        public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
+            return advance(state, lastTokens, (logProbs, next) -> {
+                NDList top = logProbs.add(mask(banned)).topK(k, 1, true, true);
+                float[][] values = SearchArrays.rows(top.get(0), lastTokens.length, k);
+                long[] words = top.get(1).toType(DataType.INT64, false).toLongArray();
+                int[][] w = new int[lastTokens.length][k];
+                for (int r = 0; r < w.length; r++) {
+                    for (int j = 0; j < k; j++) {
+                        w[r][j] = (int) words[r * k + j];
+                    }
+                }
+                return new TopWords<>(w, values, next);
+            });
+        }
+
+        /** 0 for allowed words, -inf for banned ones; built once per search. */
+        private NDArray mask(Set<Integer> banned) {
+            if (!banned.equals(maskFor)) {
+                float[] mask = new float[vocab];
+                banned.forEach(w -> mask[w] = Float.NEGATIVE_INFINITY);
+                if (bannedMask != null) {
+                    bannedMask.close();
+                }
+                bannedMask = root.create(mask);
+                maskFor = Set.copyOf(banned);
+            }
+            return bannedMask;
+        }
+
+        @Override
+        public State select(State state, int[] rows) {
+            NDManager m = root.newSubManager();
+            NDArray index = SearchArrays.indices(m, rows);
+            NDArray[] hs = new NDArray[layers];
+            NDArray[] cs = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                hs[l] = state.h()[l].get(":, {}", index);
+                cs[l] = state.c()[l].get(":, {}", index);
+                hs[l].attach(m);
+                cs[l].attach(m);
+            }
+            state.manager().close();
+            return new State(m, hs, cs);
+        }
+
+        @Override
+        public void release(State state) {
+            state.manager().close();
+        }
+    }
+}
