@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.EncoderLocation;
+import org.captioner.bundle.ModelBundle;
 import org.captioner.data.CaptionDataset;
 import org.captioner.data.Split;
 import org.captioner.data.SplitData;
@@ -17,6 +19,7 @@ import org.captioner.train.CaptionTrainer;
 import org.captioner.train.EpochRecord;
 import org.captioner.train.TrainingListener;
 import org.captioner.train.TrainingSettings;
+import org.captioner.train.TrainingSettings.Objective;
 
 /** {@code ./captioner train}: trains a decoder on cached features and writes a model bundle. */
 final class TrainCommand extends Command {
@@ -55,6 +58,13 @@ final class TrainCommand extends Command {
         o.addOption(opt("max-words", "N", "truncate training captions to N words (default " + d.maxWords() + ")"));
         o.addOption(opt("seed", "N", "random seed: same seed, same model (default " + d.seed() + ")"));
         o.addOption(opt("select", "METRIC", "choose the best epoch by dev 'cider' (greedy) or 'loss' (default cider)"));
+        o.addOption(opt("objective", "NAME", "'cross-entropy' on the human captions, or 'self-critical': raise the"
+                + " CIDEr-D of the model's own samples (start it --init-from a cross-entropy bundle, with a lower"
+                + " --lr such as 5e-5) (default cross-entropy)"));
+        o.addOption(opt("samples", "N", "self-critical: captions sampled per image; --batch-size counts images"
+                + " (default " + d.samples() + ")"));
+        o.addOption(opt("init-from", "BUNDLE-DIR", "start from this single-decoder bundle's weights, vocabulary"
+                + " and sizes instead of random ones"));
         o.addOption(flag("resume", "continue the run in --out from its latest checkpoint"));
         return o;
     }
@@ -75,7 +85,11 @@ final class TrainCommand extends Command {
                     intValue(line, "max-words", d.maxWords(), 1, 200),
                     intValue(line, "min-count", d.minWordCount(), 1, 1_000_000),
                     intValue(line, "seed", (int) d.seed(), 0, Integer.MAX_VALUE),
-                    choice(line, "select", "cider", "cider", "loss").equals("cider"));
+                    choice(line, "select", "cider", "cider", "loss").equals("cider"),
+                    choice(line, "objective", "cross-entropy", "cross-entropy", "self-critical")
+                            .equals("self-critical") ? Objective.SELF_CRITICAL : Objective.CROSS_ENTROPY,
+                    intValue(line, "samples", d.samples(), 2, 100),
+                    line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")).toString() : null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -86,17 +100,30 @@ final class TrainCommand extends Command {
         SplitData dev = DatasetOptions.split(dataset, Split.DEV);
         Path out = Path.of(line.getOptionValue("out"));
         boolean resume = line.hasOption("resume");
+        BundleInfo start = settings.initFrom() == null ? null : startingBundle(Path.of(settings.initFrom()), encoder);
         Vocabulary vocabulary = resume ? CaptionTrainer.checkpointedVocabulary(out) : null;
+        if (vocabulary == null && start != null) {
+            vocabulary = Vocabulary.load(Path.of(settings.initFrom()).resolve(ModelBundle.VOCABULARY_FILE));
+        }
         if (vocabulary == null) {
             vocabulary = Vocabulary.build(CaptionCorpus.tokenise(train.images()), settings.minWordCount());
         }
         DecoderConfig config;
-        try {
-            config = DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
-                    intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
-                    intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (start != null) {
+            for (String size : new String[] {"embed", "hidden", "layers", "dropout"}) {
+                if (line.hasOption(size)) {
+                    throw new UsageException("--" + size + " cannot change a decoder started --init-from a bundle");
+                }
+            }
+            config = start.decoder();
+        } else {
+            try {
+                config = DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
+                        intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
+                        intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
         System.err.println("building training data...");
         CaptionCorpus trainCorpus = CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
@@ -112,14 +139,37 @@ final class TrainCommand extends Command {
         String url = encoder.sha256() == null ? encoder.name() : null;
         CaptionTrainer trainer = new CaptionTrainer(settings, config, vocabulary, encoder,
                 new EncoderLocation(fileName, url), dataset.name());
-        CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, resume, new BarListener());
+        CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, resume, new BarListener(settings.selfCritical()));
         System.err.printf(Locale.ROOT, "best epoch %d; bundle in %s%n", result.bestEpoch(), out);
         return 0;
+    }
+
+    /** The bundle a run starts from: one decoder, trained on features from this same encoder. */
+    private static BundleInfo startingBundle(Path dir, EncoderIdentity encoder) throws UsageException {
+        BundleInfo info;
+        try {
+            info = ModelBundle.readInfo(dir);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--init-from " + dir + ": " + e.getMessage());
+        }
+        if (!info.members().isEmpty()) {
+            throw new UsageException("--init-from " + dir + " is an ensemble; start from one of its member bundles");
+        }
+        if (info.encoder().sha256() != null && !info.encoder().sha256().equals(encoder.sha256())) {
+            throw new UsageException("--init-from " + dir + " was trained on features of another encoder ("
+                    + info.encoder().name() + ") than this feature cache (" + encoder.name() + ")");
+        }
+        return info;
     }
 
     /** A bar per epoch (loss, tokens/s, ETA) and a log line after each. */
     private static final class BarListener implements TrainingListener {
         private final Bars bar = new Bars("batch");
+        private final boolean selfCritical;
+
+        BarListener(boolean selfCritical) {
+            this.selfCritical = selfCritical;
+        }
 
         @Override
         public void resumed(int nextEpoch) {
@@ -133,7 +183,10 @@ final class TrainCommand extends Command {
 
         @Override
         public void stepDone(int step, double loss, double tokensPerSecond) {
-            bar.advance(1, String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokensPerSecond));
+            // A self-critical step's "loss" is minus the mean CIDEr-D of its samples.
+            bar.advance(1, selfCritical
+                    ? String.format(Locale.ROOT, "sample CIDEr-D %.3f, %.0f tok/s", -loss, tokensPerSecond)
+                    : String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokensPerSecond));
         }
 
         @Override

@@ -30,12 +30,7 @@ public final class CiderD {
 
     /** Per-image CIDEr-D, in the order added. Their mean is the corpus score. */
     public double[] scores() {
-        Map<String, Integer> documentFrequency = new HashMap<>();
-        for (List<Map<String, Integer>> refs : references) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            refs.forEach(r -> seen.addAll(r.keySet()));
-            seen.forEach(g -> documentFrequency.merge(g, 1, Integer::sum));
-        }
+        Map<String, Integer> documentFrequency = documentFrequency(references);
         double refLen = Math.log(references.size());
         double[] out = new double[candidates.size()];
         for (int i = 0; i < candidates.size(); i++) {
@@ -65,6 +60,62 @@ public final class CiderD {
             sum += v;
         }
         return s.length == 0 ? 0 : sum / s.length;
+    }
+
+    /** In how many images' reference sets each n-gram occurs. */
+    private static Map<String, Integer> documentFrequency(List<List<Map<String, Integer>>> references) {
+        Map<String, Integer> documentFrequency = new HashMap<>();
+        for (List<Map<String, Integer>> refs : references) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            refs.forEach(r -> seen.addAll(r.keySet()));
+            seen.forEach(g -> documentFrequency.merge(g, 1, Integer::sum));
+        }
+        return documentFrequency;
+    }
+
+    /**
+     * CIDEr-D of one caption at a time against a fixed reference corpus, for self-critical training:
+     * document frequencies and reference vectors are computed once, so scoring a sampled caption
+     * costs only its own n-grams. Equal to {@link CiderD#scores()} when the evaluated set is the corpus.
+     */
+    public static final class Fixed {
+        private final Map<String, Integer> documentFrequency;
+        private final double refLen;
+        private final List<List<Vec>> referenceVectors = new ArrayList<>();
+
+        /** {@code references.get(i)}: the tokenised references of image {@code i}. */
+        public Fixed(List<List<String>> references) {
+            List<List<Map<String, Integer>>> counts = new ArrayList<>();
+            for (List<String> refs : references) {
+                List<Map<String, Integer>> r = new ArrayList<>();
+                refs.forEach(ref -> r.add(NGrams.count(NGrams.words(ref), N)));
+                counts.add(r);
+            }
+            this.documentFrequency = documentFrequency(counts);
+            this.refLen = Math.log(counts.size());
+            for (List<Map<String, Integer>> refs : counts) {
+                List<Vec> v = new ArrayList<>();
+                refs.forEach(r -> v.add(vector(r, documentFrequency, refLen)));
+                referenceVectors.add(v);
+            }
+        }
+
+        public int imageCount() {
+            return referenceVectors.size();
+        }
+
+        /** CIDEr-D of a tokenised {@code candidate} for image {@code image}. */
+        public double score(int image, String candidate) {
+            Vec cand = vector(NGrams.count(NGrams.words(candidate), N), documentFrequency, refLen);
+            List<Vec> refs = referenceVectors.get(image);
+            double sum = 0;
+            for (Vec r : refs) {
+                for (double s : similarity(cand, r)) {
+                    sum += s;
+                }
+            }
+            return refs.isEmpty() ? 0 : sum / N / refs.size() * 10.0;
+        }
     }
 
     private record Vec(List<Map<String, Double>> weights, double[] norms, int length) {}

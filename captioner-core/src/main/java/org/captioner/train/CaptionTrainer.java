@@ -10,9 +10,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,14 +127,7 @@ public final class CaptionTrainer {
                     throw new IOException("checkpoint " + latest + " was made with decoder " + state.config()
                             + ", not " + config);
                 }
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        Files.newInputStream(latest.resolve(ModelBundle.PARAMS_FILE))))) {
-                    decoder.loadParameters(root, in);
-                } catch (ai.djl.MalformedModelException e) {
-                    throw new IOException("corrupt checkpoint " + latest + ": " + e.getMessage(), e);
-                }
-                // Loaded arrays replace the initial ones; initialize() marks them as needing gradients.
-                decoder.initialize(root);
+                loadWeights(decoder, latest.resolve(ModelBundle.PARAMS_FILE), root);
                 adam.load(latest.resolve("adam.bin"), state.adamSteps());
                 startEpoch = state.completedEpochs();
                 bestEpoch = state.bestEpoch();
@@ -144,14 +135,20 @@ public final class CaptionTrainer {
                 seconds = state.trainingSeconds();
                 history.addAll(state.history());
                 listener.resumed(startEpoch);
+            } else if (settings.initFrom() != null) {
+                loadWeights(decoder, Path.of(settings.initFrom()).resolve(ModelBundle.PARAMS_FILE), root);
             }
+            SelfCriticalSampler sampler = settings.selfCritical()
+                    ? new SelfCriticalSampler(train, vocabulary, settings.samples(), settings.maxWords()) : null;
 
             ParameterStore ps = new ParameterStore(root, false);
-            int stepsPerEpoch = (train.captionCount() + settings.batchSize() - 1) / settings.batchSize();
+            // Cross-entropy batches are captions; self-critical batches are images (each sampled several times).
+            int units = sampler == null ? train.captionCount() : train.imageCount();
+            int stepsPerEpoch = (units + settings.batchSize() - 1) / settings.batchSize();
             for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
                 long begin = System.nanoTime();
                 double lr = settings.learningRateAt(epoch);
-                int[] order = permutation(train.captionCount(), new Random(settings.seed() * 1_000_003L + epoch));
+                int[] order = permutation(units, new Random(settings.seed() * 1_000_003L + epoch));
                 listener.epochStarted(epoch, settings.epochs(), stepsPerEpoch);
                 double lossSum = 0;
                 long tokenSum = 0;
@@ -162,14 +159,29 @@ public final class CaptionTrainer {
                     long globalStep = (long) epoch * stepsPerEpoch + s;
                     Engine.getInstance().setRandomSeed((int) (settings.seed() * 7919 + globalStep));
                     try (NDManager scratch = root.newSubManager()) {
-                        Batch batch = Batch.of(train, order, from, to, scratch);
+                        Batch batch;
                         double loss;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()), true)
-                                    .singletonOrThrow();
-                            NDArray lossArray = maskedLoss(logits, batch, settings.labelSmoothing());
-                            gc.backward(lossArray);
-                            loss = lossArray.getFloat();
+                        if (sampler == null) {
+                            batch = Batch.of(train, order, from, to, scratch);
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()),
+                                        true).singletonOrThrow();
+                                NDArray lossArray = maskedLoss(logits, batch, settings.labelSmoothing());
+                                gc.backward(lossArray);
+                                loss = lossArray.getFloat();
+                            }
+                        } else {
+                            SelfCriticalSampler.Draw draw = sampler.draw(decoder, train, order, from, to, scratch,
+                                    settings.seed() * 7919 + globalStep);
+                            batch = draw.batch();
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                // No dropout: the gradient must be that of the policy the captions were drawn from.
+                                NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()),
+                                        false).singletonOrThrow();
+                                gc.backward(policyLoss(logits, batch, draw.advantages()));
+                            }
+                            // What the log and curves show for a self-critical run: minus the mean sample reward.
+                            loss = -draw.meanReward();
                         }
                         adam.step(lr, settings.clipNorm(), scratch);
                         lossSum += loss * batch.tokens();
@@ -198,7 +210,7 @@ public final class CaptionTrainer {
                     ModelBundle.save(outDir, bundleInfo(train, bestEpoch, seconds, history, record), vocabulary, decoder);
                 }
                 TrainingLog.write(outDir.resolve("training-log.csv"), history);
-                LossCurves.write(outDir.resolve("loss-curves.png"), history);
+                LossCurves.write(outDir.resolve("loss-curves.png"), history, settings.selfCritical());
                 checkpoints.save(epoch + 1, dir -> {
                     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                             Files.newOutputStream(dir.resolve(ModelBundle.PARAMS_FILE))))) {
@@ -228,6 +240,13 @@ public final class CaptionTrainer {
         }
     }
 
+    /** Continues from saved weights (a checkpoint's or a starting bundle's). */
+    private static void loadWeights(CaptionDecoder decoder, Path params, NDManager root) throws IOException {
+        decoder.loadParameters(root, params);
+        // Loaded arrays replace the initial ones; initialize() marks them as needing gradients.
+        decoder.initialize(root);
+    }
+
     private BundleInfo bundleInfo(CaptionCorpus train, int bestEpoch, double seconds, List<EpochRecord> history,
             EpochRecord best) {
         return new BundleInfo(BundleInfo.FORMAT, config, encoder, encoderLocation,
@@ -255,6 +274,16 @@ public final class CaptionTrainer {
             nll = nll.mul((float) (1 - smoothing)).add(uniform.mul((float) smoothing));
         }
         return nll.mul(batch.mask()).sum().div(batch.mask().sum());
+    }
+
+    /**
+     * REINFORCE: minus the advantage-weighted log-probability of each sampled token, averaged over
+     * the sampled tokens.
+     */
+    static NDArray policyLoss(NDArray logits, Batch batch, NDArray advantages) {
+        NDArray logProbs = logits.logSoftmax(2).gather(batch.targets().expandDims(2), 2).squeeze(2);
+        NDArray weights = batch.mask().mul(advantages.expandDims(1));
+        return logProbs.mul(weights).sum().neg().div(batch.mask().sum());
     }
 
     private double validationLoss(CaptionDecoder decoder, ParameterStore ps, CaptionCorpus validation, NDManager root) {
@@ -314,22 +343,34 @@ public final class CaptionTrainer {
     /** One padded batch: inputs {@code <start> w1..wn}, targets {@code w1..wn <end>}, mask of real targets. */
     record Batch(NDArray features, NDArray inputs, NDArray targets, NDArray mask, long tokens) {
 
+        /** The captions {@code order[from..to)} of {@code corpus}, each with its image's features. */
         static Batch of(CaptionCorpus corpus, int[] order, int from, int to, NDManager manager) {
-            int b = to - from;
-            int steps = 0;
-            for (int i = from; i < to; i++) {
-                steps = Math.max(steps, corpus.caption(order[i]).length - 1);
+            float[][] features = new float[to - from][];
+            int[][] sequences = new int[to - from][];
+            for (int r = 0; r < sequences.length; r++) {
+                int c = order[from + r];
+                sequences[r] = corpus.caption(c);
+                features[r] = corpus.features(corpus.captionImage(c));
             }
-            int f = corpus.featureSize();
+            return of(features, sequences, manager);
+        }
+
+        /** Row {@code r}: {@code features[r]} and the id sequence {@code sequences[r]} ({@code <start> ...}). */
+        static Batch of(float[][] features, int[][] sequences, NDManager manager) {
+            int b = sequences.length;
+            int steps = 1;
+            for (int[] ids : sequences) {
+                steps = Math.max(steps, ids.length - 1);
+            }
+            int f = features[0].length;
             float[] feats = new float[b * f];
             long[] in = new long[b * steps];
             long[] out = new long[b * steps];
             float[] mask = new float[b * steps];
             long tokens = 0;
             for (int r = 0; r < b; r++) {
-                int c = order[from + r];
-                int[] ids = corpus.caption(c);
-                System.arraycopy(corpus.features(corpus.captionImage(c)), 0, feats, r * f, f);
+                int[] ids = sequences[r];
+                System.arraycopy(features[r], 0, feats, r * f, f);
                 for (int t = 0; t < ids.length - 1; t++) {
                     in[r * steps + t] = ids[t];
                     out[r * steps + t] = ids[t + 1];

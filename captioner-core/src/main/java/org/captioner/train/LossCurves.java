@@ -15,16 +15,20 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** Draws training and validation loss per epoch (and validation CIDEr on a second axis) as a PNG. */
+/**
+ * Draws training and validation loss per epoch (and validation CIDEr on a second axis) as a PNG.
+ * For a self-critical run the training series is the mean CIDEr-D of the sampled captions (its
+ * reward), drawn on the CIDEr axis.
+ */
 final class LossCurves {
     private LossCurves() {}
 
-    static void write(Path file, List<EpochRecord> history) throws IOException {
-        XYSeries train = new XYSeries("train loss");
+    static void write(Path file, List<EpochRecord> history, boolean selfCritical) throws IOException {
+        XYSeries train = new XYSeries(selfCritical ? "train: CIDEr-D of sampled captions" : "train loss");
         XYSeries val = new XYSeries("validation loss");
         XYSeries cider = new XYSeries("validation CIDEr (greedy)");
         for (EpochRecord r : history) {
-            train.add(r.epoch(), r.trainLoss());
+            train.add(r.epoch(), selfCritical ? -r.trainLoss() : r.trainLoss());
             if (!Double.isNaN(r.validationLoss())) {
                 val.add(r.epoch(), r.validationLoss());
             }
@@ -33,21 +37,30 @@ final class LossCurves {
             }
         }
         XYSeriesCollection losses = new XYSeriesCollection();
-        losses.addSeries(train);
+        if (!selfCritical) {
+            losses.addSeries(train);
+        }
         losses.addSeries(val);
         JFreeChart chart = ChartFactory.createXYLineChart("Training curves", "epoch", "cross-entropy per word",
                 losses, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        plot.setRenderer(0, new XYLineAndShapeRenderer(true, true));
+        XYLineAndShapeRenderer lossRenderer = new XYLineAndShapeRenderer(true, true);
+        lossRenderer.setSeriesPaint(losses.getSeriesIndex("validation loss"), java.awt.Color.decode("#4040d0"));
+        plot.setRenderer(0, lossRenderer);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-        if (cider.getItemCount() > 0) {
+        XYSeriesCollection ciders = new XYSeriesCollection(cider);
+        if (selfCritical) {
+            ciders.addSeries(train);
+        }
+        if (cider.getItemCount() > 0 || selfCritical) {
             NumberAxis ciderAxis = new NumberAxis("CIDEr");
             ciderAxis.setAutoRangeIncludesZero(false);
             plot.setRangeAxis(1, ciderAxis);
-            plot.setDataset(1, new XYSeriesCollection(cider));
+            plot.setDataset(1, ciders);
             plot.mapDatasetToRangeAxis(1, 1);
             XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
             r.setSeriesPaint(0, java.awt.Color.decode("#2a7f2a"));
+            r.setSeriesPaint(1, java.awt.Color.decode("#d04040"));
             plot.setRenderer(1, r);
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

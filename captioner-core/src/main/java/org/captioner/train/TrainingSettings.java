@@ -14,6 +14,12 @@ package org.captioner.train;
  * @param minWordCount words seen fewer times in training captions become {@code <unk>}
  * @param seed drives shuffling, initialisation and dropout: same seed, same model
  * @param validateCider choose the best epoch by validation CIDEr (greedy) instead of validation loss
+ * @param objective what a step minimises: cross-entropy on the human captions, or self-critical
+ *     sequence training, which raises the CIDEr-D of the model's own sampled captions directly
+ * @param samples self-critical only: captions sampled per image; each one's baseline is the mean
+ *     reward of the others, so no greedy decode is needed
+ * @param initFrom the bundle whose decoder weights the run starts from, or null for random
+ *     initialisation (self-critical training starts from a cross-entropy model)
  */
 public record TrainingSettings(
         int epochs,
@@ -26,9 +32,23 @@ public record TrainingSettings(
         int maxWords,
         int minWordCount,
         long seed,
-        boolean validateCider) {
+        boolean validateCider,
+        Objective objective,
+        int samples,
+        String initFrom) {
+
+    /** The training objective. */
+    public enum Objective {
+        /** Teacher-forced (label-smoothed) cross-entropy on the reference captions. */
+        CROSS_ENTROPY,
+        /** REINFORCE with CIDEr-D reward and the other samples' mean reward as baseline. */
+        SELF_CRITICAL
+    }
 
     public TrainingSettings {
+        // Bundles written before these fields existed read them as null / 0.
+        objective = objective == null ? Objective.CROSS_ENTROPY : objective;
+        samples = samples == 0 ? 5 : samples;
         require(epochs >= 1, "epochs must be at least 1");
         require(batchSize >= 1, "batch size must be at least 1");
         require(learningRate > 0 && learningRate < 1, "learning rate must be in (0, 1)");
@@ -38,6 +58,18 @@ public record TrainingSettings(
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1)");
         require(maxWords >= 1, "max words must be at least 1");
         require(minWordCount >= 1, "min word count must be at least 1");
+        require(samples >= 2, "self-critical training needs at least 2 samples per image");
+    }
+
+    /** Cross-entropy training from random initialisation. */
+    public TrainingSettings(int epochs, int batchSize, double learningRate, double lrDecay, int lrDecayEvery,
+            double clipNorm, double labelSmoothing, int maxWords, int minWordCount, long seed, boolean validateCider) {
+        this(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing, maxWords,
+                minWordCount, seed, validateCider, Objective.CROSS_ENTROPY, 5, null);
+    }
+
+    public boolean selfCritical() {
+        return objective == Objective.SELF_CRITICAL;
     }
 
     private static void require(boolean ok, String message) {

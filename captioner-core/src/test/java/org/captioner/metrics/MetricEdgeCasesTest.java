@@ -88,4 +88,25 @@ class MetricEdgeCasesTest {
     void candidateWithoutReferencesIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> score(Map.of("1", List.of("x")), Map.of("2", "x")));
     }
+
+    @Test
+    void fixedCorpusCiderEqualsCorpusCiderOnTheSameSet() {
+        List<List<String>> refs = List.of(
+                List.of("a dog runs on the grass", "a brown dog is running", "the dog plays outside"),
+                List.of("two children play in the snow", "kids in the snow", "two kids are sledding"),
+                List.of("a man rides a bike", "a cyclist on a road", "a man on a bicycle rides down a hill"));
+        List<String> cands = List.of("a dog is running on the grass", "two kids play in snow", "a man rides a bicycle");
+        CiderD corpus = new CiderD();
+        for (int i = 0; i < refs.size(); i++) {
+            corpus.add(cands.get(i), refs.get(i));
+        }
+        double[] expected = corpus.scores();
+        CiderD.Fixed fixed = new CiderD.Fixed(refs);
+        for (int i = 0; i < refs.size(); i++) {
+            assertTrue(expected[i] > 0);
+            assertEquals(expected[i], fixed.score(i, cands.get(i)), 1e-12);
+        }
+        // A caption of another image scores lower than the image's own.
+        assertTrue(fixed.score(0, cands.get(1)) < fixed.score(0, cands.get(0)));
+    }
 }

@@ -112,4 +112,24 @@ class CaptionTrainerTest {
                 shapes.corpus(shapes.dev), out, false, TrainingListener.NONE));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
+
+    @Test
+    void selfCriticalTrainingRaisesTheSampledCaptionsCider() throws Exception {
+        // An under-trained cross-entropy model: its samples are often wrong, so there is room to improve.
+        Path xe = tmp.resolve("scst-start");
+        trainer(2).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), xe, false, TrainingListener.NONE);
+        TrainingSettings scst = new TrainingSettings(12, 4, 2e-3, 1.0, 1, 5.0, 0.0, 20, 1, 7L, true,
+                TrainingSettings.Objective.SELF_CRITICAL, 5, xe.toString());
+        DecoderConfig config = ModelBundle.readInfo(xe).decoder();
+        Path out = tmp.resolve("scst");
+        CaptionTrainer.Result result = new CaptionTrainer(scst, config, shapes.vocabulary, shapes.store.identity(),
+                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+        List<EpochRecord> h = result.history();
+        // A self-critical epoch's train loss is minus the mean CIDEr-D of its samples.
+        double first = -h.get(0).trainLoss();
+        double last = -h.get(h.size() - 1).trainLoss();
+        assertTrue(last > first + 0.5, "sample CIDEr-D went from " + first + " to " + last);
+        assertEquals(scst, ModelBundle.readInfo(out).provenance().settings());
+    }
 }

@@ -1,0 +1,103 @@
+package org.captioner.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.captioner.metrics.CiderD;
+import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderSearchModel;
+import org.captioner.search.Hypothesis;
+import org.captioner.search.SamplingSearch;
+import org.captioner.search.SearchSettings;
+import org.captioner.text.Vocabulary;
+
+/**
+ * The sampling half of self-critical sequence training (Rennie et al. 2017, with the "new SCST"
+ * baseline of Luo 2020): for each image it draws several captions from the current decoder,
+ * scores each with CIDEr-D against that image's training references, and gives each sample the
+ * advantage {@code reward - mean reward of the image's other samples}. Captions better than their
+ * siblings are made more likely, worse ones less; no greedy decode is needed for a baseline.
+ *
+ * <p>References are the vocabulary-encoded training captions (rare words as {@code <unk>}, at
+ * most {@code maxWords}), i.e. exactly what the decoder could produce.
+ */
+final class SelfCriticalSampler {
+
+    /**
+     * The end marker counts as a word in the reward's n-grams. Without it, captions that stop
+     * early on a safe "... on a" score as well as ones that name the place, and training learns
+     * to drop final nouns (seen here within one epoch).
+     */
+    private static final String END_WORD = " " + Vocabulary.END;
+
+    private final CiderD.Fixed reward;
+    private final Vocabulary vocabulary;
+    private final int samples;
+    private final SearchSettings sampling;
+
+    SelfCriticalSampler(CaptionCorpus train, Vocabulary vocabulary, int samples, int maxWords) {
+        List<List<String>> references = new ArrayList<>();
+        for (int i = 0; i < train.imageCount(); i++) {
+            references.add(new ArrayList<>());
+        }
+        for (int c = 0; c < train.captionCount(); c++) {
+            references.get(train.captionImage(c)).add(vocabulary.decode(train.caption(c)) + END_WORD);
+        }
+        this.reward = new CiderD.Fixed(references);
+        this.vocabulary = vocabulary;
+        this.samples = samples;
+        this.sampling = SearchSettings.of(maxWords, 0);
+    }
+
+    /** Sampled captions as a training batch, with one advantage per row. */
+    record Draw(CaptionTrainer.Batch batch, NDArray advantages, double meanReward) {}
+
+    /** Samples for the images {@code order[from..to)}, drawn with {@code seed} (no dropout). */
+    Draw draw(CaptionDecoder decoder, CaptionCorpus train, int[] order, int from, int to, NDManager scratch,
+            long seed) {
+        int images = to - from;
+        float[][] features = new float[images][];
+        for (int i = 0; i < images; i++) {
+            features[i] = train.features(order[from + i]);
+        }
+        List<List<Hypothesis>> drawn = new SamplingSearch(sampling, 1.0, seed)
+                .search(new DecoderSearchModel(decoder, scratch), features, samples);
+        int rows = images * samples;
+        float[][] rowFeatures = new float[rows][];
+        int[][] sequences = new int[rows][];
+        float[] advantages = new float[rows];
+        double rewardSum = 0;
+        for (int i = 0; i < images; i++) {
+            double[] r = new double[samples];
+            double sum = 0;
+            for (int s = 0; s < samples; s++) {
+                Hypothesis h = drawn.get(i).get(s);
+                r[s] = reward.score(order[from + i], vocabulary.decode(h.words()) + (h.ended() ? END_WORD : ""));
+                sum += r[s];
+                int row = i * samples + s;
+                rowFeatures[row] = features[i];
+                sequences[row] = withMarkers(h);
+            }
+            for (int s = 0; s < samples; s++) {
+                double baseline = (sum - r[s]) / (samples - 1);
+                advantages[i * samples + s] = (float) (r[s] - baseline);
+            }
+            rewardSum += sum;
+        }
+        CaptionTrainer.Batch batch = CaptionTrainer.Batch.of(rowFeatures, sequences, scratch);
+        return new Draw(batch, scratch.create(advantages), rewardSum / rows);
+    }
+
+    /** {@code <start> words [<end>]}: a caption cut at the length limit has no {@code <end>} to learn. */
+    private static int[] withMarkers(Hypothesis h) {
+        int[] w = h.words();
+        int[] out = new int[w.length + (h.ended() ? 2 : 1)];
+        out[0] = Vocabulary.START_ID;
+        System.arraycopy(w, 0, out, 1, w.length);
+        if (h.ended()) {
+            out[out.length - 1] = Vocabulary.END_ID;
+        }
+        return out;
+    }
+}
