@@ -73,12 +73,13 @@ final class EnsembleCommand extends Command {
             }
             String params = "decoder-" + (i + 1) + ".params";
             Files.copy(b.resolve(ModelBundle.PARAMS_FILE), out.resolve(params), StandardCopyOption.REPLACE_EXISTING);
-            members.add(new BundleInfo.EnsembleMember(params, info.decoder()));
+            members.add(new BundleInfo.EnsembleMember(params, info.decoder(), info.provenance()));
         }
         Provenance p = first.provenance();
         // Scores of the members do not describe the ensemble: start its metrics afresh.
         Provenance combined = new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(), p.settings(),
-                p.bestEpoch(), p.trainingSeconds(), p.history(), Map.of(), p.codeVersion(), java.time.Instant.now().toString());
+                p.bestEpoch(), p.trainingSeconds(), p.history(), Map.of(), p.codeVersion(),
+                java.time.Instant.now().toString(), p.startedFrom());
         ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined));
         System.err.println("wrote an ensemble of " + bundles.size() + " decoders to " + out);
         return 0;

@@ -68,10 +68,7 @@ final class EvaluateCommand extends Command {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String prefix = split.label() + ".beam" + options.beam() + ".";
             result.scores().asCocoMap().forEach((k, v) -> metrics.put(prefix + k, v));
-            Provenance p = info.provenance();
-            info = info.withProvenance(new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(),
-                    p.settings(), p.bestEpoch(), p.trainingSeconds(), p.history(), metrics, p.codeVersion(),
-                    p.createdAt()));
+            info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
         if (adopt) {
             info = info.withSearch(new SearchDefaults(options.beam(), options.lengthPenalty(), options.maxLength()));

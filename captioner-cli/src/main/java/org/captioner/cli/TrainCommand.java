@@ -60,7 +60,7 @@ final class TrainCommand extends Command {
         o.addOption(opt("select", "METRIC", "choose the best epoch by dev 'cider' (greedy) or 'loss' (default cider)"));
         o.addOption(opt("objective", "NAME", "'cross-entropy' on the human captions, or 'self-critical': raise the"
                 + " CIDEr-D of the model's own samples (start it --init-from a cross-entropy bundle, with a lower"
-                + " --lr such as 5e-5) (default cross-entropy)"));
+                + " --lr such as 1e-5: 5e-5 and above undid the language model here) (default cross-entropy)"));
         o.addOption(opt("samples", "N", "self-critical: captions sampled per image; --batch-size counts images"
                 + " (default " + d.samples() + ")"));
         o.addOption(opt("init-from", "BUNDLE-DIR", "start from this single-decoder bundle's weights, vocabulary"

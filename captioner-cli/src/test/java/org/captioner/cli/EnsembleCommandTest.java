@@ -25,6 +25,12 @@ class EnsembleCommandTest {
         assertEquals(0, run.status(), run.err());
         JsonNode info = new ObjectMapper().readTree(out.resolve("bundle.json").toFile());
         assertEquals(1, info.get("members").size());
+        // Each member keeps how it was trained.
+        JsonNode memberInfo = new ObjectMapper().readTree(b.bundle.resolve("bundle.json").toFile());
+        assertEquals(memberInfo.get("provenance").get("settings"),
+                info.get("members").get(0).get("provenance").get("settings"));
+        assertEquals(memberInfo.get("provenance").get("history"),
+                info.get("members").get(0).get("provenance").get("history"));
         assertTrue(Files.exists(out.resolve("decoder-2.params")));
         // Two copies of one decoder give that decoder's captions.
         Path kitten = SharedData.require("samples/kitten.jpg");

@@ -21,8 +21,11 @@ public record BundleInfo(
 
     public static final int FORMAT = 1;
 
-    /** An extra decoder of an ensemble: its parameter file in the bundle and its shape. */
-    public record EnsembleMember(String params, DecoderConfig decoder) {}
+    /**
+     * An extra decoder of an ensemble: its parameter file in the bundle, its shape, and how it was
+     * trained (its own bundle's provenance; null in bundles made before members recorded it).
+     */
+    public record EnsembleMember(String params, DecoderConfig decoder, Provenance provenance) {}
 
     public BundleInfo {
         members = members == null ? List.of() : List.copyOf(members);

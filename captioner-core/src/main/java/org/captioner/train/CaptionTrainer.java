@@ -110,6 +110,7 @@ public final class CaptionTrainer {
                     + " choose another output folder");
         }
         Files.createDirectories(outDir);
+        Provenance startedFrom = startingProvenance();
         try (NDManager root = NDManager.newBaseManager("PyTorch")) {
             Engine.getInstance().setRandomSeed((int) settings.seed());
             CaptionDecoder decoder = new CaptionDecoder(config);
@@ -207,7 +208,7 @@ public final class CaptionTrainer {
                 if (best) {
                     bestScore = score;
                     bestEpoch = epoch + 1;
-                    ModelBundle.save(outDir, bundleInfo(train, bestEpoch, seconds, history, record), vocabulary, decoder);
+                    ModelBundle.save(outDir, bundleInfo(train, bestEpoch, seconds, history, record, startedFrom), vocabulary, decoder);
                 }
                 TrainingLog.write(outDir.resolve("training-log.csv"), history);
                 LossCurves.write(outDir.resolve("loss-curves.png"), history, settings.selfCritical());
@@ -234,7 +235,7 @@ public final class CaptionTrainer {
             if (bestEpoch > 0) {
                 BundleInfo info = ModelBundle.readInfo(outDir);
                 ModelBundle.writeInfo(outDir, info.withProvenance(provenance(train, bestEpoch, seconds, history,
-                        history.get(bestEpoch - 1))));
+                        history.get(bestEpoch - 1), startedFrom)));
             }
             return new Result(bestEpoch, bestScore, history, outDir);
         }
@@ -247,22 +248,38 @@ public final class CaptionTrainer {
         decoder.initialize(root);
     }
 
+    /**
+     * The record of the bundle an {@code --init-from} run starts from, kept inside ours; null for a
+     * run from scratch, or when that bundle is gone (a resumed run needs only its checkpoint).
+     */
+    private Provenance startingProvenance() {
+        if (settings.initFrom() == null) {
+            return null;
+        }
+        try {
+            return ModelBundle.readInfo(Path.of(settings.initFrom())).provenance();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private BundleInfo bundleInfo(CaptionCorpus train, int bestEpoch, double seconds, List<EpochRecord> history,
-            EpochRecord best) {
+            EpochRecord best, Provenance startedFrom) {
         return new BundleInfo(BundleInfo.FORMAT, config, encoder, encoderLocation,
                 new SearchDefaults(3, 0.0, settings.maxWords()),
-                provenance(train, bestEpoch, seconds, history, best));
+                provenance(train, bestEpoch, seconds, history, best, startedFrom));
     }
 
     private Provenance provenance(CaptionCorpus train, int bestEpoch, double seconds, List<EpochRecord> history,
-            EpochRecord best) {
+            EpochRecord best, Provenance startedFrom) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("dev.loss", best.validationLoss());
         if (!Double.isNaN(best.validationCider())) {
             metrics.put("dev.CIDEr.greedy", best.validationCider());
         }
         return new Provenance(dataset, "train", train.imageCount(), train.captionCount(), settings, bestEpoch,
-                seconds, history, metrics, Provenance.currentCodeVersion(), java.time.Instant.now().toString());
+                seconds, history, metrics, Provenance.currentCodeVersion(), java.time.Instant.now().toString(),
+                startedFrom);
     }
 
     /** Mean over real (non-pad) target tokens of the (label-smoothed) negative log-likelihood. */

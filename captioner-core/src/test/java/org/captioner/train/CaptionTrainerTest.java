@@ -132,4 +132,20 @@ class CaptionTrainerTest {
         assertTrue(last > first + 0.5, "sample CIDEr-D went from " + first + " to " + last);
         assertEquals(scst, ModelBundle.readInfo(out).provenance().settings());
     }
+
+    @Test
+    void aRunStartedFromABundleKeepsThatBundlesProvenance() throws Exception {
+        Path start = tmp.resolve("chain-start");
+        trainer(1).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), start, false, TrainingListener.NONE);
+        TrainingSettings next = new TrainingSettings(1, 4, 1e-3, 1.0, 1, 5.0, 0.0, 20, 1, 9L, true,
+                TrainingSettings.Objective.SELF_CRITICAL, 3, start.toString());
+        Path out = tmp.resolve("chain-next");
+        new CaptionTrainer(next, ModelBundle.readInfo(start).decoder(), shapes.vocabulary, shapes.store.identity(),
+                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+        var provenance = ModelBundle.readInfo(out).provenance();
+        assertEquals(ModelBundle.readInfo(start).provenance(), provenance.startedFrom());
+        assertEquals(TrainingSettings.Objective.CROSS_ENTROPY, provenance.startedFrom().settings().objective());
+        assertEquals(null, provenance.startedFrom().startedFrom());
+    }
 }
