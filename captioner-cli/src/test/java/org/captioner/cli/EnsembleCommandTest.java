@@ -41,6 +41,23 @@ class EnsembleCommandTest {
     }
 
     @Test
+    void float16EnsembleIsHalfTheSizeAndCaptions() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path out = tmp.resolve("half");
+        CliRunner.Run run = CliRunner.run("ensemble", "--float16", "--out", out.toString(), b.bundle.toString(),
+                b.bundle.toString());
+        assertEquals(0, run.status(), run.err());
+        for (String params : List.of("decoder.params", "decoder-2.params")) {
+            double ratio = (double) Files.size(out.resolve(params)) / Files.size(b.bundle.resolve("decoder.params"));
+            assertTrue(ratio < 0.55, params + " is " + ratio + " of the float32 file");
+        }
+        Path kitten = SharedData.require("samples/kitten.jpg");
+        CliRunner.Run caption = CliRunner.run("caption", "--model", out.toString(), kitten.toString());
+        assertEquals(0, caption.status(), caption.err());
+        assertTrue(caption.out().contains("kitten.jpg"), caption.out());
+    }
+
+    @Test
     void refusesBundlesWithDifferentVocabularies() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         Path other = tmp.resolve("other");

@@ -1,6 +1,7 @@
 package org.captioner.bundle;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -107,6 +108,23 @@ public final class ModelBundle implements AutoCloseable {
         }
         replace(paramsTmp, dir.resolve(PARAMS_FILE));
         writeInfo(dir, info);
+    }
+
+    /**
+     * Writes the decoder weights of {@code from} to {@code to} held as {@code storage} (float16
+     * halves the file; loading always computes in float32). The file is replaced atomically.
+     */
+    public static void copyDecoder(Path from, Path to, DecoderConfig config, DataType storage) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            CaptionDecoder decoder = new CaptionDecoder(config);
+            decoder.loadParameters(manager, from);
+            decoder.convertWeights(manager, storage);
+            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                decoder.saveParameters(out);
+            }
+            replace(tmp, to);
+        }
     }
 
     /** Replaces {@code bundle.json} only (e.g. to record test scores or tuned search defaults). */

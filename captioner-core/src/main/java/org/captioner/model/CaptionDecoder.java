@@ -139,8 +139,28 @@ public final class CaptionDecoder extends AbstractBlock {
     public void loadParameters(NDManager manager, Path params) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
             loadParameters(manager, in);
+            // Weights may be stored as float16 (half the bundle); search and training compute in float32.
+            convertWeights(manager, DataType.FLOAT32);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new IOException("cannot load decoder parameters from " + params + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Changes the type every weight is held in, e.g. to float16 before saving a smaller bundle.
+     * Loading converts back to float32.
+     */
+    public void convertWeights(NDManager manager, DataType type) {
+        for (Parameter p : getParameters().values()) {
+            NDArray held = p.getArray();
+            if (held.getDataType() == type) {
+                continue;
+            }
+            NDArray converted = held.toType(type, false);
+            p.close();
+            // A Parameter takes no new array once it has had one; as its initial value it does.
+            p.setInitializer((m, shape, dataType) -> converted);
+            p.initialize(manager, type);
         }
     }
 
