@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces models/default from ../shared (Flickr8k + MobileNetV2) on CPU, as it was made:
 #   features (~3 min) → three decoders (~15-20 min each on 2 cores) → self-critical fine-tuning
-#   (~5-7 min each) → ensemble → search settings
+#   (~5-7 min each) → ensemble (weights stored as float16) → search settings
 #   chosen on dev → the test split scored at beam 1, 3 and 5 (recorded in bundle.json).
 # Usage: scripts/train-default.sh [WORK_DIR=runs/default]
 set -euo pipefail
@@ -29,7 +29,7 @@ DATA=(--dataset flickr8k --data-dir "$F8K")
   --objective self-critical --samples 5 --batch-size 50 --lr 1e-5 --lr-decay 1 --epochs 4 --seed 7
 "$C" train "${DATA[@]}" --features "$WORK/features" --out "$WORK/c-scst" --init-from "$WORK/c" \
   --objective self-critical --samples 5 --batch-size 50 --lr 1e-5 --lr-decay 1 --epochs 4 --seed 11
-"$C" ensemble --out "$WORK/bundle" "$WORK/a-scst" "$WORK/b-scst" "$WORK/c-scst"
+"$C" ensemble --float16 --out "$WORK/bundle" "$WORK/a-scst" "$WORK/b-scst" "$WORK/c-scst"
 
 # Search settings are chosen on dev only; the chosen ones become the bundle's defaults.
 for cfg in "1 0" "3 0" "3 0.5" "5 0.5"; do
