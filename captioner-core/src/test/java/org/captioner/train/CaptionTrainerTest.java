@@ -38,6 +38,19 @@ class CaptionTrainerTest {
         return new TrainingSettings(epochs, 8, 5e-3, 0.9, 10, 5.0, 0.0, 20, 1, 7L, true);
     }
 
+    /** Self-critical settings (batches of 4 images) that start from the bundle {@code start}. */
+    static TrainingSettings selfCritical(int epochs, double lr, long seed, int samples, Path start) {
+        return new TrainingSettings(epochs, 4, lr, 1.0, 1, 5.0, 0.0, 20, 1, seed, true,
+                TrainingSettings.Objective.SELF_CRITICAL, samples, start.toString());
+    }
+
+    /** Trains into {@code out} with {@code settings}, from the decoder (and its sizes) of {@code start}. */
+    CaptionTrainer.Result fineTune(TrainingSettings settings, Path start, Path out) throws Exception {
+        return new CaptionTrainer(settings, ModelBundle.readInfo(start).decoder(), shapes.vocabulary,
+                shapes.store.identity(), new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+    }
+
     CaptionTrainer trainer(int epochs) {
         DecoderConfig config = new DecoderConfig(shapes.vocabulary.size(), 1280, 64, 128, 1, 0.1);
         return new CaptionTrainer(settings(epochs), config, shapes.vocabulary, shapes.store.identity(),
@@ -118,13 +131,9 @@ class CaptionTrainerTest {
         // An under-trained cross-entropy model: its samples are often wrong, so there is room to improve.
         Path xe = tmp.resolve("scst-start");
         trainer(2).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), xe, false, TrainingListener.NONE);
-        TrainingSettings scst = new TrainingSettings(12, 4, 2e-3, 1.0, 1, 5.0, 0.0, 20, 1, 7L, true,
-                TrainingSettings.Objective.SELF_CRITICAL, 5, xe.toString());
-        DecoderConfig config = ModelBundle.readInfo(xe).decoder();
+        TrainingSettings scst = selfCritical(12, 2e-3, 7L, 5, xe);
         Path out = tmp.resolve("scst");
-        CaptionTrainer.Result result = new CaptionTrainer(scst, config, shapes.vocabulary, shapes.store.identity(),
-                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
-                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+        CaptionTrainer.Result result = fineTune(scst, xe, out);
         List<EpochRecord> h = result.history();
         // A self-critical epoch's train loss is minus the mean CIDEr-D of its samples.
         double first = -h.get(0).trainLoss();
@@ -137,12 +146,8 @@ class CaptionTrainerTest {
     void aRunStartedFromABundleKeepsThatBundlesProvenance() throws Exception {
         Path start = tmp.resolve("chain-start");
         trainer(1).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), start, false, TrainingListener.NONE);
-        TrainingSettings next = new TrainingSettings(1, 4, 1e-3, 1.0, 1, 5.0, 0.0, 20, 1, 9L, true,
-                TrainingSettings.Objective.SELF_CRITICAL, 3, start.toString());
         Path out = tmp.resolve("chain-next");
-        new CaptionTrainer(next, ModelBundle.readInfo(start).decoder(), shapes.vocabulary, shapes.store.identity(),
-                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
-                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
+        fineTune(selfCritical(1, 1e-3, 9L, 3, start), start, out);
         var provenance = ModelBundle.readInfo(out).provenance();
         assertEquals(ModelBundle.readInfo(start).provenance(), provenance.startedFrom());
         assertEquals(TrainingSettings.Objective.CROSS_ENTROPY, provenance.startedFrom().settings().objective());
