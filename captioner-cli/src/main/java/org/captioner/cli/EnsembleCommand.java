@@ -53,34 +53,42 @@ final class EnsembleCommand extends Command {
             throw new UsageException("give at least two bundles to combine");
         }
         Path out = Path.of(line.getOptionValue("out"));
-        BundleInfo first = ModelBundle.readInfo(bundles.get(0));
-        if (!first.members().isEmpty()) {
-            throw new IllegalArgumentException(bundles.get(0) + " is already an ensemble");
-        }
-        Vocabulary vocabulary = Vocabulary.load(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE));
-        List<BundleInfo.EnsembleMember> members = new ArrayList<>();
-        Files.createDirectories(out);
-        boolean half = line.hasOption("float16");
-        copyDecoder(bundles.get(0), first, out.resolve(ModelBundle.PARAMS_FILE), half);
-        Files.copy(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE), out.resolve(ModelBundle.VOCABULARY_FILE),
-                StandardCopyOption.REPLACE_EXISTING);
-        for (int i = 1; i < bundles.size(); i++) {
-            Path b = bundles.get(i);
+        // Every bundle is checked before anything is written; the first sets the vocabulary and encoder.
+        Vocabulary vocabulary = null;
+        List<BundleInfo> infos = new ArrayList<>();
+        for (Path b : bundles) {
             BundleInfo info = ModelBundle.readInfo(b);
-            if (!info.encoder().compatibleWith(first.encoder())) {
-                throw new IllegalArgumentException(b + " was trained on another encoder: "
-                        + info.encoder().differences(first.encoder()));
-            }
-            if (!Vocabulary.load(b.resolve(ModelBundle.VOCABULARY_FILE)).equals(vocabulary)) {
-                throw new IllegalArgumentException(b + " has a different vocabulary from " + bundles.get(0));
-            }
             if (!info.members().isEmpty()) {
                 throw new IllegalArgumentException(b + " is already an ensemble");
             }
-            String params = "decoder-" + (i + 1) + ".params";
-            copyDecoder(b, info, out.resolve(params), half);
-            members.add(new BundleInfo.EnsembleMember(params, info.decoder(), info.provenance()));
+            if (infos.isEmpty()) {
+                vocabulary = Vocabulary.load(b.resolve(ModelBundle.VOCABULARY_FILE));
+            } else {
+                BundleInfo first = infos.get(0);
+                if (!info.encoder().compatibleWith(first.encoder())) {
+                    throw new IllegalArgumentException(b + " was trained on another encoder: "
+                            + info.encoder().differences(first.encoder()));
+                }
+                if (!Vocabulary.load(b.resolve(ModelBundle.VOCABULARY_FILE)).equals(vocabulary)) {
+                    throw new IllegalArgumentException(b + " has a different vocabulary from " + bundles.get(0));
+                }
+            }
+            infos.add(info);
         }
+        Files.createDirectories(out);
+        Files.copy(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE), out.resolve(ModelBundle.VOCABULARY_FILE),
+                StandardCopyOption.REPLACE_EXISTING);
+        boolean half = line.hasOption("float16");
+        List<BundleInfo.EnsembleMember> members = new ArrayList<>();
+        for (int i = 0; i < bundles.size(); i++) {
+            // The first bundle's decoder is the ensemble's main one; the others are its members.
+            String params = i == 0 ? ModelBundle.PARAMS_FILE : "decoder-" + (i + 1) + ".params";
+            copyDecoder(bundles.get(i), infos.get(i), out.resolve(params), half);
+            if (i > 0) {
+                members.add(new BundleInfo.EnsembleMember(params, infos.get(i).decoder(), infos.get(i).provenance()));
+            }
+        }
+        BundleInfo first = infos.get(0);
         Provenance p = first.provenance();
         // Scores of the members do not describe the ensemble: start its metrics afresh.
         Provenance combined = new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(), p.settings(),

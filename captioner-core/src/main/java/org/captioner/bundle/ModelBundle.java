@@ -102,11 +102,7 @@ public final class ModelBundle implements AutoCloseable {
         Path vocabTmp = dir.resolve(VOCABULARY_FILE + ".tmp");
         vocabulary.save(vocabTmp);
         replace(vocabTmp, dir.resolve(VOCABULARY_FILE));
-        Path paramsTmp = dir.resolve(PARAMS_FILE + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(paramsTmp)))) {
-            decoder.saveParameters(out);
-        }
-        replace(paramsTmp, dir.resolve(PARAMS_FILE));
+        writeParameters(decoder, dir.resolve(PARAMS_FILE));
         writeInfo(dir, info);
     }
 
@@ -119,12 +115,17 @@ public final class ModelBundle implements AutoCloseable {
             CaptionDecoder decoder = new CaptionDecoder(config);
             decoder.loadParameters(manager, from);
             decoder.convertWeights(manager, storage);
-            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-                decoder.saveParameters(out);
-            }
-            replace(tmp, to);
+            writeParameters(decoder, to);
         }
+    }
+
+    /** Writes {@code decoder}'s weights to {@code file}, replacing it atomically. */
+    private static void writeParameters(CaptionDecoder decoder, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            decoder.saveParameters(out);
+        }
+        replace(tmp, file);
     }
 
     /** Replaces {@code bundle.json} only (e.g. to record test scores or tuned search defaults). */

@@ -34,23 +34,28 @@ public final class CiderD {
         double refLen = Math.log(references.size());
         double[] out = new double[candidates.size()];
         for (int i = 0; i < candidates.size(); i++) {
-            Vec cand = vector(candidates.get(i), documentFrequency, refLen);
-            double[] score = new double[N];
-            for (Map<String, Integer> ref : references.get(i)) {
-                Vec r = vector(ref, documentFrequency, refLen);
-                double[] sim = similarity(cand, r);
-                for (int n = 0; n < N; n++) {
-                    score[n] += sim[n];
-                }
-            }
-            double mean = 0;
-            for (double s : score) {
-                mean += s;
-            }
-            mean /= N;
-            out[i] = mean / references.get(i).size() * 10.0;
+            List<Vec> refs = new ArrayList<>();
+            references.get(i).forEach(ref -> refs.add(vector(ref, documentFrequency, refLen)));
+            out[i] = score(vector(candidates.get(i), documentFrequency, refLen), refs);
         }
         return out;
+    }
+
+    /** CIDEr-D of one candidate: its similarity to each reference, averaged over n-gram orders and references, ×10. */
+    private static double score(Vec cand, List<Vec> refs) {
+        double[] score = new double[N];
+        for (Vec r : refs) {
+            double[] sim = similarity(cand, r);
+            for (int n = 0; n < N; n++) {
+                score[n] += sim[n];
+            }
+        }
+        double mean = 0;
+        for (double s : score) {
+            mean += s;
+        }
+        mean /= N;
+        return mean / refs.size() * 10.0;
     }
 
     public double score() {
@@ -106,15 +111,9 @@ public final class CiderD {
 
         /** CIDEr-D of a tokenised {@code candidate} for image {@code image}. */
         public double score(int image, String candidate) {
-            Vec cand = vector(NGrams.count(NGrams.words(candidate), N), documentFrequency, refLen);
             List<Vec> refs = referenceVectors.get(image);
-            double sum = 0;
-            for (Vec r : refs) {
-                for (double s : similarity(cand, r)) {
-                    sum += s;
-                }
-            }
-            return refs.isEmpty() ? 0 : sum / N / refs.size() * 10.0;
+            return refs.isEmpty() ? 0
+                    : CiderD.score(vector(NGrams.count(NGrams.words(candidate), N), documentFrequency, refLen), refs);
         }
     }
 
