@@ -37,7 +37,7 @@ public final class TrainedShapes {
         SplitData train = dataset.split(Split.TRAIN);
         SplitData dev = dataset.split(Split.DEV);
         FeatureStore store;
-        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(SharedData.mobilenet().toString()),
+        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.squash(224))) {
             store = FeatureStore.open(dir.resolve("features"), encoder.identity());
             FeatureExtractor extractor = new FeatureExtractor(encoder, new ImageDecoder(), 8);

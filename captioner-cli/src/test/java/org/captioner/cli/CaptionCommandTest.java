@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.image.BadImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class CaptionCommandTest {
     static void setUp() throws Exception {
         bundle = ShapesBundle.get().bundle;
         folder = tmp.resolve("mixed");
-        Path samples = SharedData.require("samples");
+        Path samples = ProjectFiles.samples();
         Files.createDirectories(folder.resolve("photos/nested"));
         Files.copy(samples.resolve("kitten.jpg"), folder.resolve("photos/kitten.jpg"));
         Files.copy(samples.resolve("mountains.png"), folder.resolve("photos/nested/mountains.png"));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,7 @@ class EnsembleCommandTest {
                 info.get("members").get(0).get("provenance").get("history"));
         assertTrue(Files.exists(out.resolve("decoder-2.params")));
         // Two copies of one decoder give that decoder's captions.
-        Path kitten = SharedData.require("samples/kitten.jpg");
+        Path kitten = ProjectFiles.sample("kitten.jpg");
         CliRunner.Run single = CliRunner.run("caption", "--model", b.bundle.toString(), kitten.toString());
         CliRunner.Run pair = CliRunner.run("caption", "--model", out.toString(), kitten.toString());
         assertEquals(0, pair.status(), pair.err());
@@ -51,7 +51,7 @@ class EnsembleCommandTest {
             double ratio = (double) Files.size(out.resolve(params)) / Files.size(b.bundle.resolve("decoder.params"));
             assertTrue(ratio < 0.55, params + " is " + ratio + " of the float32 file");
         }
-        Path kitten = SharedData.require("samples/kitten.jpg");
+        Path kitten = ProjectFiles.sample("kitten.jpg");
         CliRunner.Run caption = CliRunner.run("caption", "--model", out.toString(), kitten.toString());
         assertEquals(0, caption.status(), caption.err());
         assertTrue(caption.out().contains("kitten.jpg"), caption.out());

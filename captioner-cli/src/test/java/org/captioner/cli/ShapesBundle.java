@@ -2,7 +2,7 @@ package org.captioner.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.TrainedShapes;
 
 /** One small bundle trained on the shapes fixture, shared by the CLI tests of a run. */
@@ -19,7 +19,7 @@ final class ShapesBundle {
 
     static synchronized ShapesBundle get() throws Exception {
         if (instance == null) {
-            System.setProperty("captioner.encoderDir", SharedData.mobilenet().getParent().toString());
+            System.setProperty("captioner.encoderDir", ProjectFiles.encoder().getParent().toString());
             Path tmp = Files.createTempDirectory("captioner-shapes");
             TrainedShapes shapes = TrainedShapes.prepare(tmp.resolve("shapes"));
             Path bundle = shapes.trainBundle(tmp.resolve("bundle"));

@@ -52,6 +52,7 @@ public final class ImageEncoder implements AutoCloseable {
      * @param poolSize predictors that may run at once (each runs on the engine's intra-op threads)
      */
     public static ImageEncoder load(EncoderSource source, Preprocessing preprocessing, int poolSize) {
+        TorchLogLevel.applyFromEnvironment();
         Criteria.Builder<ImageBatch, float[][]> criteria = Criteria.builder()
                 .setTypes(ImageBatch.class, float[][].class)
                 .optEngine("PyTorch")

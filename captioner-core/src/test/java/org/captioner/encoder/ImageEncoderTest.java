@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.ShapesFixture;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class ImageEncoderTest {
 
     @Test
     void mobilenetGivesDeterministic1280dPooledFeatures() {
-        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(SharedData.mobilenet().toString()),
+        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.imagenet())) {
             assertEquals(1280, encoder.featureSize());
             assertEquals("b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd", encoder.identity().sha256());

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.ShapesFixture;
 import org.captioner.data.CaptionedImage;
 import org.captioner.encoder.EncoderIdentity;
@@ -60,7 +60,7 @@ class FeatureStoreTest {
             images.add(new CaptionedImage(name, fixture.dir.resolve("images").resolve(name), fixture.captions.get(name)));
         }
         Files.write(images.get(3).image(), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2});
-        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(SharedData.mobilenet().toString()),
+        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.squash(224))) {
             FeatureStore store = FeatureStore.open(dir.resolve("features"), encoder.identity());
             FeatureExtractor extractor = new FeatureExtractor(encoder, new ImageDecoder(), 4);

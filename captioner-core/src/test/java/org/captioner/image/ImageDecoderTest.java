@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,7 +98,7 @@ class ImageDecoderTest {
 
     @Test
     void sharedSamplesDecodeWhateverTheirExtensionSays() throws Exception {
-        Path samples = SharedData.require("samples");
+        Path samples = ProjectFiles.samples();
         for (String name : new String[] {"kitten.jpg", "dog_bike_car.jpg", "dog-cat.jpg", "fox.png", "mountains.png"}) {
             BufferedImage img = decoder.decode(samples.resolve(name));
             assertTrue(img.getWidth() > 50 && img.getHeight() > 50, name);

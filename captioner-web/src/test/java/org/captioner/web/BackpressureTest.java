@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.junit.jupiter.api.Test;
 
 class BackpressureTest {
 
     @Test
     void overloadGets503WithRetryAfterAndTheRestSucceed() throws Exception {
-        Path photo = SharedData.require("samples/dog_bike_car.jpg");
+        Path photo = ProjectFiles.sample("dog_bike_car.jpg");
         try (TestServer server = new TestServer(4L << 20, 1)) {
             ExecutorService pool = Executors.newFixedThreadPool(12);
             List<Future<HttpResponse<String>>> futures = new ArrayList<>();
@@ -45,7 +45,7 @@ class BackpressureTest {
 
     @Test
     void shutdownFinishesRequestsInFlight() throws Exception {
-        Path photo = SharedData.require("samples/dog-cat.jpg");
+        Path photo = ProjectFiles.sample("dog-cat.jpg");
         TestServer server = new TestServer(4L << 20, 4);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<HttpResponse<String>> inFlight = pool.submit(() -> server.upload("?beam=5",

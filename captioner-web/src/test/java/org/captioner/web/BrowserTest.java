@@ -7,7 +7,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class BrowserTest {
     void uploadingAPhotoShowsItsCaption() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "install chromium and chromium-driver (apt) to run the browser test");
-        Path kitten = SharedData.require("samples/kitten.jpg");
+        Path kitten = ProjectFiles.sample("kitten.jpg");
         try (TestServer server = new TestServer(8L << 20, 4)) {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());

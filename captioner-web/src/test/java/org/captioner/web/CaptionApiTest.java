@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.image.BadImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +38,8 @@ class CaptionApiTest {
     static void start() throws Exception {
         server = new TestServer(2L << 20, 8);
         broken = BadImages.writeBroken(dir.resolve("bad"));
-        kitten = SharedData.require("samples/kitten.jpg");
-        dogs = SharedData.require("samples/dog-cat.jpg");
+        kitten = ProjectFiles.sample("kitten.jpg");
+        dogs = ProjectFiles.sample("dog-cat.jpg");
     }
 
     @AfterAll

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.captioner.SharedData;
+import org.captioner.ProjectFiles;
 import org.captioner.TrainedShapes;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
@@ -37,7 +37,7 @@ final class TestServer implements AutoCloseable {
     TestServer(long maxFileBytes, int maxInFlight) throws Exception {
         Path uploads = Files.createTempDirectory("captioner-uploads");
         settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, maxInFlight, uploads);
-        captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(SharedData.mobilenet().getParent())),
+        captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
                 new ImageDecoder(settings.maxPixels(), settings.maxFileBytes()), 1);
         server = new CaptionServer(captioner, settings).start();
     }

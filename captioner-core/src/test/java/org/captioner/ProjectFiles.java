@@ -1,0 +1,38 @@
+package org.captioner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Files that ship in the repository: the default model with its encoder, and the sample photos. */
+public final class ProjectFiles {
+    private ProjectFiles() {}
+
+    /** The project root (tests run in a module folder). */
+    public static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("captioner"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("not inside the captioner project: " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    public static Path defaultModel() {
+        return root().resolve("models/default");
+    }
+
+    /** The MobileNetV2 trunk shipped with the default model. */
+    public static Path encoder() {
+        return defaultModel().resolve("mobilenet_v2_features.pt");
+    }
+
+    public static Path samples() {
+        return root().resolve("samples");
+    }
+
+    public static Path sample(String name) {
+        return samples().resolve(name);
+    }
+}
