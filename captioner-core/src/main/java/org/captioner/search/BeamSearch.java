@@ -9,11 +9,14 @@ import org.captioner.text.Vocabulary;
 
 /**
  * Beam search over a batch of images: every step expands all live beams of all images in one model
- * call, keeps the {@code width} most likely continuations per image, and moves those ending in
- * {@code <end>} (when among the top {@code width}) to the finished list. An image stops when it has
- * {@code width} finished captions; captions reaching the length limit are cut and kept. The
- * {@code nBest} finished captions are returned best first by length-normalised score.
- * Width 1 gives exactly the greedy result.
+ * call, keeps the {@code width} most likely continuations per image (all live beams have the same
+ * length, so raw log-probability ranks them as the length-normalised score would), and moves those
+ * ending in {@code <end>} (when among the top {@code width}) to the finished list, which keeps every
+ * caption that finishes. An image stops once it has {@code nBest} finished captions and no live beam
+ * can still beat the {@code nBest}-th best of them, whatever words follow;
+ * otherwise it goes on to the length limit, where live beams are cut and kept. The {@code nBest}
+ * captions are returned best first by length-normalised score. With length penalty 0, width 1 gives
+ * exactly the greedy result.
  */
 public final class BeamSearch {
 
@@ -87,8 +90,8 @@ public final class BeamSearch {
                         keptTokens.add(c.token());
                         keptImages.add(i);
                     }
-                    if (finished.get(i).size() >= width) {
-                        // Enough finished captions: drop this image's live beams.
+                    if (!survivors.isEmpty() && settled(finished.get(i), survivors.get(0).logProb())) {
+                        // Nothing this image's live beams can still produce would enter its n-best: drop them.
                         int drop = survivors.size();
                         survivors.clear();
                         for (int d = 0; d < drop; d++) {
@@ -121,6 +124,26 @@ public final class BeamSearch {
             out.add(List.copyOf(all.subList(0, Math.min(nBest, all.size()))));
         }
         return out;
+    }
+
+    /**
+     * Whether an image with these finished captions, whose best live beam has log-probability
+     * {@code bestLive}, can stop. Why the bound holds: every later word adds a log-probability ≤ 0, so
+     * any caption grown from a live beam with log-probability L has log-probability L' ≤ L ≤ 0, and at
+     * most {@code maxLength} tokens (an ended caption has at most {@code maxLength - 1} words plus
+     * {@code <end>}, a cut one {@code maxLength} words). Its score L' / m^α is therefore at most
+     * L / m^α ≤ L / maxLength^α (dividing a non-positive number by a larger positive one cannot lower
+     * it). The best live beam has the largest L, so if even its bound does not beat the
+     * {@code nBest}-th best finished score, nothing the image could still find would be returned. For
+     * α = 0 the bound is L itself, the usual early stop on raw log-probability.
+     */
+    private boolean settled(List<Hypothesis> done, double bestLive) {
+        if (done.size() < nBest) {
+            return false;
+        }
+        double[] scores = done.stream().mapToDouble(Hypothesis::score).sorted().toArray();
+        double nthBest = scores[scores.length - nBest];
+        return settings.score(bestLive, settings.maxLength()) <= nthBest;
     }
 
     private static <S> S releaseAndNull(DecodingModel<S> model, S state) {
