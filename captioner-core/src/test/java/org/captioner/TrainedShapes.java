@@ -3,17 +3,17 @@ package org.captioner;
 import java.nio.file.Path;
 import java.util.List;
 import org.captioner.data.DatasetFormat;
-import org.captioner.data.SplitData;
 import org.captioner.data.Split;
+import org.captioner.data.SplitData;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
 import org.captioner.encoder.Preprocessing;
 import org.captioner.features.FeatureExtractor;
 import org.captioner.features.FeatureStore;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 import org.captioner.progress.Progress;
-import org.captioner.train.CaptionCorpus;
 import org.captioner.text.Vocabulary;
+import org.captioner.train.CaptionCorpus;
 
 /** The shapes fixture with features extracted by the shared MobileNetV2, ready to train on. */
 public final class TrainedShapes {
@@ -40,7 +40,7 @@ public final class TrainedShapes {
         try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.squash(224))) {
             store = FeatureStore.open(dir.resolve("features"), encoder.identity());
-            FeatureExtractor extractor = new FeatureExtractor(encoder, new ImageDecoder(), 8);
+            FeatureExtractor extractor = new FeatureExtractor(encoder, new PhotoReader(), 8);
             extractor.extract(train.images(), store, Progress.NONE);
             extractor.extract(dev.images(), store, Progress.NONE);
         }
@@ -57,7 +57,7 @@ public final class TrainedShapes {
         org.captioner.model.DecoderConfig config =
                 new org.captioner.model.DecoderConfig(vocabulary.size(), 1280, 32, 64, 1, 0.1);
         new org.captioner.train.CaptionTrainer(
-                new org.captioner.train.TrainingSettings(8, 8, 5e-3, 1.0, 1, 5, 0, 20, 1, 1, false), config,
+                new org.captioner.provenance.TrainingSettings(8, 8, 5e-3, 1.0, 1, 5, 0, 20, 1, 1, false), config,
                 vocabulary, store.identity(), new org.captioner.bundle.EncoderLocation("mobilenet_v2_features.pt", null),
                 "shapes")
                 .train(corpus(train), CaptionCorpus.of(java.util.Map.of(), java.util.Map.of(), vocabulary, 20), out,

@@ -26,13 +26,13 @@ import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
 import org.captioner.caption.ImageInput;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 import org.captioner.model.DecoderConfig;
+import org.captioner.provenance.TrainingSettings;
 import org.captioner.text.Vocabulary;
 import org.captioner.train.CaptionCorpus;
 import org.captioner.train.CaptionTrainer;
 import org.captioner.train.TrainingListener;
-import org.captioner.train.TrainingSettings;
 
 /**
  * {@code ./captioner bench}: speed of captioner and of a PyTorch peer doing the same work on the
@@ -97,10 +97,10 @@ final class BenchCommand extends Command {
         Map<String, Double> mine = new LinkedHashMap<>();
         System.err.printf("bench: %d photos, %d repetitions, model %s%n", photos.size(), reps, model);
         try (Captioner captioner = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
-            ImageDecoder decoder = new ImageDecoder();
+            PhotoReader reader = new PhotoReader();
             List<BufferedImage> decoded = new ArrayList<>();
             for (Path p : photos) {
-                decoded.add(decoder.decode(p));
+                decoded.add(reader.read(p));
             }
             double bestEncoder = 0;
             for (int b : new int[] {1, 8, 32}) {

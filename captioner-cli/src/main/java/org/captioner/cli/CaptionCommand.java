@@ -14,10 +14,9 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.caption.CaptionOptions;
-import org.captioner.caption.CaptionResult;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 import org.captioner.progress.Progress;
 
 /** {@code ./captioner caption}: captions files and folders of images. */
@@ -79,11 +78,11 @@ final class CaptionCommand extends Command {
         // Check every value before the (slow) model load, so a typo fails at once with status 2.
         options(line, new CaptionOptions(100, 1, 20, 0, 0, 0, 8));
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
-        long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, ImageDecoder.DEFAULT_MAX_PIXELS),
+        long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
         try (Captioner captioner = Captioner.open(model, resolver,
-                new ImageDecoder(maxPixels, ImageDecoder.DEFAULT_MAX_BYTES), 1)) {
+                new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1)) {
             CaptionOptions options = options(line, captioner.defaultOptions());
             Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
             int[] counts = new int[2];

@@ -11,7 +11,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
-import org.captioner.bundle.Provenance;
+import org.captioner.provenance.Provenance;
 import org.captioner.text.Vocabulary;
 
 /** {@code ./captioner ensemble}: combines trained bundles into one whose decoders are searched together. */

@@ -11,7 +11,6 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
-import org.captioner.bundle.Provenance;
 import org.captioner.bundle.SearchDefaults;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.Captioner;

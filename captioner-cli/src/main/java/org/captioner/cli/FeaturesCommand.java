@@ -15,7 +15,7 @@ import org.captioner.encoder.ImageEncoder;
 import org.captioner.encoder.Preprocessing;
 import org.captioner.features.FeatureExtractor;
 import org.captioner.features.FeatureStore;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 
 /** {@code ./captioner features}: runs the encoder once over a dataset and caches the vectors. */
 final class FeaturesCommand extends Command {
@@ -72,7 +72,7 @@ final class FeaturesCommand extends Command {
             FeatureStore store = FeatureStore.open(Path.of(line.getOptionValue("out")), encoder.identity());
             System.err.printf("encoder %s: %d-d features, %s%n", encoder.identity().name(), encoder.featureSize(),
                     preprocessing.describe());
-            FeatureExtractor.Report report = new FeatureExtractor(encoder, new ImageDecoder(), batch)
+            FeatureExtractor.Report report = new FeatureExtractor(encoder, new PhotoReader(), batch)
                     .extract(images, store, new Bars("img"));
             System.err.printf(Locale.ROOT, "%d images encoded in %.1f s (%.1f images/s), %d already cached, %d failed%n",
                     report.encoded(), report.seconds(), report.imagesPerSecond(), report.alreadyStored(),

@@ -1,7 +1,9 @@
 package org.captioner.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.bundle.BundleInfo;
@@ -13,13 +15,13 @@ import org.captioner.data.SplitData;
 import org.captioner.encoder.EncoderIdentity;
 import org.captioner.features.FeatureStore;
 import org.captioner.model.DecoderConfig;
+import org.captioner.provenance.EpochRecord;
+import org.captioner.provenance.TrainingSettings.Objective;
+import org.captioner.provenance.TrainingSettings;
 import org.captioner.text.Vocabulary;
 import org.captioner.train.CaptionCorpus;
 import org.captioner.train.CaptionTrainer;
-import org.captioner.train.EpochRecord;
 import org.captioner.train.TrainingListener;
-import org.captioner.train.TrainingSettings;
-import org.captioner.train.TrainingSettings.Objective;
 
 /** {@code ./captioner train}: trains a decoder on cached features and writes a model bundle. */
 final class TrainCommand extends Command {
@@ -93,37 +95,33 @@ final class TrainCommand extends Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        Path out = Path.of(line.getOptionValue("out"));
+        CaptionTrainer.CheckpointedRun resumed = line.hasOption("resume") ? CaptionTrainer.checkpointedRun(out) : null;
+        if (resumed != null) {
+            settings = resumedSettings(line, settings, resumed);
+        }
         CaptionDataset dataset = DatasetOptions.open(line);
         FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
         EncoderIdentity encoder = store.identity();
         SplitData train = DatasetOptions.split(dataset, Split.TRAIN);
         SplitData dev = DatasetOptions.split(dataset, Split.DEV);
-        Path out = Path.of(line.getOptionValue("out"));
-        boolean resume = line.hasOption("resume");
-        BundleInfo start = settings.initFrom() == null ? null : startingBundle(Path.of(settings.initFrom()), encoder);
-        Vocabulary vocabulary = resume ? CaptionTrainer.checkpointedVocabulary(out) : null;
-        if (vocabulary == null && start != null) {
-            vocabulary = Vocabulary.load(Path.of(settings.initFrom()).resolve(ModelBundle.VOCABULARY_FILE));
-        }
-        if (vocabulary == null) {
-            vocabulary = Vocabulary.build(CaptionCorpus.tokenise(train.images()), settings.minWordCount());
-        }
+        Vocabulary vocabulary;
         DecoderConfig config;
-        if (start != null) {
-            for (String size : new String[] {"embed", "hidden", "layers", "dropout"}) {
+        if (resumed != null) {
+            vocabulary = resumed.vocabulary();
+            config = resumed.config();
+        } else if (settings.initFrom() != null) {
+            BundleInfo start = startingBundle(Path.of(settings.initFrom()), encoder);
+            for (String size : DECODER_OPTIONS.keySet()) {
                 if (line.hasOption(size)) {
                     throw new UsageException("--" + size + " cannot change a decoder started --init-from a bundle");
                 }
             }
+            vocabulary = Vocabulary.load(Path.of(settings.initFrom()).resolve(ModelBundle.VOCABULARY_FILE));
             config = start.decoder();
         } else {
-            try {
-                config = DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
-                        intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
-                        intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+            vocabulary = Vocabulary.build(CaptionCorpus.tokenise(train.images()), settings.minWordCount());
+            config = decoderConfig(line, vocabulary, encoder);
         }
         System.err.println("building training data...");
         CaptionCorpus trainCorpus = CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
@@ -139,9 +137,78 @@ final class TrainCommand extends Command {
         String url = encoder.sha256() == null ? encoder.name() : null;
         CaptionTrainer trainer = new CaptionTrainer(settings, config, vocabulary, encoder,
                 new EncoderLocation(fileName, url), dataset.name());
-        CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, resume, new BarListener(settings.selfCritical()));
+        CaptionTrainer.Result result = trainer.train(trainCorpus, devCorpus, out, line.hasOption("resume"), new BarListener(settings.selfCritical()));
         System.err.printf(Locale.ROOT, "best epoch %d; bundle in %s%n", result.bestEpoch(), out);
         return 0;
+    }
+
+    /** Command-line options that set a {@link TrainingSettings} component, by component name. */
+    private static final Map<String, String> SETTING_OPTIONS = Map.ofEntries(
+            Map.entry("batch-size", "batchSize"), Map.entry("lr", "learningRate"), Map.entry("lr-decay", "lrDecay"),
+            Map.entry("lr-decay-every", "lrDecayEvery"), Map.entry("clip", "clipNorm"),
+            Map.entry("label-smoothing", "labelSmoothing"), Map.entry("max-words", "maxWords"),
+            Map.entry("min-count", "minWordCount"), Map.entry("seed", "seed"), Map.entry("select", "validateCider"),
+            Map.entry("objective", "objective"), Map.entry("samples", "samples"), Map.entry("init-from", "initFrom"));
+
+    /** Options that set the decoder's sizes, by {@link DecoderConfig} component name. */
+    private static final Map<String, String> DECODER_OPTIONS = Map.of("embed", "embedSize", "hidden", "hiddenSize",
+            "layers", "numLayers", "dropout", "dropout");
+
+    /**
+     * A resumed run continues with the settings it was started with: options given again must agree
+     * with them, except {@code --epochs}, which may extend the run.
+     */
+    private static TrainingSettings resumedSettings(CommandLine line, TrainingSettings given,
+            CaptionTrainer.CheckpointedRun run) throws UsageException {
+        Map<String, List<Object>> changed = run.settings().differencesBesidesEpochs(given);
+        for (Map.Entry<String, String> o : SETTING_OPTIONS.entrySet()) {
+            if (line.hasOption(o.getKey()) && changed.containsKey(o.getValue())) {
+                List<Object> values = changed.get(o.getValue());
+                throw new UsageException("--" + o.getKey() + " " + line.getOptionValue(o.getKey(), "")
+                        + " contradicts the run being resumed, which was started with " + o.getValue() + " "
+                        + values.get(0) + " (resume keeps a run's settings; only --epochs may change)");
+            }
+        }
+        for (Map.Entry<String, String> o : DECODER_OPTIONS.entrySet()) {
+            if (line.hasOption(o.getKey())) {
+                Object stored = component(run.config(), o.getValue());
+                double value = Double.parseDouble(line.getOptionValue(o.getKey()));
+                if (((Number) stored).doubleValue() != value) {
+                    throw new UsageException("--" + o.getKey() + " " + line.getOptionValue(o.getKey())
+                            + " contradicts the run being resumed, whose decoder has " + o.getValue() + " " + stored);
+                }
+            }
+        }
+        int epochs = line.hasOption("epochs") ? given.epochs() : run.settings().epochs();
+        if (epochs < run.completedEpochs()) {
+            throw new UsageException("--epochs " + epochs + " is fewer than the " + run.completedEpochs()
+                    + " epochs the run being resumed has already done");
+        }
+        return run.settings().withEpochs(epochs);
+    }
+
+    private static Object component(Record r, String name) {
+        try {
+            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                if (c.getName().equals(name)) {
+                    return c.getAccessor().invoke(r);
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    private DecoderConfig decoderConfig(CommandLine line, Vocabulary vocabulary, EncoderIdentity encoder)
+            throws UsageException {
+        try {
+            return DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
+                    intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
+                    intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** The bundle a run starts from: one decoder, trained on features from this same encoder. */

@@ -3,6 +3,7 @@ package org.captioner.bundle;
 import java.util.List;
 import org.captioner.encoder.EncoderIdentity;
 import org.captioner.model.DecoderConfig;
+import org.captioner.provenance.Provenance;
 
 /**
  * The {@code bundle.json} of a model bundle.

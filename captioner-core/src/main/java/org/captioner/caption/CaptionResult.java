@@ -1,7 +1,7 @@
 package org.captioner.caption;
 
 import java.util.List;
-import org.captioner.image.ImageDecodeException;
+import org.captioner.image.ImageReadException;
 
 /**
  * The outcome for one image: its captions, best first, or the reason it could not be captioned.
@@ -9,7 +9,7 @@ import org.captioner.image.ImageDecodeException;
  * @param errorKind why it failed (null on success), for callers mapping failures to codes
  */
 public record CaptionResult(String name, List<ScoredCaption> captions, String error,
-        ImageDecodeException.Kind errorKind) {
+        ImageReadException.Kind errorKind) {
 
     public CaptionResult {
         captions = captions == null ? List.of() : List.copyOf(captions);
@@ -19,7 +19,7 @@ public record CaptionResult(String name, List<ScoredCaption> captions, String er
         return new CaptionResult(name, captions, null, null);
     }
 
-    public static CaptionResult failed(String name, String error, ImageDecodeException.Kind kind) {
+    public static CaptionResult failed(String name, String error, ImageReadException.Kind kind) {
         return new CaptionResult(name, List.of(), error, kind);
     }
 

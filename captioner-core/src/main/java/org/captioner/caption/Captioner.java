@@ -17,9 +17,9 @@ import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
-import org.captioner.image.DecodeAhead;
-import org.captioner.image.DecodeAhead.Decoded;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
+import org.captioner.image.ReadAhead.Read;
+import org.captioner.image.ReadAhead;
 import org.captioner.model.DecoderSearchModel;
 import org.captioner.model.StackedDecoders;
 import org.captioner.search.BeamSearch;
@@ -40,8 +40,8 @@ public final class Captioner implements AutoCloseable {
     /** The bundle's decoders rearranged for fast search; null if their sizes differ. */
     private final StackedDecoders stacked;
     private final ImageEncoder encoder;
-    private final ImageDecoder decoder;
-    private final ExecutorService decodePool;
+    private final PhotoReader reader;
+    private final ExecutorService readPool;
     private final ExecutorService searchPool;
     private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", 1));
     /**
@@ -54,21 +54,21 @@ public final class Captioner implements AutoCloseable {
     private final boolean overlapSearch = Boolean.parseBoolean(System.getProperty("captioner.overlapSearch",
             String.valueOf(Runtime.getRuntime().availableProcessors() > 4)));
 
-    private Captioner(ModelBundle bundle, ImageEncoder encoder, ImageDecoder decoder, int decodeThreads) {
+    private Captioner(ModelBundle bundle, ImageEncoder encoder, PhotoReader reader, int readThreads) {
         this.bundle = bundle;
         // -Dcaptioner.stackDecoders=false searches block by block instead (for comparison in benchmarks).
         this.stacked = StackedDecoders.canStack(bundle.decoders())
                 && !"false".equals(System.getProperty("captioner.stackDecoders"))
                 ? new StackedDecoders(bundle.decoders(), bundle.manager()) : null;
         this.encoder = encoder;
-        this.decoder = decoder;
+        this.reader = reader;
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "captioner-search");
             t.setDaemon(true);
             return t;
         });
-        this.decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
-            Thread t = new Thread(r, "captioner-decode");
+        this.readPool = Executors.newFixedThreadPool(readThreads, r -> {
+            Thread t = new Thread(r, "captioner-read");
             t.setDaemon(true);
             return t;
         });
@@ -79,7 +79,7 @@ public final class Captioner implements AutoCloseable {
      *
      * @param encoderThreads encoder calls that may run at once (1 is best on a 2-core machine)
      */
-    public static Captioner open(Path bundleDir, EncoderResolver resolver, ImageDecoder decoder, int encoderThreads)
+    public static Captioner open(Path bundleDir, EncoderResolver resolver, PhotoReader reader, int encoderThreads)
             throws IOException {
         BundleInfo info = ModelBundle.readInfo(bundleDir);
         EncoderSource source = resolver.resolve(bundleDir, info);
@@ -88,7 +88,7 @@ public final class Captioner implements AutoCloseable {
         try {
             encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
             bundle.checkEncoder(encoder.identity());
-            return new Captioner(bundle, encoder, decoder, 2);
+            return new Captioner(bundle, encoder, reader, 2);
         } catch (RuntimeException e) {
             if (encoder != null) {
                 encoder.close();
@@ -99,7 +99,7 @@ public final class Captioner implements AutoCloseable {
     }
 
     public static Captioner open(Path bundleDir, EncoderResolver resolver) throws IOException {
-        return open(bundleDir, resolver, new ImageDecoder(), 1);
+        return open(bundleDir, resolver, new PhotoReader(), 1);
     }
 
     public BundleInfo info() {
@@ -127,20 +127,20 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * Captions a stream of images with bounded memory: a few batches are decoded ahead on worker
+     * Captions a stream of images with bounded memory: a few batches are read ahead on worker
      * threads while the model works on the current one. Results arrive in input order.
      */
     public void captionAll(Iterator<ImageInput> inputs, CaptionOptions options, Consumer<CaptionResult> sink) {
-        // Two batches decoded ahead keep the encoder fed without holding many large photos in memory.
-        DecodeAhead<ImageInput> decoded = new DecodeAhead<>(inputs, options.batchSize(), 2,
-                input -> input.path() != null ? decoder.decode(input.path()) : decoder.decode(input.bytes()),
-                decodePool);
+        // Two batches read ahead keep the encoder fed without holding many large photos in memory.
+        ReadAhead<ImageInput> read = new ReadAhead<>(inputs, options.batchSize(), 2,
+                input -> input.path() != null ? reader.read(input.path()) : reader.read(input.bytes()),
+                readPool);
         // Batch i's search runs on searchPool while this thread encodes batch i+1.
         Deque<CompletableFuture<List<CaptionResult>>> searching = new ArrayDeque<>();
-        while (decoded.hasNext()) {
-            List<Decoded<ImageInput>> batch = decoded.next();
+        while (read.hasNext()) {
+            List<Read<ImageInput>> batch = read.next();
             List<BufferedImage> images = new ArrayList<>();
-            for (Decoded<ImageInput> d : batch) {
+            for (Read<ImageInput> d : batch) {
                 if (d.error() == null) {
                     images.add(d.image());
                 }
@@ -158,11 +158,11 @@ public final class Captioner implements AutoCloseable {
         }
     }
 
-    private List<CaptionResult> assemble(List<Decoded<ImageInput>> batch, float[][] features, CaptionOptions options) {
+    private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of() : captionFeatures(features, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
         int next = 0;
-        for (Decoded<ImageInput> d : batch) {
+        for (Read<ImageInput> d : batch) {
             if (d.error() != null) {
                 out.add(CaptionResult.failed(d.item().name(), d.error().getMessage(), d.error().kind()));
             } else {
@@ -186,7 +186,7 @@ public final class Captioner implements AutoCloseable {
         return out;
     }
 
-    /** Captions already-decoded images. */
+    /** Captions images already read. */
     public List<List<ScoredCaption>> captionImages(List<BufferedImage> images, CaptionOptions options) {
         return captionFeatures(encode(images), options);
     }
@@ -217,7 +217,7 @@ public final class Captioner implements AutoCloseable {
         for (List<Hypothesis> hyps : found) {
             List<ScoredCaption> texts = new ArrayList<>(hyps.size());
             for (Hypothesis h : hyps) {
-                texts.add(new ScoredCaption(bundle.vocabulary().decode(h.words()), h.logProb(), h.score()));
+                texts.add(new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score()));
             }
             out.add(texts);
         }
@@ -226,7 +226,7 @@ public final class Captioner implements AutoCloseable {
 
     @Override
     public void close() {
-        decodePool.shutdownNow();
+        readPool.shutdownNow();
         searchPool.shutdownNow();
         encoder.close();
         if (stacked != null) {

@@ -15,7 +15,7 @@ import java.awt.image.DataBufferByte;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 
 /**
  * Images → one normalised {@code [N,3,H,W]} batch; network output → one pooled vector per image.
@@ -67,7 +67,7 @@ final class FeatureTranslator implements NoBatchifyTranslator<ImageBatch, float[
 
     /** BGR bytes from the raster, reordered to RGB, without a per-pixel getRGB call. */
     private static NDArray toUint8Hwc(NDManager manager, BufferedImage image) {
-        BufferedImage bgr = ImageDecoder.toRgb(image);
+        BufferedImage bgr = PhotoReader.toRgb(image);
         byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
         int pixels = bgr.getWidth() * bgr.getHeight();
         ByteBuffer rgb = ByteBuffer.allocateDirect(pixels * 3);

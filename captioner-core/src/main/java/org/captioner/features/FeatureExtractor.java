@@ -8,13 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.captioner.data.CaptionedImage;
 import org.captioner.encoder.ImageEncoder;
-import org.captioner.image.DecodeAhead;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
+import org.captioner.image.ReadAhead;
 import org.captioner.progress.Progress;
 
 /**
- * Fills a {@link FeatureStore} for a list of images: skips those already stored, decodes ahead on
- * worker threads ({@link DecodeAhead}) while the encoder runs, and records undecodable images as
+ * Fills a {@link FeatureStore} for a list of images: skips those already stored, reads images ahead on
+ * worker threads ({@link ReadAhead}) while the encoder runs, and records undecodable images as
  * failed instead of stopping.
  */
 public final class FeatureExtractor {
@@ -27,15 +27,15 @@ public final class FeatureExtractor {
     }
 
     private final ImageEncoder encoder;
-    private final ImageDecoder decoder;
+    private final PhotoReader reader;
     private final int batchSize;
 
-    public FeatureExtractor(ImageEncoder encoder, ImageDecoder decoder, int batchSize) {
+    public FeatureExtractor(ImageEncoder encoder, PhotoReader reader, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
         }
         this.encoder = encoder;
-        this.decoder = decoder;
+        this.reader = reader;
         this.batchSize = batchSize;
     }
 
@@ -52,19 +52,19 @@ public final class FeatureExtractor {
         long begin = System.nanoTime();
         int encoded = 0;
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "image-decode");
+            Thread t = new Thread(r, "image-read");
             t.setDaemon(true);
             return t;
         });
         try {
-            // One batch decodes on the workers while the encoder runs the previous one.
-            DecodeAhead<CaptionedImage> batches = new DecodeAhead<>(todo.iterator(), batchSize, 2,
-                    image -> decoder.decode(image.image()), pool);
+            // One batch is read on the workers while the encoder runs the previous one.
+            ReadAhead<CaptionedImage> batches = new ReadAhead<>(todo.iterator(), batchSize, 2,
+                    image -> reader.read(image.image()), pool);
             while (batches.hasNext()) {
-                List<DecodeAhead.Decoded<CaptionedImage>> decoded = batches.next();
+                List<ReadAhead.Read<CaptionedImage>> decoded = batches.next();
                 List<BufferedImage> pixels = new ArrayList<>();
                 List<CaptionedImage> ok = new ArrayList<>();
-                for (DecodeAhead.Decoded<CaptionedImage> d : decoded) {
+                for (ReadAhead.Read<CaptionedImage> d : decoded) {
                     if (d.error() != null) {
                         failed.add(d.item().id() + ": " + d.error().getMessage());
                         store.markFailed(d.item().id(), d.error().getMessage());

@@ -7,14 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.captioner.eval.EvaluationResult;
 import org.captioner.eval.ImageEvaluation;
-import org.captioner.image.ImageDecodeException;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.ImageReadException;
+import org.captioner.image.PhotoReader;
 
 /**
  * A self-contained page of an evaluation: the metric table, then one card per image with its
@@ -30,12 +29,12 @@ public final class HtmlReport {
     public static void write(Path outDir, EvaluationResult result, String modelName) throws IOException {
         Path thumbs = outDir.resolve("thumbs");
         Files.createDirectories(thumbs);
-        ImageDecoder decoder = new ImageDecoder();
+        PhotoReader reader = new PhotoReader();
         StringBuilder cards = new StringBuilder();
         int index = 0;
         for (ImageEvaluation e : result.images()) {
             String thumbName = String.format("%05d.jpg", index++);
-            boolean haveThumb = thumbnail(decoder, e.image(), thumbs.resolve(thumbName));
+            boolean haveThumb = thumbnail(reader, e.image(), thumbs.resolve(thumbName));
             double cider = Double.isNaN(e.cider()) ? -1 : e.cider();
             cards.append("<figure class=\"card\" data-cider=\"").append(String.format(Locale.ROOT, "%.6f", cider))
                     .append("\">\n");
@@ -110,14 +109,14 @@ public final class HtmlReport {
         Files.writeString(outDir.resolve("report.html"), html, StandardCharsets.UTF_8);
     }
 
-    private static boolean thumbnail(ImageDecoder decoder, Path image, Path target) throws IOException {
+    private static boolean thumbnail(PhotoReader reader, Path image, Path target) throws IOException {
         if (Files.exists(target)) {
             Files.delete(target);
         }
         BufferedImage src;
         try {
-            src = decoder.decode(image);
-        } catch (ImageDecodeException e) {
+            src = reader.read(image);
+        } catch (ImageReadException e) {
             return false;
         }
         double scale = (double) THUMB / Math.max(src.getWidth(), src.getHeight());

@@ -103,7 +103,7 @@ public final class Vocabulary {
     }
 
     /** {@code <start> w1 .. wn <end>}, truncated so that at most {@code maxWords} words remain. */
-    public int[] encode(List<String> tokens, int maxWords) {
+    public int[] ids(List<String> tokens, int maxWords) {
         int n = Math.min(tokens.size(), maxWords);
         int[] out = new int[n + 2];
         out[0] = START_ID;
@@ -115,7 +115,7 @@ public final class Vocabulary {
     }
 
     /** The caption text for generated ids, stopping at {@code <end>} and skipping specials. */
-    public String decode(int[] ids) {
+    public String text(int[] ids) {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {
             if (id == END_ID) {

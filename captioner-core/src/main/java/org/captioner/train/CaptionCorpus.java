@@ -64,7 +64,7 @@ public final class CaptionCorpus {
             feats.add(f);
             refs.add(image.captions());
             for (String c : image.captions()) {
-                caps.add(vocabulary.encode(tokenizer.tokenize(c), maxWords));
+                caps.add(vocabulary.ids(tokenizer.tokenize(c), maxWords));
                 owner.add(index);
             }
         }
@@ -86,7 +86,7 @@ public final class CaptionCorpus {
             List<String> c = captions.get(ids.get(i));
             refs.add(c);
             for (String s : c) {
-                caps.add(vocabulary.encode(tokenizer.tokenize(s), maxWords));
+                caps.add(vocabulary.ids(tokenizer.tokenize(s), maxWords));
                 owner.add(i);
             }
         }

@@ -1,11 +1,7 @@
 package org.captioner.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,16 +19,13 @@ import java.util.Random;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.EncoderLocation;
 import org.captioner.bundle.ModelBundle;
-import org.captioner.bundle.Provenance;
 import org.captioner.bundle.SearchDefaults;
 import org.captioner.encoder.EncoderIdentity;
-import org.captioner.metrics.CaptionScorer;
 import org.captioner.model.CaptionDecoder;
 import org.captioner.model.DecoderConfig;
-import org.captioner.model.DecoderSearchModel;
-import org.captioner.search.GreedySearch;
-import org.captioner.search.Hypothesis;
-import org.captioner.search.SearchSettings;
+import org.captioner.provenance.EpochRecord;
+import org.captioner.provenance.Provenance;
+import org.captioner.provenance.TrainingSettings;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -78,14 +71,22 @@ public final class CaptionTrainer {
     }
 
     /**
-     * The vocabulary of the run whose latest checkpoint is in {@code outDir}, or null when there is
-     * none: a resumed run must keep the word ids it was trained with.
+     * What the run whose latest checkpoint is in {@code outDir} was started with, or null when there
+     * is none: a resumed run continues with these settings, decoder sizes and word ids.
      */
-    public static Vocabulary checkpointedVocabulary(Path outDir) throws IOException {
+    public static CheckpointedRun checkpointedRun(Path outDir) throws IOException {
         Path latest = new Checkpoints(outDir.resolve("checkpoints")).latest();
-        Path file = latest == null ? null : latest.resolve(ModelBundle.VOCABULARY_FILE);
-        return file != null && Files.exists(file) ? Vocabulary.load(file) : null;
+        if (latest == null) {
+            return null;
+        }
+        CheckpointState state = JSON.readValue(latest.resolve("state.json").toFile(), CheckpointState.class);
+        return new CheckpointedRun(state.settings(), state.config(),
+                Vocabulary.load(latest.resolve(ModelBundle.VOCABULARY_FILE)), state.completedEpochs());
     }
+
+    /** The settings, decoder sizes and vocabulary a checkpointed run was started with, and how far it got. */
+    public record CheckpointedRun(TrainingSettings settings, DecoderConfig config, Vocabulary vocabulary,
+            int completedEpochs) {}
 
     /** What a finished run produced. */
     public record Result(int bestEpoch, double bestScore, List<EpochRecord> history, Path bundleDir) {}
@@ -125,8 +126,16 @@ public final class CaptionTrainer {
             if (latest != null) {
                 CheckpointState state = JSON.readValue(latest.resolve("state.json").toFile(), CheckpointState.class);
                 if (!state.config().equals(config)) {
-                    throw new IOException("checkpoint " + latest + " was made with decoder " + state.config()
-                            + ", not " + config);
+                    throw new IllegalArgumentException("checkpoint " + latest + " was made with decoder "
+                            + state.config() + ", not " + config);
+                }
+                // A resumed run continues the run it resumes: only its length may change.
+                Map<String, List<Object>> changed = state.settings().differencesBesidesEpochs(settings);
+                if (!changed.isEmpty()) {
+                    String name = changed.keySet().iterator().next();
+                    throw new IllegalArgumentException("checkpoint " + latest + " was trained with " + name + " "
+                            + changed.get(name).get(0) + ", not " + changed.get(name).get(1)
+                            + " (a resumed run keeps its settings; only the number of epochs may change)");
                 }
                 loadWeights(decoder, latest.resolve(ModelBundle.PARAMS_FILE), root);
                 adam.load(latest.resolve("adam.bin"), state.adamSteps());
@@ -139,12 +148,14 @@ public final class CaptionTrainer {
             } else if (settings.initFrom() != null) {
                 loadWeights(decoder, Path.of(settings.initFrom()).resolve(ModelBundle.PARAMS_FILE), root);
             }
-            SelfCriticalSampler sampler = settings.selfCritical()
-                    ? new SelfCriticalSampler(train, vocabulary, settings.samples(), settings.maxWords()) : null;
+            TrainingObjective objective = settings.selfCritical()
+                    ? new SelfCriticalObjective(new SelfCriticalSampler(train, vocabulary, settings.samples(),
+                            settings.maxWords()))
+                    : new CrossEntropyObjective(settings.labelSmoothing());
+            Validation validate = new Validation(validation, vocabulary, settings.maxWords());
 
             ParameterStore ps = new ParameterStore(root, false);
-            // Cross-entropy batches are captions; self-critical batches are images (each sampled several times).
-            int units = sampler == null ? train.captionCount() : train.imageCount();
+            int units = objective.unitsPerEpoch(train);
             int stepsPerEpoch = (units + settings.batchSize() - 1) / settings.batchSize();
             for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
                 long begin = System.nanoTime();
@@ -158,45 +169,22 @@ public final class CaptionTrainer {
                     int from = s * settings.batchSize();
                     int to = Math.min(order.length, from + settings.batchSize());
                     long globalStep = (long) epoch * stepsPerEpoch + s;
-                    Engine.getInstance().setRandomSeed((int) (settings.seed() * 7919 + globalStep));
+                    long stepSeed = settings.seed() * 7919 + globalStep;
+                    Engine.getInstance().setRandomSeed((int) stepSeed);
                     try (NDManager scratch = root.newSubManager()) {
-                        Batch batch;
-                        double loss;
-                        if (sampler == null) {
-                            batch = Batch.of(train, order, from, to, scratch);
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()),
-                                        true).singletonOrThrow();
-                                NDArray lossArray = maskedLoss(logits, batch, settings.labelSmoothing());
-                                gc.backward(lossArray);
-                                loss = lossArray.getFloat();
-                            }
-                        } else {
-                            SelfCriticalSampler.Draw draw = sampler.draw(decoder, train, order, from, to, scratch,
-                                    settings.seed() * 7919 + globalStep);
-                            batch = draw.batch();
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                // No dropout: the gradient must be that of the policy the captions were drawn from.
-                                NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()),
-                                        false).singletonOrThrow();
-                                gc.backward(policyLoss(logits, batch, draw.advantages()));
-                            }
-                            // What the log and curves show for a self-critical run: minus the mean sample reward.
-                            loss = -draw.meanReward();
-                        }
+                        TrainingObjective.StepResult step = objective.step(decoder, ps, train, order, from, to,
+                                scratch, stepSeed);
                         adam.step(lr, settings.clipNorm(), scratch);
-                        lossSum += loss * batch.tokens();
-                        tokenSum += batch.tokens();
+                        lossSum += step.loss() * step.tokens();
+                        tokenSum += step.tokens();
                     }
                     double elapsed = (System.nanoTime() - tokenTime) / 1e9;
                     listener.stepDone(s + 1, lossSum / tokenSum, tokenSum / Math.max(elapsed, 1e-9));
                 }
                 double trainLoss = lossSum / tokenSum;
                 double trainSeconds = (System.nanoTime() - begin) / 1e9;
-                double valLoss = validation.captionCount() == 0 ? Double.NaN
-                        : validationLoss(decoder, ps, validation, root);
-                double valCider = settings.validateCider() && validation.imageCount() > 0
-                        ? validationCider(decoder, validation, root) : Double.NaN;
+                double valLoss = validate.loss(decoder, ps, root);
+                double valCider = settings.validateCider() ? validate.cider(decoder, root) : Double.NaN;
                 double epochSeconds = (System.nanoTime() - begin) / 1e9;
                 seconds += epochSeconds;
                 EpochRecord record = new EpochRecord(epoch + 1, lr, trainLoss, valLoss, valCider, epochSeconds,
@@ -282,67 +270,6 @@ public final class CaptionTrainer {
                 startedFrom);
     }
 
-    /** Mean over real (non-pad) target tokens of the (label-smoothed) negative log-likelihood. */
-    static NDArray maskedLoss(NDArray logits, Batch batch, double smoothing) {
-        NDArray logProbs = logits.logSoftmax(2);
-        NDArray nll = logProbs.gather(batch.targets().expandDims(2), 2).squeeze(2).neg();
-        if (smoothing > 0) {
-            NDArray uniform = logProbs.mean(new int[] {2}).neg();
-            nll = nll.mul((float) (1 - smoothing)).add(uniform.mul((float) smoothing));
-        }
-        return nll.mul(batch.mask()).sum().div(batch.mask().sum());
-    }
-
-    /**
-     * REINFORCE: minus the advantage-weighted log-probability of each sampled token, averaged over
-     * the sampled tokens.
-     */
-    static NDArray policyLoss(NDArray logits, Batch batch, NDArray advantages) {
-        NDArray logProbs = logits.logSoftmax(2).gather(batch.targets().expandDims(2), 2).squeeze(2);
-        NDArray weights = batch.mask().mul(advantages.expandDims(1));
-        return logProbs.mul(weights).sum().neg().div(batch.mask().sum());
-    }
-
-    private double validationLoss(CaptionDecoder decoder, ParameterStore ps, CaptionCorpus validation, NDManager root) {
-        int[] order = new int[validation.captionCount()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        double sum = 0;
-        long tokens = 0;
-        for (int from = 0; from < order.length; from += 128) {
-            try (NDManager scratch = root.newSubManager()) {
-                Batch batch = Batch.of(validation, order, from, Math.min(order.length, from + 128), scratch);
-                NDArray logits = decoder.forward(ps, new NDList(batch.features(), batch.inputs()), false)
-                        .singletonOrThrow();
-                sum += maskedLoss(logits, batch, 0).getFloat() * batch.tokens();
-                tokens += batch.tokens();
-            }
-        }
-        return sum / tokens;
-    }
-
-    private double validationCider(CaptionDecoder decoder, CaptionCorpus validation, NDManager root) {
-        GreedySearch greedy = new GreedySearch(SearchSettings.of(settings.maxWords(), 0));
-        Map<String, String> candidates = new LinkedHashMap<>();
-        Map<String, List<String>> references = new LinkedHashMap<>();
-        for (int from = 0; from < validation.imageCount(); from += 100) {
-            int to = Math.min(validation.imageCount(), from + 100);
-            float[][] feats = new float[to - from][];
-            for (int i = from; i < to; i++) {
-                feats[i - from] = validation.features(i);
-            }
-            try (NDManager scratch = root.newSubManager()) {
-                List<Hypothesis> out = greedy.search(new DecoderSearchModel(decoder, scratch), feats);
-                for (int i = from; i < to; i++) {
-                    candidates.put(validation.imageId(i), vocabulary.decode(out.get(i - from).words()));
-                    references.put(validation.imageId(i), validation.references(i));
-                }
-            }
-        }
-        return new CaptionScorer().score(references, candidates).cider();
-    }
-
     private static int[] permutation(int n, Random random) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
@@ -355,52 +282,5 @@ public final class CaptionTrainer {
             a[j] = t;
         }
         return a;
-    }
-
-    /** One padded batch: inputs {@code <start> w1..wn}, targets {@code w1..wn <end>}, mask of real targets. */
-    record Batch(NDArray features, NDArray inputs, NDArray targets, NDArray mask, long tokens) {
-
-        /** The captions {@code order[from..to)} of {@code corpus}, each with its image's features. */
-        static Batch of(CaptionCorpus corpus, int[] order, int from, int to, NDManager manager) {
-            float[][] features = new float[to - from][];
-            int[][] sequences = new int[to - from][];
-            for (int r = 0; r < sequences.length; r++) {
-                int c = order[from + r];
-                sequences[r] = corpus.caption(c);
-                features[r] = corpus.features(corpus.captionImage(c));
-            }
-            return of(features, sequences, manager);
-        }
-
-        /** Row {@code r}: {@code features[r]} and the id sequence {@code sequences[r]} ({@code <start> ...}). */
-        static Batch of(float[][] features, int[][] sequences, NDManager manager) {
-            int b = sequences.length;
-            int steps = 1;
-            for (int[] ids : sequences) {
-                steps = Math.max(steps, ids.length - 1);
-            }
-            int f = features[0].length;
-            float[] feats = new float[b * f];
-            long[] in = new long[b * steps];
-            long[] out = new long[b * steps];
-            float[] mask = new float[b * steps];
-            long tokens = 0;
-            for (int r = 0; r < b; r++) {
-                int[] ids = sequences[r];
-                System.arraycopy(features[r], 0, feats, r * f, f);
-                for (int t = 0; t < ids.length - 1; t++) {
-                    in[r * steps + t] = ids[t];
-                    out[r * steps + t] = ids[t + 1];
-                    mask[r * steps + t] = 1;
-                    tokens++;
-                }
-            }
-            return new Batch(
-                    manager.create(feats, new Shape(b, f)),
-                    manager.create(in, new Shape(b, steps)),
-                    manager.create(out, new Shape(b, steps)),
-                    manager.create(mask, new Shape(b, steps)),
-                    tokens);
-        }
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.captioner.metrics.CiderD;
 import org.captioner.model.CaptionDecoder;
 import org.captioner.model.DecoderSearchModel;
@@ -42,7 +43,7 @@ final class SelfCriticalSampler {
             references.add(new ArrayList<>());
         }
         for (int c = 0; c < train.captionCount(); c++) {
-            references.get(train.captionImage(c)).add(vocabulary.decode(train.caption(c)) + END_WORD);
+            references.get(train.captionImage(c)).add(vocabulary.text(train.caption(c)) + END_WORD);
         }
         this.reward = new CiderD.Fixed(references);
         this.vocabulary = vocabulary;
@@ -50,8 +51,13 @@ final class SelfCriticalSampler {
         this.sampling = SearchSettings.of(maxWords, 0);
     }
 
+    /** The words never drawn ({@code <pad>}, {@code <start>}, {@code <unk>}); the loss masks the same ones. */
+    Set<Integer> banned() {
+        return sampling.banned();
+    }
+
     /** Sampled captions as a training batch, with one advantage per row. */
-    record Draw(CaptionTrainer.Batch batch, NDArray advantages, double meanReward) {}
+    record Draw(TeacherBatch batch, NDArray advantages, double meanReward) {}
 
     /** Samples for the images {@code order[from..to)}, drawn with {@code seed} (no dropout). */
     Draw draw(CaptionDecoder decoder, CaptionCorpus train, int[] order, int from, int to, NDManager scratch,
@@ -73,7 +79,7 @@ final class SelfCriticalSampler {
             double sum = 0;
             for (int s = 0; s < samples; s++) {
                 Hypothesis h = drawn.get(i).get(s);
-                r[s] = reward.score(order[from + i], vocabulary.decode(h.words()) + (h.ended() ? END_WORD : ""));
+                r[s] = reward.score(order[from + i], vocabulary.text(h.words()) + (h.ended() ? END_WORD : ""));
                 sum += r[s];
                 int row = i * samples + s;
                 rowFeatures[row] = features[i];
@@ -85,7 +91,7 @@ final class SelfCriticalSampler {
             }
             rewardSum += sum;
         }
-        CaptionTrainer.Batch batch = CaptionTrainer.Batch.of(rowFeatures, sequences, scratch);
+        TeacherBatch batch = TeacherBatch.of(rowFeatures, sequences, scratch);
         return new Draw(batch, scratch.create(advantages), rewardSum / rows);
     }
 

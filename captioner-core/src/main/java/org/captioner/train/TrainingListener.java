@@ -1,5 +1,7 @@
 package org.captioner.train;
 
+import org.captioner.provenance.EpochRecord;
+
 /** Hears about training progress; the CLI turns it into a bar and log lines. */
 public interface TrainingListener {
 

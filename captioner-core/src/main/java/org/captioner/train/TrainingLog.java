@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import org.captioner.provenance.EpochRecord;
 
 /** The per-epoch CSV log. */
 final class TrainingLog {

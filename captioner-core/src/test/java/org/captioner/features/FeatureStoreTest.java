@@ -18,7 +18,7 @@ import org.captioner.encoder.EncoderIdentity;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
 import org.captioner.encoder.Preprocessing;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 import org.captioner.progress.Progress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class FeatureStoreTest {
         try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.squash(224))) {
             FeatureStore store = FeatureStore.open(dir.resolve("features"), encoder.identity());
-            FeatureExtractor extractor = new FeatureExtractor(encoder, new ImageDecoder(), 4);
+            FeatureExtractor extractor = new FeatureExtractor(encoder, new PhotoReader(), 4);
             // A first run over half the images stands in for one that was interrupted.
             FeatureExtractor.Report first = extractor.extract(images.subList(0, 10), store, Progress.NONE);
             assertEquals(9, first.encoded());
@@ -73,7 +73,7 @@ class FeatureStoreTest {
             assertEquals(9, second.alreadyStored());
             assertEquals(images.size() - 10, second.encoded());
             assertTrue(store.failures().containsKey(images.get(3).id()));
-            float[] again = encoder.encode(List.of(new ImageDecoder().decode(images.get(0).image())))[0];
+            float[] again = encoder.encode(List.of(new PhotoReader().read(images.get(0).image())))[0];
             assertArrayEquals(again, store.get(images.get(0).id()), 1e-5f);
         }
     }

@@ -23,10 +23,10 @@ class VocabularyTest {
     @Test
     void encodesWithStartEndAndTruncates() {
         Vocabulary v = Vocabulary.of(List.of("a", "dog", "runs"));
-        assertArrayEquals(new int[] {1, 4, 5, 6, 2}, v.encode(List.of("a", "dog", "runs"), 20));
-        assertArrayEquals(new int[] {1, 4, 5, 2}, v.encode(List.of("a", "dog", "runs"), 2));
-        assertArrayEquals(new int[] {1, 4, 3, 2}, v.encode(List.of("a", "zebra"), 20));
-        assertEquals("a dog", v.decode(new int[] {4, 5, 2, 6}));
+        assertArrayEquals(new int[] {1, 4, 5, 6, 2}, v.ids(List.of("a", "dog", "runs"), 20));
+        assertArrayEquals(new int[] {1, 4, 5, 2}, v.ids(List.of("a", "dog", "runs"), 2));
+        assertArrayEquals(new int[] {1, 4, 3, 2}, v.ids(List.of("a", "zebra"), 20));
+        assertEquals("a dog", v.text(new int[] {4, 5, 2, 6}));
     }
 
     @Test

@@ -15,6 +15,8 @@ import org.captioner.bundle.EncoderLocation;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.model.DecoderConfig;
 import org.captioner.model.DecoderSearchModel;
+import org.captioner.provenance.EpochRecord;
+import org.captioner.provenance.TrainingSettings;
 import org.captioner.search.GreedySearch;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SearchSettings;
@@ -81,7 +83,7 @@ class CaptionTrainerTest {
                     .search(new DecoderSearchModel(bundle.decoder(), m), feats);
             int exact = 0;
             for (int i = 0; i < feats.length; i++) {
-                String caption = bundle.vocabulary().decode(out2.get(i).words());
+                String caption = bundle.vocabulary().text(out2.get(i).words());
                 String want = PtbTokenizer.get().normalize(shapes.captionsOf(corpus.imageId(i)).get(1));
                 if (caption.equals(want)) {
                     exact++;
@@ -118,12 +120,21 @@ class CaptionTrainerTest {
     }
 
     @Test
-    void refusesToOverwriteARunWithoutResume() throws Exception {
+    void refusesToOverwriteARunWithoutResumeOrToResumeItWithOtherSettings() throws Exception {
         Path out = tmp.resolve("twice");
         trainer(1).train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, false, TrainingListener.NONE);
         IOException e = assertThrows(IOException.class, () -> trainer(1).train(shapes.corpus(shapes.train),
                 shapes.corpus(shapes.dev), out, false, TrainingListener.NONE));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+
+        // Resuming with other settings than the run's own is refused; more epochs are not.
+        TrainingSettings faster = new TrainingSettings(2, 8, 1e-2, 0.9, 10, 5.0, 0.0, 20, 1, 7L, true);
+        DecoderConfig config = new DecoderConfig(shapes.vocabulary.size(), 1280, 64, 128, 1, 0.1);
+        IllegalArgumentException changed = assertThrows(IllegalArgumentException.class, () -> new CaptionTrainer(
+                faster, config, shapes.vocabulary, shapes.store.identity(),
+                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(shapes.corpus(shapes.train), shapes.corpus(shapes.dev), out, true, TrainingListener.NONE));
+        assertTrue(changed.getMessage().contains("learningRate 0.005, not 0.01"), changed.getMessage());
     }
 
     @Test

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
-import io.javalin.config.SizeUnit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import org.captioner.caption.CaptionResult;
 import org.captioner.caption.CaptionResultJson;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.ImageInput;
-import org.captioner.image.ImageDecodeException;
+import org.captioner.image.ImageReadException;
 
 /**
  * The HTTP face of a {@link Captioner}: the upload page, {@code POST /api/captions} and
@@ -187,7 +187,7 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    static int statusFor(ImageDecodeException.Kind kind) {
+    static int statusFor(ImageReadException.Kind kind) {
         if (kind == null) {
             return 500;
         }

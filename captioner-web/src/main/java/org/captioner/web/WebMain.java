@@ -10,7 +10,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 
 /** {@code ./captioner serve}: starts the web page and JSON API. */
 public final class WebMain {
@@ -55,9 +55,9 @@ public final class WebMain {
             Path model = Path.of(line.getOptionValue("model", home.resolve("models/default").toString()));
             Path uploads = Files.createTempDirectory("captioner-uploads");
             ServerSettings settings = new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
-                    Math.max(maxFile, 64L << 20), ImageDecoder.DEFAULT_MAX_PIXELS, inFlight, uploads);
+                    Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight, uploads);
             Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"), EncoderResolver.standardFolders(EncoderResolver.sharedDir(home))),
-                    new ImageDecoder(settings.maxPixels(), settings.maxFileBytes()), 1);
+                    new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
             CaptionServer server = new CaptionServer(captioner, settings).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

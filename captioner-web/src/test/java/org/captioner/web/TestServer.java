@@ -14,7 +14,7 @@ import org.captioner.ProjectFiles;
 import org.captioner.TrainedShapes;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
-import org.captioner.image.ImageDecoder;
+import org.captioner.image.PhotoReader;
 
 /** A real server on a free loopback port over a small trained bundle, and a multipart client. */
 final class TestServer implements AutoCloseable {
@@ -38,7 +38,7 @@ final class TestServer implements AutoCloseable {
         Path uploads = Files.createTempDirectory("captioner-uploads");
         settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, maxInFlight, uploads);
         captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
-                new ImageDecoder(settings.maxPixels(), settings.maxFileBytes()), 1);
+                new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
         server = new CaptionServer(captioner, settings).start();
     }
 

@@ -13,15 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class DecodeAheadTest {
+class ReadAheadTest {
 
     @Test
     void batchesKeepInputOrderAndFailuresStayWithTheirItem() {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            DecodeAhead<Integer> batches = new DecodeAhead<>(IntStream.range(0, 10).boxed().iterator(), 4, 2, i -> {
+            ReadAhead<Integer> batches = new ReadAhead<>(IntStream.range(0, 10).boxed().iterator(), 4, 2, i -> {
                 if (i == 3) {
-                    throw new ImageDecodeException(ImageDecodeException.Kind.NOT_AN_IMAGE, "not an image");
+                    throw new ImageReadException(ImageReadException.Kind.NOT_AN_IMAGE, "not an image");
                 }
                 if (i == 7) {
                     throw new IllegalStateException("decoder bug");
@@ -31,9 +31,9 @@ class DecodeAheadTest {
             List<Integer> sizes = new ArrayList<>();
             List<Integer> order = new ArrayList<>();
             while (batches.hasNext()) {
-                List<DecodeAhead.Decoded<Integer>> batch = batches.next();
+                List<ReadAhead.Read<Integer>> batch = batches.next();
                 sizes.add(batch.size());
-                for (DecodeAhead.Decoded<Integer> d : batch) {
+                for (ReadAhead.Read<Integer> d : batch) {
                     order.add(d.item());
                     if (d.item() == 3 || d.item() == 7) {
                         assertNull(d.image());
@@ -54,11 +54,11 @@ class DecodeAheadTest {
     void aDecoderCrashFailsOnlyThatItem() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            DecodeAhead<String> one = new DecodeAhead<>(List.of("x").iterator(), 1, 1, s -> {
+            ReadAhead<String> one = new ReadAhead<>(List.of("x").iterator(), 1, 1, s -> {
                 throw new ArrayIndexOutOfBoundsException(5);
             }, pool);
-            ImageDecodeException e = one.next().get(0).error();
-            assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
+            ImageReadException e = one.next().get(0).error();
+            assertEquals(ImageReadException.Kind.CORRUPT, e.kind());
             assertTrue(e.getMessage().startsWith("cannot decode"), e.getMessage());
         } finally {
             pool.shutdown();

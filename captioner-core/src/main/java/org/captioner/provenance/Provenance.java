@@ -1,9 +1,7 @@
-package org.captioner.bundle;
+package org.captioner.provenance;
 
 import java.util.List;
 import java.util.Map;
-import org.captioner.train.EpochRecord;
-import org.captioner.train.TrainingSettings;
 
 /**
  * How a bundle was made: data, split, settings, results and code version.

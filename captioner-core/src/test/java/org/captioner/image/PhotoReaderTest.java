@@ -12,13 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ImageDecoderTest {
+class PhotoReaderTest {
 
     @TempDir
     static Path dir;
     static Map<String, Path> broken;
     static Map<String, Path> unusual;
-    final ImageDecoder decoder = new ImageDecoder();
+    final PhotoReader reader = new PhotoReader();
 
     @BeforeAll
     static void write() throws Exception {
@@ -26,50 +26,50 @@ class ImageDecoderTest {
         unusual = BadImages.writeUnusual(dir.resolve("unusual"));
     }
 
-    private ImageDecodeException fails(String name) {
-        return assertThrows(ImageDecodeException.class, () -> decoder.decode(broken.get(name)));
+    private ImageReadException fails(String name) {
+        return assertThrows(ImageReadException.class, () -> reader.read(broken.get(name)));
     }
 
     @Test
     void emptyFileIsRejected() {
-        assertEquals(ImageDecodeException.Kind.EMPTY, fails("empty").kind());
+        assertEquals(ImageReadException.Kind.EMPTY, fails("empty").kind());
     }
 
     @Test
     void truncatedJpegIsRejectedNotGreyFilled() {
-        ImageDecodeException e = fails("truncated");
-        assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
+        ImageReadException e = fails("truncated");
+        assertEquals(ImageReadException.Kind.CORRUPT, e.kind());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test
     void corruptJpegIsRejected() {
-        assertEquals(ImageDecodeException.Kind.CORRUPT, fails("corrupt").kind());
+        assertEquals(ImageReadException.Kind.CORRUPT, fails("corrupt").kind());
     }
 
     @Test
     void textWithAnImageNameIsNotAnImage() {
-        assertEquals(ImageDecodeException.Kind.NOT_AN_IMAGE, fails("not-an-image").kind());
+        assertEquals(ImageReadException.Kind.NOT_AN_IMAGE, fails("not-an-image").kind());
     }
 
     @Test
     void decompressionBombIsRefusedBeforeDecoding() {
-        ImageDecodeException e = fails("bomb");
-        assertEquals(ImageDecodeException.Kind.TOO_LARGE, e.kind());
+        ImageReadException e = fails("bomb");
+        assertEquals(ImageReadException.Kind.TOO_LARGE, e.kind());
         assertTrue(e.getMessage().contains("20000x20000"), e.getMessage());
     }
 
     @Test
     void unusualButValidImagesDecodeToRgb() throws Exception {
         for (Map.Entry<String, Path> e : unusual.entrySet()) {
-            BufferedImage img = decoder.decode(e.getValue());
+            BufferedImage img = reader.read(e.getValue());
             assertEquals(BufferedImage.TYPE_3BYTE_BGR, img.getType(), e.getKey());
         }
     }
 
     @Test
     void cmykJpegKeepsItsColours() throws Exception {
-        BufferedImage img = decoder.decode(unusual.get("cmyk"));
+        BufferedImage img = reader.read(unusual.get("cmyk"));
         int centre = img.getRGB(img.getWidth() / 2, img.getHeight() / 2);
         int red = (centre >> 16) & 255;
         int blue = centre & 255;
@@ -78,7 +78,7 @@ class ImageDecoderTest {
 
     @Test
     void exifOrientationIsHonoured() throws Exception {
-        BufferedImage img = decoder.decode(unusual.get("exif-rotated"));
+        BufferedImage img = reader.read(unusual.get("exif-rotated"));
         // 300x100 stored, orientation 6 (rotate 90° clockwise): shown as 100x300.
         assertEquals(100, img.getWidth());
         assertEquals(300, img.getHeight());
@@ -88,19 +88,19 @@ class ImageDecoderTest {
     void orientationTransformsMapCornersCorrectly() {
         BufferedImage src = new BufferedImage(3, 2, BufferedImage.TYPE_3BYTE_BGR);
         src.setRGB(0, 0, 0xFF0000); // top-left marked red
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 6).getRGB(1, 0) & 0xFFFFFF, "90° cw: top-right");
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 8).getRGB(0, 2) & 0xFFFFFF, "90° ccw: bottom-left");
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 3).getRGB(2, 1) & 0xFFFFFF, "180°: bottom-right");
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 2).getRGB(2, 0) & 0xFFFFFF, "mirror: top-right");
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 5).getRGB(0, 0) & 0xFFFFFF, "transpose: top-left");
-        assertEquals(0xFF0000, ImageDecoder.orient(src, 7).getRGB(1, 2) & 0xFFFFFF, "transverse: bottom-right");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 6).getRGB(1, 0) & 0xFFFFFF, "90° cw: top-right");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 8).getRGB(0, 2) & 0xFFFFFF, "90° ccw: bottom-left");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 3).getRGB(2, 1) & 0xFFFFFF, "180°: bottom-right");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 2).getRGB(2, 0) & 0xFFFFFF, "mirror: top-right");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 5).getRGB(0, 0) & 0xFFFFFF, "transpose: top-left");
+        assertEquals(0xFF0000, PhotoReader.orient(src, 7).getRGB(1, 2) & 0xFFFFFF, "transverse: bottom-right");
     }
 
     @Test
     void sharedSamplesDecodeWhateverTheirExtensionSays() throws Exception {
         Path samples = ProjectFiles.samples();
         for (String name : new String[] {"kitten.jpg", "dog_bike_car.jpg", "dog-cat.jpg", "fox.png", "mountains.png"}) {
-            BufferedImage img = decoder.decode(samples.resolve(name));
+            BufferedImage img = reader.read(samples.resolve(name));
             assertTrue(img.getWidth() > 50 && img.getHeight() > 50, name);
         }
     }

@@ -1,4 +1,11 @@
-package org.captioner.train;
+package org.captioner.provenance;
+
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * How a decoder is trained. Immutable and validated; recorded in the bundle's provenance.
@@ -66,6 +73,35 @@ public record TrainingSettings(
             double clipNorm, double labelSmoothing, int maxWords, int minWordCount, long seed, boolean validateCider) {
         this(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing, maxWords,
                 minWordCount, seed, validateCider, Objective.CROSS_ENTROPY, 5, null);
+    }
+
+    /** The same settings run for {@code n} epochs in all (how a resumed run is extended). */
+    public TrainingSettings withEpochs(int n) {
+        return new TrainingSettings(n, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing,
+                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom);
+    }
+
+    /**
+     * The settings, other than the epoch count, in which {@code other} differs from these:
+     * name → {these, other}, in declaration order. What a resumed run may not change.
+     */
+    public Map<String, List<Object>> differencesBesidesEpochs(TrainingSettings other) {
+        Map<String, List<Object>> out = new LinkedHashMap<>();
+        for (RecordComponent c : TrainingSettings.class.getRecordComponents()) {
+            if (c.getName().equals("epochs")) {
+                continue;
+            }
+            try {
+                Object mine = c.getAccessor().invoke(this);
+                Object theirs = c.getAccessor().invoke(other);
+                if (!Objects.equals(mine, theirs)) {
+                    out.put(c.getName(), Arrays.asList(mine, theirs));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
     }
 
     public boolean selfCritical() {

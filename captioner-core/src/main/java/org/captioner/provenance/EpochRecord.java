@@ -1,4 +1,4 @@
-package org.captioner.train;
+package org.captioner.provenance;
 
 /** One line of the training log. {@code validationCider} is NaN when not measured. */
 public record EpochRecord(

@@ -26,7 +26,7 @@ import javax.imageio.stream.ImageInputStream;
  * (decompression bombs); truncated files are errors, not grey half-images; CMYK, grayscale,
  * 16-bit, palette and alpha images are converted (alpha over white); EXIF orientation is honoured.
  */
-public final class ImageDecoder {
+public final class PhotoReader {
 
     /** 64 megapixels: above any camera photo, far below what would exhaust memory. */
     public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
@@ -45,11 +45,11 @@ public final class ImageDecoder {
     private final long maxPixels;
     private final long maxBytes;
 
-    public ImageDecoder() {
+    public PhotoReader() {
         this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
     }
 
-    public ImageDecoder(long maxPixels, long maxBytes) {
+    public PhotoReader(long maxPixels, long maxBytes) {
         if (maxPixels <= 0 || maxBytes <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -61,7 +61,7 @@ public final class ImageDecoder {
         return maxPixels;
     }
 
-    /** Whether the file starts like an image this decoder knows (reads only its first bytes). */
+    /** Whether the file starts like an image this reader knows (reads only its first bytes). */
     public static boolean looksLikeImage(Path file) {
         byte[] head = new byte[16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -72,42 +72,42 @@ public final class ImageDecoder {
         }
     }
 
-    public BufferedImage decode(Path file) throws ImageDecodeException {
+    public BufferedImage read(Path file) throws ImageReadException {
         byte[] bytes;
         try {
             long size = Files.size(file);
             if (size > maxBytes) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.TOO_LARGE,
+                throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
                         "file is " + size + " bytes, over the limit of " + maxBytes);
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ImageDecodeException(ImageDecodeException.Kind.UNREADABLE, "file not found");
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "file not found");
         } catch (IOException e) {
-            throw new ImageDecodeException(ImageDecodeException.Kind.UNREADABLE,
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE,
                     "cannot read file: " + e.getMessage(), e);
         }
-        return decode(bytes);
+        return read(bytes);
     }
 
-    public BufferedImage decode(byte[] bytes) throws ImageDecodeException {
+    public BufferedImage read(byte[] bytes) throws ImageReadException {
         if (bytes.length == 0) {
-            throw new ImageDecodeException(ImageDecodeException.Kind.EMPTY, "empty file");
+            throw new ImageReadException(ImageReadException.Kind.EMPTY, "empty file");
         }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageDecodeException(
-                ImageDecodeException.Kind.NOT_AN_IMAGE,
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageReadException(
+                ImageReadException.Kind.NOT_AN_IMAGE,
                 "not an image: content is not JPEG, PNG, GIF or BMP"));
         BufferedImage raw = read(bytes, format);
         BufferedImage rgb = toRgb(raw);
         return orient(rgb, orientation(bytes, format));
     }
 
-    private BufferedImage read(byte[] bytes, ImageFormat format) throws ImageDecodeException {
+    private BufferedImage read(byte[] bytes, ImageFormat format) throws ImageReadException {
         String name = format.name();
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.NOT_AN_IMAGE,
+                throw new ImageReadException(ImageReadException.Kind.NOT_AN_IMAGE,
                         "no decoder for this " + name + " content");
             }
             ImageReader reader = readers.next();
@@ -116,11 +116,11 @@ public final class ImageDecoder {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
-                    throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    throw new ImageReadException(ImageReadException.Kind.CORRUPT,
                             "corrupt " + name + ": size " + w + "x" + h);
                 }
                 if (w * h > maxPixels) {
-                    throw new ImageDecodeException(ImageDecodeException.Kind.TOO_LARGE,
+                    throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
                             "image is " + w + "x" + h + " = " + (w * h) + " pixels, over the limit of "
                                     + maxPixels);
                 }
@@ -133,18 +133,18 @@ public final class ImageDecoder {
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
                     // ImageIO only warns on a truncated JPEG and fills the rest with grey.
-                    throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    throw new ImageReadException(ImageReadException.Kind.CORRUPT,
                             "corrupt or truncated " + name + ": " + warnings.get(0));
                 }
                 return image;
             } finally {
                 reader.dispose();
             }
-        } catch (ImageDecodeException e) {
+        } catch (ImageReadException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+            throw new ImageReadException(ImageReadException.Kind.CORRUPT,
                     "corrupt or truncated " + name + ": " + why, e);
         }
     }

@@ -1,0 +1,73 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.captioner.TrainedShapes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --resume} continues the run it resumes: its stored settings, not the defaults. */
+class TrainResumeTest {
+
+    @TempDir
+    static Path tmp;
+    static TrainedShapes shapes;
+    static Path run;
+
+    @BeforeAll
+    static void trainOneEpoch() throws Exception {
+        shapes = TrainedShapes.prepare(tmp.resolve("shapes"));
+        run = tmp.resolve("run");
+        List<String> args = new ArrayList<>(base(run));
+        args.addAll(List.of("--epochs", "1", "--batch-size", "3", "--embed", "32", "--hidden", "64",
+                "--min-count", "1", "--lr", "0.003", "--seed", "5", "--select", "loss"));
+        CliRunner.Run first = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, first.status(), first.err());
+    }
+
+    private static List<String> base(Path out) {
+        return List.of("train", "--dataset", "flickr8k", "--data-dir", shapes.fixture.dir.toString(),
+                "--features", shapes.store.dir().toString(), "--out", out.toString());
+    }
+
+    private static CliRunner.Run resume(String... more) {
+        List<String> args = new ArrayList<>(base(run));
+        args.add("--resume");
+        args.addAll(List.of(more));
+        return CliRunner.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aContradictingSettingIsAUsageErrorNamingBothValues() {
+        CliRunner.Run r = resume("--lr", "0.01");
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--lr 0.01") && r.err().contains("learningRate 0.003"), r.err());
+
+        CliRunner.Run sizes = resume("--hidden", "128");
+        assertEquals(2, sizes.status(), sizes.err());
+        assertTrue(sizes.err().contains("hiddenSize 64"), sizes.err());
+    }
+
+    @Test
+    void resumingWithoutRetypingTheFlagsContinuesWithTheStoredSettings() throws Exception {
+        CliRunner.Run r = resume("--epochs", "2", "--lr", "0.003");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("resuming after epoch 1"), r.err());
+        JsonNode state = new ObjectMapper().readTree(run.resolve("checkpoints/epoch-002/state.json").toFile());
+        JsonNode settings = state.get("settings");
+        assertEquals(2, settings.get("epochs").asInt());
+        assertEquals(0.003, settings.get("learningRate").asDouble(), 0);
+        assertEquals(3, settings.get("batchSize").asInt());
+        assertEquals(5, settings.get("seed").asLong());
+        assertEquals(false, settings.get("validateCider").asBoolean());
+        assertEquals(64, state.get("config").get("hiddenSize").asInt());
+    }
+}
