@@ -43,8 +43,9 @@ final class CaptionCommand extends Command {
     Options options() {
         Options o = new Options();
         o.addOption(opt("model", "BUNDLE", "model bundle folder (default: models/default)"));
-        o.addOption(opt("beam", "K", "beam width. Usually 2 or 3 works well; more is not better and is slower;"
-                + " 1 is greedy and fastest (default: the bundle's choice)"));
+        o.addOption(opt("beam", "K", "beam width: partial captions kept at each word. Wider finds likelier"
+                + " captions and is slower; past the bundle's own choice it rarely helps; 1 is greedy and fastest"
+                + " (default: the bundle's, " + Locations.defaultSearch() + ")"));
         o.addOption(opt("n-best", "N", "captions per image, best first (at most the beam width; default 1)"));
         o.addOption(opt("max-length", "L", "most words per caption (default: the bundle's, usually 20)"));
         o.addOption(opt("length-penalty", "A", "α in logprob / length^α: 0 favours short captions, 1 longer ones"

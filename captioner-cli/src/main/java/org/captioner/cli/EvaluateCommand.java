@@ -45,7 +45,7 @@ final class EvaluateCommand extends Command {
         o.addOption(opt("model", "BUNDLE", "model bundle folder (default: models/default)"));
         DatasetOptions.add(o);
         o.addOption(opt("split", "SPLIT", "test (default), dev or train. Tune on dev; score test once per model"));
-        o.addOption(opt("beam", "K", "beam width (default: the bundle's); 1 is greedy"));
+        o.addOption(opt("beam", "K", "beam width; 1 is greedy (default: the bundle's, " + Locations.defaultSearch() + ")"));
         o.addOption(opt("length-penalty", "A", "α of the length normalisation (default: the bundle's)"));
         o.addOption(opt("max-length", "L", "most words per caption (default: the bundle's)"));
         o.addOption(opt("batch-size", "B", "images per model call (default 32)"));

@@ -1,7 +1,11 @@
 package org.captioner.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.List;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.bundle.SearchDefaults;
 import org.captioner.caption.EncoderResolver;
 
 /**
@@ -18,6 +22,17 @@ final class Locations {
 
     static Path defaultModel() {
         return home().resolve("models").resolve("default");
+    }
+
+    /** The default model's own search settings, for help texts: "beam 5, length penalty 0.5 for models/default". */
+    static String defaultSearch() {
+        try {
+            SearchDefaults d = ModelBundle.readInfo(defaultModel()).search();
+            return String.format(Locale.ROOT, "beam %d, length penalty %s for models/default", d.beam(),
+                    d.lengthPenalty());
+        } catch (IOException | RuntimeException e) {
+            return "models/default not found";
+        }
     }
 
     /** Encoder folders (see {@link EncoderResolver#standardFolders}). */

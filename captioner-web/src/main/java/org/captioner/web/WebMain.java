@@ -33,30 +33,46 @@ public final class WebMain {
     }
 
     public static void main(String[] args) {
+        int status = run(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Starts the server and returns 0 (it keeps serving on its own threads), or returns 2 for bad
+     * options or values and 1 when a valid request could not be served (e.g. the port is taken).
+     */
+    static int run(String[] args) {
         Options options = options();
         CommandLine line;
         try {
             line = new DefaultParser().parse(options, args);
         } catch (ParseException e) {
-            System.err.println("captioner serve: " + e.getMessage() + " (see ./captioner serve --help)");
-            System.exit(2);
-            return;
+            return usage(e.getMessage());
         }
         if (line.hasOption("help")) {
             new HelpFormatter().printHelp("./captioner serve [options]",
                     "Serve the upload page (GET /) and the JSON API (POST /api/captions, GET /api/health).", options, "");
-            return;
+            return 0;
+        }
+        Path home = Path.of(System.getProperty("captioner.home", ".")).toAbsolutePath().normalize();
+        Path model = Path.of(line.getOptionValue("model", home.resolve("models/default").toString()));
+        ServerSettings settings;
+        try {
+            settings = settings(line);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        } catch (java.io.IOException e) {
+            System.err.println("captioner serve: cannot create an upload folder: " + e.getMessage());
+            return 1;
+        }
+        if (!Files.isDirectory(model)) {
+            return usage("--model " + model + ": not a model bundle folder");
         }
         try {
-            int port = Integer.parseInt(line.getOptionValue("port", "8080"));
-            int inFlight = Integer.parseInt(line.getOptionValue("max-in-flight", "8"));
-            long maxFile = Long.parseLong(line.getOptionValue("max-file-mb", "20")) << 20;
-            Path home = Path.of(System.getProperty("captioner.home", ".")).toAbsolutePath().normalize();
-            Path model = Path.of(line.getOptionValue("model", home.resolve("models/default").toString()));
-            Path uploads = Files.createTempDirectory("captioner-uploads");
-            ServerSettings settings = new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
-                    Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight, uploads);
-            Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"), EncoderResolver.standardFolders(EncoderResolver.sharedDir(home))),
+            Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"),
+                            EncoderResolver.standardFolders(EncoderResolver.sharedDir(home))),
                     new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
             CaptionServer server = new CaptionServer(captioner, settings).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,12 +80,42 @@ public final class WebMain {
                 captioner.close();
             }, "captioner-shutdown"));
             System.err.println("captioner: serving " + model + " on http://" + settings.host() + ":" + server.port() + "/");
-        } catch (NumberFormatException e) {
-            System.err.println("captioner serve: expected a number: " + e.getMessage());
-            System.exit(2);
+            return 0;
         } catch (Exception e) {
             System.err.println("captioner serve: " + e.getMessage());
-            System.exit(1);
+            return 1;
         }
+    }
+
+    /** The limits the options ask for; IllegalArgumentException (with the option named) when a value is bad. */
+    static ServerSettings settings(CommandLine line) throws java.io.IOException {
+        int port = number(line, "port", 8080, 0, 65535);
+        int inFlight = number(line, "max-in-flight", 8, 1, 10_000);
+        long maxFile = (long) number(line, "max-file-mb", 20, 1, 4096) << 20;
+        return new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
+                Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight,
+                Files.createTempDirectory("captioner-uploads"));
+    }
+
+    private static int number(CommandLine line, String name, int fallback, int min, int max) {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " needs a whole number, got '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    private static int usage(String message) {
+        System.err.println("captioner serve: " + message + " (see ./captioner serve --help)");
+        return 2;
     }
 }
