@@ -43,6 +43,19 @@ public final class CocoCaptionsDataset extends CaptionDataset {
                 dataDir);
     }
 
+    /**
+     * A folder holding one {@code captions.json} (and {@code images/}): a held-out evaluation set
+     * such as ../shared/eval/coco-sample. It answers for the dev and test splits, never for
+     * training, so it can be evaluated and tuned on but not trained on by mistake.
+     */
+    public static CocoCaptionsDataset singleFile(Path dataDir, Path imagesDir) {
+        Path file = dataDir.resolve(SINGLE_FILE);
+        return new CocoCaptionsDataset(Map.of(Split.DEV, file, Split.TEST, file), dataDir, imagesDir);
+    }
+
+    /** The file name of a single-split folder (see {@link #singleFile}). */
+    public static final String SINGLE_FILE = "captions.json";
+
     Map<Split, Path> annotationFiles() {
         return annotationFiles;
     }
@@ -56,7 +69,9 @@ public final class CocoCaptionsDataset extends CaptionDataset {
     protected Map<String, CaptionedImage> listed(Split split) throws IOException {
         Path file = annotationFiles.get(split);
         if (file == null || !Files.isRegularFile(file)) {
-            throw new IOException("COCO caption file for " + split.label() + " not found: " + file);
+            throw new IOException(file == null
+                    ? "this COCO folder holds one evaluation split (" + SINGLE_FILE + "): no " + split.label() + " split"
+                    : "COCO caption file for " + split.label() + " not found: " + file);
         }
         return read(file, imagesOverride != null ? imagesOverride : imageFolder(file));
     }

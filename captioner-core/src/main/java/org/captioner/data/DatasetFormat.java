@@ -13,7 +13,7 @@ public enum DatasetFormat {
     FLICKR30K,
     /** A Karpathy {@code dataset_*.json} in the data folder; images beside it in {@code images/}. */
     KARPATHY,
-    /** COCO {@code annotations/captions_*.json}. */
+    /** COCO {@code annotations/captions_*.json}, or one {@code captions.json} (an evaluation set). */
     COCO;
 
     public static DatasetFormat parse(String name) {
@@ -48,6 +48,10 @@ public enum DatasetFormat {
                     return new KarpathyJsonDataset(json, images(dataDir, imagesDir, "images"));
                 }
             case COCO:
+                if (Files.isRegularFile(dataDir.resolve(CocoCaptionsDataset.SINGLE_FILE))
+                        && !Files.isDirectory(dataDir.resolve("annotations"))) {
+                    return CocoCaptionsDataset.singleFile(dataDir, images(dataDir, imagesDir, "images"));
+                }
                 return imagesDir == null
                         ? CocoCaptionsDataset.standard(dataDir)
                         : new CocoCaptionsDataset(
