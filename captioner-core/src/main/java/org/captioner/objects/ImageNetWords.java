@@ -1,0 +1,100 @@
+package org.captioner.objects;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ImageNet classes in classifier order with the caption words WordNet relates them to
+ * ({@code imagenet-words.tsv}, made by {@code scripts/imagenet_words.py}): each class's own label,
+ * its nearest hypernym the caption vocabulary knows ({@code tabby → cat}), and every vocabulary
+ * word on its hypernym paths ({@code cat, animal}).
+ */
+public final class ImageNetWords {
+
+    private final List<String> labels;
+    private final List<String> words;
+    private final List<Set<String>> pathWords;
+    private final Map<String, int[]> classesOfWord;
+
+    private ImageNetWords(List<String> labels, List<String> words, List<Set<String>> pathWords) {
+        this.labels = List.copyOf(labels);
+        this.words = List.copyOf(words);
+        this.pathWords = List.copyOf(pathWords);
+        Map<String, List<Integer>> byWord = new HashMap<>();
+        for (int c = 0; c < pathWords.size(); c++) {
+            for (String w : pathWords.get(c)) {
+                byWord.computeIfAbsent(w, k -> new ArrayList<>()).add(c);
+            }
+        }
+        Map<String, int[]> index = new HashMap<>();
+        byWord.forEach((w, cs) -> index.put(w, cs.stream().mapToInt(Integer::intValue).toArray()));
+        this.classesOfWord = Map.copyOf(index);
+    }
+
+    /** Reads the table; lines starting with {@code #} are comments, the first other line is the header. */
+    public static ImageNetWords load(Path tsv) throws IOException {
+        List<String> labels = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        List<Set<String>> paths = new ArrayList<>();
+        Map<String, Integer> column = null;
+        for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (column == null) {
+                column = new HashMap<>();
+                for (int i = 0; i < f.length; i++) {
+                    column.put(f[i], i);
+                }
+                for (String needed : List.of("index", "imagenet_name", "word", "path_words")) {
+                    if (!column.containsKey(needed)) {
+                        throw new IOException(tsv + ": no '" + needed + "' column in the header");
+                    }
+                }
+                continue;
+            }
+            int index = Integer.parseInt(f[column.get("index")]);
+            if (index != labels.size()) {
+                throw new IOException(tsv + ": class " + index + " out of order (expected " + labels.size() + ")");
+            }
+            labels.add(f[column.get("imagenet_name")].split(",")[0].strip());
+            words.add(f[column.get("word")].strip());
+            Set<String> path = new LinkedHashSet<>();
+            for (String entry : f[column.get("path_words")].strip().split("\\s+")) {
+                if (!entry.isEmpty()) {
+                    path.add(entry.replaceFirst(":\\d+$", ""));
+                }
+            }
+            paths.add(path);
+        }
+        return new ImageNetWords(labels, words, paths);
+    }
+
+    public int size() {
+        return labels.size();
+    }
+
+    /** The class's ImageNet name (its first synonym), e.g. "tabby". */
+    public String label(int c) {
+        return labels.get(c);
+    }
+
+    /** The nearest caption word of class {@code c} ("" when WordNet relates it to none). */
+    public String word(int c) {
+        return words.get(c);
+    }
+
+    /** The classes whose hypernym paths contain {@code word} (empty when none). */
+    public int[] classesOf(String word) {
+        return classesOfWord.getOrDefault(word, new int[0]);
+    }
+}

@@ -1,0 +1,111 @@
+package org.captioner.objects;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.captioner.encoder.EncoderIdentity;
+import org.captioner.encoder.ImageEncoder;
+
+/**
+ * What the encoder network itself recognises in a photo: its ImageNet classifier head applied to
+ * the pooled features the captioner already has, read out as caption words. A bundle offers it
+ * with an {@code objects.json} beside its weights, naming the head file (and its sha256), the
+ * class-to-word table and the encoder the head belongs to; the head is only meaningful on
+ * features of that exact network.
+ */
+public final class ObjectClassifier implements AutoCloseable {
+
+    public static final String FILE = "objects.json";
+
+    /** The contents of {@code objects.json}. */
+    record Spec(String head, String headSha256, String classes, String encoderSha256) {}
+
+    private final ClassifierHead head;
+    private final ImageNetWords words;
+
+    ObjectClassifier(ClassifierHead head, ImageNetWords words) {
+        this.head = head;
+        this.words = words;
+    }
+
+    /**
+     * The classifier a bundle offers, or null when it offers none. An {@code objects.json} made for
+     * another encoder, or a head file that is not the one it names, is an error.
+     */
+    public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder) throws IOException {
+        Path specFile = bundleDir.resolve(FILE);
+        if (!Files.isRegularFile(specFile)) {
+            return null;
+        }
+        Spec spec = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(specFile.toFile(), Spec.class);
+        if (spec.encoderSha256() != null && !spec.encoderSha256().equalsIgnoreCase(encoder.sha256())) {
+            throw new IOException(specFile + " belongs to the encoder with sha256 " + spec.encoderSha256()
+                    + ", not to " + encoder.name() + " (" + encoder.sha256() + ")");
+        }
+        Path headFile = bundleDir.resolve(spec.head());
+        if (spec.headSha256() != null && !spec.headSha256().equalsIgnoreCase(ImageEncoder.sha256(headFile))) {
+            throw new IOException(headFile + " is not the classifier head " + specFile + " names (sha256 "
+                    + spec.headSha256() + ")");
+        }
+        ImageNetWords table = ImageNetWords.load(bundleDir.resolve(spec.classes()));
+        ClassifierHead loaded = ClassifierHead.load(headFile);
+        return new ObjectClassifier(loaded, table);
+    }
+
+    public ImageNetWords words() {
+        return words;
+    }
+
+    /** Class probabilities, one row per pooled feature vector. */
+    public float[][] probabilities(float[][] pooled) {
+        return head.probabilities(pooled);
+    }
+
+    /** How much of the posterior falls on classes that {@code word} names or generalises (0..1). */
+    public double evidence(float[] probabilities, String word) {
+        double sum = 0;
+        for (int c : words.classesOf(word)) {
+            sum += probabilities[c];
+        }
+        return Math.min(1, sum);
+    }
+
+    /**
+     * The most probable things in the photo, as caption words with their summed probability
+     * (classes WordNet relates to no caption word keep their ImageNet label), at most {@code max},
+     * each at least {@code minProbability}, most probable first.
+     */
+    public List<ObjectTag> tags(float[] probabilities, int max, double minProbability) {
+        Map<String, double[]> byWord = new LinkedHashMap<>();
+        Map<String, Integer> bestClass = new LinkedHashMap<>();
+        for (int c = 0; c < probabilities.length; c++) {
+            String w = words.word(c).isEmpty() ? words.label(c) : words.word(c);
+            byWord.computeIfAbsent(w, k -> new double[1])[0] += probabilities[c];
+            Integer best = bestClass.get(w);
+            if (best == null || probabilities[c] > probabilities[best]) {
+                bestClass.put(w, c);
+            }
+        }
+        List<ObjectTag> tags = new ArrayList<>();
+        byWord.forEach((w, p) -> {
+            if (p[0] >= minProbability) {
+                tags.add(new ObjectTag(w, Math.min(1, p[0]), words.label(bestClass.get(w))));
+            }
+        });
+        tags.sort(Comparator.comparingDouble(ObjectTag::probability).reversed());
+        return List.copyOf(tags.subList(0, Math.min(max, tags.size())));
+    }
+
+    @Override
+    public void close() {
+        head.close();
+    }
+}
