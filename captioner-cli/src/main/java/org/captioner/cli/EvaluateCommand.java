@@ -66,7 +66,7 @@ final class EvaluateCommand extends Command {
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String prefix = split.label() + ".beam" + options.beam() + ".";
-            result.scores().asCocoMap().forEach((k, v) -> metrics.put(prefix + k, v));
+            result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
         if (adopt) {
@@ -126,9 +126,18 @@ final class EvaluateCommand extends Command {
             metrics.put("beam", options.beam());
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
-            result.scores().asCocoMap().forEach(metrics::put);
+            result.scores().asMap().forEach(metrics::put);
+            ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
+            result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);
             ObjectNode perImage = metrics.putObject("CIDEr_per_image");
             result.scores().ciderPerImage().forEach(perImage::put);
+            ObjectNode hallucinatedPerImage = metrics.putObject("hallucinated_per_image");
+            result.scores().chair().hallucinatedPerImage().forEach((id, classes) -> {
+                if (!classes.isEmpty()) {
+                    ArrayNode a = hallucinatedPerImage.putArray(id);
+                    classes.forEach(a::add);
+                }
+            });
             json.writeValue(out.resolve("metrics.json").toFile(), metrics);
             ArrayNode results = json.createArrayNode();
             for (ImageEvaluation e : result.images()) {

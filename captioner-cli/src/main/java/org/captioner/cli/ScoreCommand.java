@@ -9,6 +9,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.metrics.CaptionScorer;
 import org.captioner.metrics.CaptionScores;
+import org.captioner.metrics.ChairScores;
 import org.captioner.metrics.CocoCaptionFiles;
 
 /** {@code ./captioner score}: COCO caption metrics for a results file against references. */
@@ -22,7 +23,8 @@ final class ScoreCommand extends Command {
     @Override
     String summary() {
         return "Score captions against references as the COCO caption evaluation does (PTB tokenisation;"
-                + " BLEU-1..4, ROUGE-L, CIDEr-D). No model needed. METEOR and SPICE are not computed.";
+                + " BLEU-1..4, ROUGE-L, CIDEr-D), object hallucination (CHAIR) and the share of distinct"
+                + " captions. No model needed. METEOR and SPICE are not computed.";
     }
 
     @Override
@@ -30,7 +32,7 @@ final class ScoreCommand extends Command {
         Options o = new Options();
         o.addOption(required("annotations", "REFS.json", "COCO references: {\"annotations\":[{\"image_id\",\"caption\"}]}"));
         o.addOption(required("results", "RESULTS.json", "COCO results: [{\"image_id\",\"caption\"}]"));
-        o.addOption(opt("format", "table|json", "table (default) or one JSON object with Bleu_1..4, ROUGE_L, CIDEr"));
+        o.addOption(opt("format", "table|json", "table (default) or one JSON object with Bleu_1..4, ROUGE_L, CIDEr, CHAIRs, CHAIRi, distinct"));
         return o;
     }
 
@@ -46,7 +48,7 @@ final class ScoreCommand extends Command {
         }
         CaptionScores scores = new CaptionScorer().score(refs, results);
         if (format.equals("json")) {
-            System.out.println(new ObjectMapper().writeValueAsString(scores.asCocoMap()));
+            System.out.println(new ObjectMapper().writeValueAsString(scores.asMap()));
         } else {
             System.out.println(table(scores, results.size()));
         }
@@ -56,7 +58,16 @@ final class ScoreCommand extends Command {
     static String table(CaptionScores scores, int images) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-8s %8s   (%d images)%n", "metric", "score", images));
-        scores.asCocoMap().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-8s %8.4f%n", k, v)));
+        scores.asMap().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-8s %8.4f%n", k, v)));
+        ChairScores chair = scores.chair();
+        sb.append(String.format(Locale.ROOT, "objects: %d of %d captions name a class no reference names (CHAIRs);"
+                + " %d of %d mentions are hallucinated (CHAIRi)%n", chair.captionsWithHallucination(), chair.captions(),
+                chair.hallucinated(), chair.mentioned()));
+        if (!chair.hallucinationsByClass().isEmpty()) {
+            sb.append("most hallucinated: ");
+            sb.append(String.join(", ", chair.mostHallucinated(8).entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).toList()));
+        }
         return sb.toString().stripTrailing();
     }
 }

@@ -9,7 +9,8 @@ import org.captioner.text.PtbTokenizer;
 /**
  * Scores candidate captions against references the way the COCO caption evaluation does: PTB
  * tokenisation with punctuation removed, then BLEU-1..4, ROUGE-L and CIDEr-D over the images of
- * the candidates. METEOR and SPICE are not computed (they need data and jars not available here).
+ * the candidates; CHAIR object hallucination against the same references ({@link Chair}). METEOR and
+ * SPICE are not computed (they need data and jars not available here).
  */
 public final class CaptionScorer {
 
@@ -50,7 +51,8 @@ public final class CaptionScorer {
             ciderPerImage.put(ids.get(i), c[i]);
             ciderSum += c[i];
         }
+        long distinct = candidates.values().stream().map(tokenizer::normalize).distinct().count();
         return new CaptionScores(b[0], b[1], b[2], b[3], rougeSum / ids.size(), ciderSum / ids.size(),
-                ciderPerImage, rouge);
+                ciderPerImage, rouge, Chair.standard().score(references, candidates), (double) distinct / ids.size());
     }
 }
