@@ -59,6 +59,8 @@ final class CaptionCommand extends Command {
         o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
         o.addOption(opt("max-pixels", "N", "refuse images with more pixels than N (default 67108864)"));
         o.addOption(flag("progress", "show a progress bar even when stderr is not a terminal"));
+        o.addOption(groundingOption());
+        o.addOption(flag("tags", "text and csv: add what the encoder's ImageNet classifier sees (jsonl always has it)"));
         return o;
     }
 
@@ -92,7 +94,7 @@ final class CaptionCommand extends Command {
                     ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                     : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
             long begin = System.nanoTime();
-            try (ResultWriter results = ResultWriter.create(format, writer)) {
+            try (ResultWriter results = ResultWriter.create(format, writer, line.hasOption("tags"))) {
                 progress.start("caption", -1, 0);
                 captioner.captionAll(new ImagePaths(roots), options, r -> {
                     counts[r.succeeded() ? 0 : 1]++;
@@ -131,7 +133,8 @@ final class CaptionCommand extends Command {
                     doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2),
                     temperature,
                     intValue(line, "seed", 0, 0, Integer.MAX_VALUE),
-                    intValue(line, "batch-size", defaults.batchSize(), 1, 1024));
+                    intValue(line, "batch-size", defaults.batchSize(), 1, 1024),
+                    grounding(line));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

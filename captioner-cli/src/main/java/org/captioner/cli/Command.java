@@ -7,6 +7,7 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.captioner.objects.Grounding;
 import org.apache.commons.cli.ParseException;
 
 /**
@@ -117,5 +118,32 @@ abstract class Command {
     static Path path(CommandLine line, String name) {
         String v = line.getOptionValue(name);
         return v == null ? null : Path.of(v);
+    }
+
+    /** The {@code --grounding} option, shared by caption and evaluate. */
+    static Option groundingOption() {
+        return opt("grounding", "on|off|T,W", "hold object words to what the encoder's ImageNet classifier sees:"
+                + " 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object word"
+                + " by W x ln(evidence/T) below evidence T (default on)");
+    }
+
+    /** The {@code --grounding} value: null for the bundle's own setting. */
+    static Grounding.Settings grounding(CommandLine line) throws UsageException {
+        String v = line.getOptionValue("grounding", "on").strip();
+        if (v.equals("on")) {
+            return null;
+        }
+        if (v.equals("off")) {
+            return Grounding.Settings.OFF;
+        }
+        String[] parts = v.split(",");
+        try {
+            if (parts.length == 2) {
+                return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--grounding " + v + ": " + e.getMessage());
+        }
+        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT (e.g. 0.1,1), got '" + v + "'");
     }
 }

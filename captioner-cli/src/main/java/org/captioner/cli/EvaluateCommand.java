@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.captioner.objects.Grounding;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.bundle.SearchDefaults;
@@ -52,6 +53,7 @@ final class EvaluateCommand extends Command {
         o.addOption(opt("features", "DIR", "reuse a feature cache from ./captioner features when it matches the"
                 + " model's encoder (much faster); images without cached features are encoded"));
         o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
+        o.addOption(groundingOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>)"));
         o.addOption(flag("adopt", "make this beam width, length penalty and max length the bundle's defaults"
@@ -101,7 +103,7 @@ final class EvaluateCommand extends Command {
                 int beam = intValue(line, "beam", defaults.beam(), 1, 100);
                 options = new CaptionOptions(beam, 1, intValue(line, "max-length", defaults.maxLength(), 1, 200),
                         doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2), 0, 0,
-                        intValue(line, "batch-size", 32, 1, 1024));
+                        intValue(line, "batch-size", 32, 1, 1024), grounding(line));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -126,6 +128,8 @@ final class EvaluateCommand extends Command {
             metrics.put("beam", options.beam());
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
+            Grounding.Settings g = captioner.grounding(options);
+            metrics.put("grounding", g.off() ? "off" : g.threshold() + "," + g.weight());
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
             result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 import java.nio.file.Path;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -18,28 +19,37 @@ abstract class ResultWriter implements Closeable {
 
     abstract void write(CaptionResult result) throws IOException;
 
-    static ResultWriter create(String format, Writer out) throws IOException {
+    /** @param tags add the object tags to text and csv rows (jsonl always carries them) */
+    static ResultWriter create(String format, Writer out, boolean tags) throws IOException {
         return switch (format) {
-            case "text" -> new Text(out);
+            case "text" -> new Text(out, tags);
             case "jsonl" -> new JsonLines(out);
-            case "csv" -> new Csv(out);
+            case "csv" -> new Csv(out, tags);
             case "coco" -> new Coco(out);
             default -> throw new IllegalArgumentException(format);
         };
     }
 
-    /** {@code path<TAB>caption}; failures go to stderr so stdout stays one caption per line. */
+    /** "cat 0.99 (tabby), ball 0.12 (tennis ball)". */
+    static String tagText(CaptionResult r) {
+        return String.join(", ", r.tags().stream().map(t -> String.format(java.util.Locale.ROOT, "%s %.2f (%s)",
+                t.word(), t.probability(), t.label())).toList());
+    }
+
+    /** {@code path<TAB>caption[<TAB>tags]}; failures go to stderr so stdout stays one caption per line. */
     private static final class Text extends ResultWriter {
         private final Writer out;
+        private final boolean tags;
 
-        Text(Writer out) {
+        Text(Writer out, boolean tags) {
             this.out = out;
+            this.tags = tags;
         }
 
         @Override
         void write(CaptionResult r) throws IOException {
             if (r.succeeded()) {
-                out.write(r.name() + "\t" + r.best().text() + "\n");
+                out.write(r.name() + "\t" + r.best().text() + (tags ? "\t" + tagText(r) : "") + "\n");
                 for (int i = 1; i < r.captions().size(); i++) {
                     out.write(r.name() + "\t" + r.captions().get(i).text() + "\n");
                 }
@@ -77,18 +87,24 @@ abstract class ResultWriter implements Closeable {
     private static final class Csv extends ResultWriter {
         private final CSVPrinter printer;
 
-        Csv(Writer out) throws IOException {
-            printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                    .setHeader("file", "caption", "score", "log_prob", "error").build());
+        private final boolean tags;
+
+        Csv(Writer out, boolean tags) throws IOException {
+            this.tags = tags;
+            String[] header = tags ? new String[] {"file", "caption", "score", "log_prob", "error", "tags"}
+                    : new String[] {"file", "caption", "score", "log_prob", "error"};
+            printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header).build());
         }
 
         @Override
         void write(CaptionResult r) throws IOException {
-            if (r.succeeded()) {
-                printer.printRecord(r.name(), r.best().text(), r.best().score(), r.best().logProb(), "");
-            } else {
-                printer.printRecord(r.name(), "", "", "", r.error());
+            List<Object> row = r.succeeded()
+                    ? new java.util.ArrayList<>(List.of(r.name(), r.best().text(), r.best().score(), r.best().logProb(), ""))
+                    : new java.util.ArrayList<>(List.of(r.name(), "", "", "", r.error()));
+            if (tags) {
+                row.add(tagText(r));
             }
+            printer.printRecord(row);
             printer.flush();
         }
 

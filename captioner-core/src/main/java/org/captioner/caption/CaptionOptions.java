@@ -1,20 +1,29 @@
 package org.captioner.caption;
 
 import org.captioner.bundle.SearchDefaults;
+import org.captioner.objects.Grounding;
 
 /**
  * How to search for captions.
  *
- * @param beam beam width; 1 is greedy. 2-3 usually work well; more is not better and is slower
+ * @param beam beam width; 1 is greedy and fastest
  * @param nBest captions returned per image (at most the beam width)
  * @param maxLength most words per caption
  * @param lengthPenalty α in score = logProb / length^α; 0 ranks by raw log-probability
  * @param temperature when positive, sample captions at this temperature instead of beam search
  * @param seed random seed for sampling
  * @param batchSize images per encoder and decoder call
+ * @param grounding how object words are held to what the encoder sees; null for the bundle's
+ *     own choice, {@link Grounding.Settings#OFF} for the language model alone
  */
 public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature,
-        long seed, int batchSize) {
+        long seed, int batchSize, Grounding.Settings grounding) {
+
+    /** With the bundle's grounding. */
+    public CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature, long seed,
+            int batchSize) {
+        this(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, null);
+    }
 
     public CaptionOptions {
         if (beam < 1 || beam > 100) {
@@ -46,14 +55,18 @@ public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPe
     }
 
     public CaptionOptions withBeam(int b) {
-        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize);
+        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize, grounding);
     }
 
     public CaptionOptions withNBest(int n) {
-        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize);
+        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize, grounding);
     }
 
     public CaptionOptions withBatchSize(int b) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b, grounding);
+    }
+
+    public CaptionOptions withGrounding(Grounding.Settings g) {
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, g);
     }
 }

@@ -3,11 +3,13 @@ package org.captioner.caption;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.captioner.objects.ObjectTag;
 
 /**
  * The one JSON shape of a caption result, shared by the CLI's jsonl output and the web API:
  * {@code file}, {@code caption}, {@code score}, {@code log_prob}, {@code alternatives} (when more
- * than one caption was asked for) and {@code error} when the image failed.
+ * than one caption was asked for), {@code tags} (what the encoder's ImageNet classifier sees:
+ * {@code word}, {@code probability}, {@code label}) and {@code error} when the image failed.
  */
 public final class CaptionResultJson {
 
@@ -27,6 +29,12 @@ public final class CaptionResultJson {
                 ArrayNode alts = o.putArray("alternatives");
                 for (ScoredCaption c : r.captions()) {
                     alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
+                }
+            }
+            if (!r.tags().isEmpty()) {
+                ArrayNode tags = o.putArray("tags");
+                for (ObjectTag t : r.tags()) {
+                    tags.addObject().put("word", t.word()).put("probability", t.probability()).put("label", t.label());
                 }
             }
         } else {

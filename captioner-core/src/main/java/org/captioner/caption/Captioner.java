@@ -22,9 +22,13 @@ import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
 import org.captioner.model.DecoderSearchModel;
 import org.captioner.model.StackedDecoders;
+import org.captioner.objects.Grounding;
+import org.captioner.objects.ObjectClassifier;
+import org.captioner.objects.ObjectTag;
 import org.captioner.search.BeamSearch;
 import org.captioner.search.DecodingModel;
 import org.captioner.search.EnsembleModel;
+import org.captioner.search.PenalisedModel;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
@@ -41,6 +45,9 @@ public final class Captioner implements AutoCloseable {
     private final StackedDecoders stacked;
     private final ImageEncoder encoder;
     private final PhotoReader reader;
+    /** The encoder's ImageNet classifier read out as caption words; null when the bundle has none. */
+    private final ObjectClassifier objects;
+    private final Grounding grounding;
     private final ExecutorService readPool;
     private final ExecutorService searchPool;
     private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", 1));
@@ -54,7 +61,8 @@ public final class Captioner implements AutoCloseable {
     private final boolean overlapSearch = Boolean.parseBoolean(System.getProperty("captioner.overlapSearch",
             String.valueOf(Runtime.getRuntime().availableProcessors() > 4)));
 
-    private Captioner(ModelBundle bundle, ImageEncoder encoder, PhotoReader reader, int readThreads) {
+    private Captioner(ModelBundle bundle, ImageEncoder encoder, PhotoReader reader, int readThreads,
+            ObjectClassifier objects) {
         this.bundle = bundle;
         // -Dcaptioner.stackDecoders=false searches block by block instead (for comparison in benchmarks).
         this.stacked = StackedDecoders.canStack(bundle.decoders())
@@ -62,6 +70,8 @@ public final class Captioner implements AutoCloseable {
                 ? new StackedDecoders(bundle.decoders(), bundle.manager()) : null;
         this.encoder = encoder;
         this.reader = reader;
+        this.objects = objects;
+        this.grounding = objects == null ? null : Grounding.of(objects.words(), bundle.vocabulary());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "captioner-search");
             t.setDaemon(true);
@@ -85,11 +95,16 @@ public final class Captioner implements AutoCloseable {
         EncoderSource source = resolver.resolve(bundleDir, info);
         ModelBundle bundle = ModelBundle.load(bundleDir);
         ImageEncoder encoder = null;
+        ObjectClassifier objects = null;
         try {
             encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
             bundle.checkEncoder(encoder.identity());
-            return new Captioner(bundle, encoder, reader, 2);
-        } catch (RuntimeException e) {
+            objects = ObjectClassifier.open(bundleDir, encoder.identity(), bundle.vocabulary());
+            return new Captioner(bundle, encoder, reader, 2, objects);
+        } catch (RuntimeException | IOException e) {
+            if (objects != null) {
+                objects.close();
+            }
             if (encoder != null) {
                 encoder.close();
             }
@@ -159,17 +174,38 @@ public final class Captioner implements AutoCloseable {
     }
 
     private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
-        List<List<ScoredCaption>> captions = features.length == 0 ? List.of() : captionFeatures(features, options);
+        float[][] probabilities = objects == null || features.length == 0 ? null : objects.probabilities(features);
+        List<List<ScoredCaption>> captions = features.length == 0 ? List.of()
+                : search(features, probabilities, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
         int next = 0;
         for (Read<ImageInput> d : batch) {
             if (d.error() != null) {
                 out.add(CaptionResult.failed(d.item().name(), d.error().getMessage(), d.error().kind()));
             } else {
-                out.add(CaptionResult.ok(d.item().name(), captions.get(next++)));
+                List<ObjectTag> tags = probabilities == null ? List.of()
+                        : objects.tags(probabilities[next], TAGS, MIN_TAG_PROBABILITY);
+                out.add(CaptionResult.ok(d.item().name(), captions.get(next++), tags));
             }
         }
         return out;
+    }
+
+    /** Tags per result: enough to see what the classifier makes of a photo, not a list of guesses. */
+    private static final int TAGS = 5;
+    private static final double MIN_TAG_PROBABILITY = 0.05;
+
+    /** The object classifier of the bundle, or null when it has none. */
+    public ObjectClassifier objects() {
+        return objects;
+    }
+
+    /** The grounding settings a search with these options uses (OFF without an object classifier). */
+    public Grounding.Settings grounding(CaptionOptions options) {
+        if (objects == null) {
+            return Grounding.Settings.OFF;
+        }
+        return options.grounding() != null ? options.grounding() : objects.groundingDefaults();
     }
 
     /**
@@ -193,6 +229,11 @@ public final class Captioner implements AutoCloseable {
 
     /** Captions precomputed feature vectors (e.g. from a FeatureStore). */
     public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
+        return search(features, objects == null ? null : objects.probabilities(features), options);
+    }
+
+    /** @param probabilities the ImageNet class posterior of each photo, or null without a classifier */
+    private List<List<ScoredCaption>> search(float[][] features, float[][] probabilities, CaptionOptions options) {
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty());
         List<List<Hypothesis>> found;
         try (NDManager manager = bundle.manager().newSubManager()) {
@@ -205,6 +246,10 @@ public final class Captioner implements AutoCloseable {
                     members.add(new DecoderSearchModel(d, manager));
                 }
                 model = members.size() == 1 ? members.get(0) : new EnsembleModel(members);
+            }
+            Grounding.Settings g = grounding(options);
+            if (probabilities != null && !g.off()) {
+                model = new PenalisedModel<>(model, grounding.penalties(probabilities, g));
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
@@ -229,6 +274,9 @@ public final class Captioner implements AutoCloseable {
         readPool.shutdownNow();
         searchPool.shutdownNow();
         encoder.close();
+        if (objects != null) {
+            objects.close();
+        }
         if (stacked != null) {
             stacked.close();
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,11 +24,19 @@ public final class ImageNetWords {
     private final List<String> words;
     private final List<Set<String>> pathWords;
     private final Map<String, int[]> classesOfWord;
+    private final Map<String, Integer> vocabularyRank;
 
-    private ImageNetWords(List<String> labels, List<String> words, List<Set<String>> pathWords) {
+    private ImageNetWords(List<String> labels, List<String> words, List<Set<String>> pathWords,
+            List<String> vocabularyWords) {
         this.labels = List.copyOf(labels);
         this.words = List.copyOf(words);
-        this.pathWords = List.copyOf(pathWords);
+        this.pathWords = pathWords.stream().map(Collections::unmodifiableSet).toList();
+        // Caption vocabularies list words most frequent first: the rank is how common a word is.
+        Map<String, Integer> rank = new HashMap<>();
+        for (int i = 0; i < vocabularyWords.size(); i++) {
+            rank.putIfAbsent(vocabularyWords.get(i), i);
+        }
+        this.vocabularyRank = Map.copyOf(rank);
         Map<String, List<Integer>> byWord = new HashMap<>();
         for (int c = 0; c < pathWords.size(); c++) {
             for (String w : pathWords.get(c)) {
@@ -39,8 +48,11 @@ public final class ImageNetWords {
         this.classesOfWord = Map.copyOf(index);
     }
 
-    /** Reads the table; lines starting with {@code #} are comments, the first other line is the header. */
-    public static ImageNetWords load(Path tsv) throws IOException {
+    /**
+     * Reads the table; lines starting with {@code #} are comments, the first other line is the
+     * header. {@code vocabularyWords}, most frequent first, decide which word a tag shows.
+     */
+    public static ImageNetWords load(Path tsv, List<String> vocabularyWords) throws IOException {
         List<String> labels = new ArrayList<>();
         List<String> words = new ArrayList<>();
         List<Set<String>> paths = new ArrayList<>();
@@ -76,7 +88,7 @@ public final class ImageNetWords {
             }
             paths.add(path);
         }
-        return new ImageNetWords(labels, words, paths);
+        return new ImageNetWords(labels, words, paths, vocabularyWords);
     }
 
     public int size() {
@@ -91,6 +103,32 @@ public final class ImageNetWords {
     /** The nearest caption word of class {@code c} ("" when WordNet relates it to none). */
     public String word(int c) {
         return words.get(c);
+    }
+
+    /** Classes a tag word may cover: "dog" (118 breeds) is a tag, "animal" (about 400) is too vague. */
+    private static final int MAX_TAG_CLASSES = 130;
+
+    /**
+     * The word a user is shown for class {@code c}: of the caption words on its hypernym paths
+     * covering at most {@value #MAX_TAG_CLASSES} classes, the one captions use most (the caption
+     * vocabulary's order), so the 118 dog breeds are all "dog" rather than "terrier" or "hound";
+     * else the ImageNet label ("Arctic fox" rather than "animal").
+     */
+    public String tagWord(int c) {
+        String best = null;
+        for (String w : pathWords.get(c)) {
+            Integer rank = vocabularyRank.get(w);
+            if (classesOf(w).length <= MAX_TAG_CLASSES && rank != null
+                    && (best == null || rank < vocabularyRank.get(best))) {
+                best = w;
+            }
+        }
+        return best != null ? best : labels.get(c);
+    }
+
+    /** The caption words on class {@code c}'s hypernym paths, nearest first. */
+    public Set<String> pathWords(int c) {
+        return pathWords.get(c);
     }
 
     /** The classes whose hypernym paths contain {@code word} (empty when none). */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.captioner.encoder.EncoderIdentity;
 import org.captioner.encoder.ImageEncoder;
+import org.captioner.text.Vocabulary;
 
 /**
  * What the encoder network itself recognises in a photo: its ImageNet classifier head applied to
@@ -25,21 +26,30 @@ public final class ObjectClassifier implements AutoCloseable {
     public static final String FILE = "objects.json";
 
     /** The contents of {@code objects.json}. */
-    record Spec(String head, String headSha256, String classes, String encoderSha256) {}
+    record Spec(String head, String headSha256, String classes, String encoderSha256, Grounding.Settings grounding) {}
 
     private final ClassifierHead head;
     private final ImageNetWords words;
+    private final Grounding.Settings grounding;
 
-    ObjectClassifier(ClassifierHead head, ImageNetWords words) {
+    ObjectClassifier(ClassifierHead head, ImageNetWords words, Grounding.Settings grounding) {
         this.head = head;
         this.words = words;
+        this.grounding = grounding == null ? Grounding.Settings.OFF : grounding;
+    }
+
+    /** The bundle's grounding settings (chosen on dev data); {@link Grounding.Settings#OFF} when it has none. */
+    public Grounding.Settings groundingDefaults() {
+        return grounding;
     }
 
     /**
-     * The classifier a bundle offers, or null when it offers none. An {@code objects.json} made for
+     * The classifier a bundle offers, or null when it offers none; {@code vocabulary} is the
+     * bundle's (its word order decides tag words). An {@code objects.json} made for
      * another encoder, or a head file that is not the one it names, is an error.
      */
-    public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder) throws IOException {
+    public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder, Vocabulary vocabulary)
+            throws IOException {
         Path specFile = bundleDir.resolve(FILE);
         if (!Files.isRegularFile(specFile)) {
             return null;
@@ -55,9 +65,9 @@ public final class ObjectClassifier implements AutoCloseable {
             throw new IOException(headFile + " is not the classifier head " + specFile + " names (sha256 "
                     + spec.headSha256() + ")");
         }
-        ImageNetWords table = ImageNetWords.load(bundleDir.resolve(spec.classes()));
+        ImageNetWords table = ImageNetWords.load(bundleDir.resolve(spec.classes()), vocabulary.words());
         ClassifierHead loaded = ClassifierHead.load(headFile);
-        return new ObjectClassifier(loaded, table);
+        return new ObjectClassifier(loaded, table, spec.grounding());
     }
 
     public ImageNetWords words() {
@@ -79,15 +89,16 @@ public final class ObjectClassifier implements AutoCloseable {
     }
 
     /**
-     * The most probable things in the photo, as caption words with their summed probability
-     * (classes WordNet relates to no caption word keep their ImageNet label), at most {@code max},
+     * The most probable things in the photo, as caption words with their summed probability (see
+     * {@link ImageNetWords#tagWord}; classes WordNet relates to no caption word keep their
+     * ImageNet label), at most {@code max},
      * each at least {@code minProbability}, most probable first.
      */
     public List<ObjectTag> tags(float[] probabilities, int max, double minProbability) {
         Map<String, double[]> byWord = new LinkedHashMap<>();
         Map<String, Integer> bestClass = new LinkedHashMap<>();
         for (int c = 0; c < probabilities.length; c++) {
-            String w = words.word(c).isEmpty() ? words.label(c) : words.word(c);
+            String w = words.tagWord(c);
             byWord.computeIfAbsent(w, k -> new double[1])[0] += probabilities[c];
             Integer best = bestClass.get(w);
             if (best == null || probabilities[c] > probabilities[best]) {

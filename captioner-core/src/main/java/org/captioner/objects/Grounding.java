@@ -1,0 +1,124 @@
+package org.captioner.objects;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.captioner.metrics.Chair;
+import org.captioner.search.WordPenalties;
+import org.captioner.text.Vocabulary;
+
+/**
+ * Holds the decoder's language prior to what the encoder sees: caption words that name an object
+ * class (COCO's, as {@link Chair} reads them, people excepted) which the ImageNet classifier can
+ * recognise get a log-probability penalty in photos that show too little evidence of it.
+ *
+ * <p>A word's evidence is the posterior mass of the ImageNet classes WordNet files under its object
+ * class ("dog", "dogs" and "puppy": all 118 breeds). Below {@code threshold} the word costs
+ * {@code weight × ln(evidence / threshold)} (at most {@code weight × ln(1e-4)} below it): a gentle
+ * push where the classifier is merely unsure, a strong one where it sees something else entirely.
+ * Words of classes ImageNet cannot see (person, skateboard, frisbee) are never penalised: no
+ * evidence there is not evidence of absence.
+ */
+public final class Grounding {
+
+    /** Evidence below this ratio of the threshold is treated as this ratio (a finite, large penalty). */
+    private static final double FLOOR = 1e-4;
+
+    /**
+     * @param threshold evidence at which a word is no longer penalised
+     * @param weight how strongly missing evidence counts against a word
+     */
+    public record Settings(double threshold, double weight) {
+
+        /** No penalties: the language model alone, as before grounding existed. */
+        public static final Settings OFF = new Settings(1, 0);
+
+        public boolean off() {
+            return weight == 0;
+        }
+
+        public Settings {
+            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0)) {
+                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1 and weight >= 0, got "
+                        + threshold + ", " + weight);
+            }
+        }
+    }
+
+    private final int[] words;
+    private final List<String> objectClasses;
+    private final int[][] support;
+
+    private Grounding(int[] words, List<String> objectClasses, int[][] support) {
+        this.words = words;
+        this.objectClasses = objectClasses;
+        this.support = support;
+    }
+
+    /** The groundable words of {@code vocabulary}, with the ImageNet classes that support each. */
+    public static Grounding of(ImageNetWords imagenet, Vocabulary vocabulary) {
+        Chair chair = Chair.standard();
+        // Object class -> the ImageNet classes whose hypernym paths name it.
+        Map<String, Set<Integer>> supportOfClass = new LinkedHashMap<>();
+        for (int c = 0; c < imagenet.size(); c++) {
+            for (String word : imagenet.pathWords(c)) {
+                for (String objectClass : chair.classesIn(word)) {
+                    supportOfClass.computeIfAbsent(objectClass, k -> new LinkedHashSet<>()).add(c);
+                }
+            }
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        List<int[]> supports = new ArrayList<>();
+        for (int id = Vocabulary.UNK_ID + 1; id < vocabulary.size(); id++) {
+            Set<String> named = chair.classesIn(vocabulary.word(id));
+            if (named.size() != 1) {
+                continue;
+            }
+            String objectClass = named.iterator().next();
+            Set<Integer> support = supportOfClass.get(objectClass);
+            if (support == null || objectClass.equals("person")) {
+                continue;
+            }
+            ids.add(id);
+            classes.add(objectClass);
+            supports.add(support.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes),
+                supports.toArray(int[][]::new));
+    }
+
+    /** Vocabulary ids of the words that can be penalised. */
+    public int[] words() {
+        return words.clone();
+    }
+
+    /** The object class of {@code words()[j]}. */
+    public String objectClass(int j) {
+        return objectClasses.get(j);
+    }
+
+    /** Evidence for {@code words()[j]} in a photo with these class probabilities. */
+    public double evidence(float[] probabilities, int j) {
+        double sum = 0;
+        for (int c : support[j]) {
+            sum += probabilities[c];
+        }
+        return Math.min(1, sum);
+    }
+
+    /** The penalties for a batch of photos, one row of class probabilities each. */
+    public WordPenalties penalties(float[][] probabilities, Settings settings) {
+        float[][] out = new float[probabilities.length][words.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            for (int j = 0; j < words.length; j++) {
+                double ratio = evidence(probabilities[i], j) / settings.threshold();
+                out[i][j] = ratio >= 1 ? 0f : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
+            }
+        }
+        return new WordPenalties(words.clone(), out);
+    }
+}

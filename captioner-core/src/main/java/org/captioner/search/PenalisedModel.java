@@ -1,0 +1,105 @@
+package org.captioner.search;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * A language model whose next-word log-probabilities carry per-image {@link WordPenalties}.
+ * Ranking stays on the wrapped model's device: with {@code p} penalised words, the best {@code k}
+ * words after penalties are always among the best {@code k + p} before them (penalties only
+ * lower scores), so it asks for {@code k + p}, penalises, and keeps {@code k}.
+ *
+ * @param <S> the wrapped model's state
+ */
+public final class PenalisedModel<S> implements DecodingModel<PenalisedModel.State<S>> {
+
+    /** The wrapped state and, for each of its rows, the image it belongs to. */
+    public record State<S>(S inner, int[] rowImage) {}
+
+    private final DecodingModel<S> inner;
+    private final WordPenalties penalties;
+    private final int[] column;
+
+    public PenalisedModel(DecodingModel<S> inner, WordPenalties penalties) {
+        this.inner = inner;
+        this.penalties = penalties;
+        this.column = new int[inner.vocabSize()];
+        Arrays.fill(column, -1);
+        for (int j = 0; j < penalties.words().length; j++) {
+            column[penalties.words()[j]] = j;
+        }
+    }
+
+    @Override
+    public int vocabSize() {
+        return inner.vocabSize();
+    }
+
+    @Override
+    public State<S> start(float[][] features) {
+        if (features.length != penalties.perImage().length) {
+            throw new IllegalArgumentException(features.length + " images but penalties for "
+                    + penalties.perImage().length);
+        }
+        int[] rows = new int[features.length];
+        Arrays.setAll(rows, i -> i);
+        return new State<>(inner.start(features), rows);
+    }
+
+    @Override
+    public Step<State<S>> step(State<S> state, int[] lastTokens) {
+        Step<S> step = inner.step(state.inner(), lastTokens);
+        float[][] logProbs = step.logProbs();
+        for (int r = 0; r < logProbs.length; r++) {
+            float[] row = penalties.perImage()[state.rowImage()[r]];
+            for (int j = 0; j < row.length; j++) {
+                logProbs[r][penalties.words()[j]] += row[j];
+            }
+        }
+        return new Step<>(logProbs, new State<>(step.state(), state.rowImage()));
+    }
+
+    @Override
+    public TopWords<State<S>> stepTop(State<S> state, int[] lastTokens, int k, Set<Integer> banned) {
+        int ask = Math.min(k + penalties.words().length, inner.vocabSize() - banned.size());
+        TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned);
+        int rows = top.words().length;
+        int[][] words = new int[rows][];
+        float[][] best = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            float[] row = penalties.perImage()[state.rowImage()[r]];
+            int n = top.words()[r].length;
+            Integer[] order = new Integer[n];
+            float[] scores = new float[n];
+            for (int j = 0; j < n; j++) {
+                int w = top.words()[r][j];
+                scores[j] = top.logProbs()[r][j] + (column[w] >= 0 ? row[column[w]] : 0f);
+                order[j] = j;
+            }
+            // Stable: equal scores keep the wrapped model's order.
+            Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+            int keep = Math.min(k, n);
+            words[r] = new int[keep];
+            best[r] = new float[keep];
+            for (int j = 0; j < keep; j++) {
+                words[r][j] = top.words()[r][order[j]];
+                best[r][j] = scores[order[j]];
+            }
+        }
+        return new TopWords<>(words, best, new State<>(top.state(), state.rowImage()));
+    }
+
+    @Override
+    public State<S> select(State<S> state, int[] rows) {
+        int[] images = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            images[i] = state.rowImage()[rows[i]];
+        }
+        return new State<>(inner.select(state.inner(), rows), images);
+    }
+
+    @Override
+    public void release(State<S> state) {
+        inner.release(state.inner());
+    }
+}
