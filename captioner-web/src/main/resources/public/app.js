@@ -54,6 +54,16 @@
             alts.appendChild(li);
           });
           if (alts.children.length > 1) body.appendChild(alts);
+          // What the encoder's ImageNet classifier sees: the evidence the caption is held to.
+          if ((r.tags || []).length) {
+            const tags = el('p', 'tags', 'sees: ');
+            r.tags.forEach(t => {
+              const chip = el('span', 'tag', t.word + ' ' + Math.round(100 * t.probability) + '%');
+              chip.title = t.label;
+              tags.appendChild(chip);
+            });
+            body.appendChild(tags);
+          }
         }
         body.appendChild(el('p', 'muted', file.name + ' · ' + ms + ' ms'));
       })

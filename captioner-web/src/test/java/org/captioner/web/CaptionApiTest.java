@@ -74,6 +74,9 @@ class CaptionApiTest {
             assertEquals(2, o.get("alternatives").size());
         }
         assertEquals("kitten.jpg", results.get(0).get("file").asText());
+        JsonNode tag = results.get(0).get("tags").get(0);
+        assertEquals("cat", tag.get("word").asText(), results.get(0).toString());
+        assertTrue(tag.get("probability").asDouble() > 0.9, tag.toString());
     }
 
     @Test

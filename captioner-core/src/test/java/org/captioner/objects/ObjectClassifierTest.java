@@ -1,0 +1,71 @@
+package org.captioner.objects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.captioner.ProjectFiles;
+import org.captioner.encoder.EncoderSource;
+import org.captioner.encoder.ImageEncoder;
+import org.captioner.encoder.Preprocessing;
+import org.captioner.image.PhotoReader;
+import org.captioner.text.Vocabulary;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The default model's object classifier on the shipped sample photos, checked by eye once and pinned here. */
+class ObjectClassifierTest {
+
+    static ImageEncoder encoder;
+    static ObjectClassifier objects;
+    static Vocabulary vocabulary;
+
+    @BeforeAll
+    static void load() throws Exception {
+        encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
+                Preprocessing.parse("squash"));
+        vocabulary = Vocabulary.load(ProjectFiles.defaultModel().resolve("vocabulary.json"));
+        objects = ObjectClassifier.open(ProjectFiles.defaultModel(), encoder.identity(), vocabulary);
+    }
+
+    @AfterAll
+    static void close() {
+        objects.close();
+        encoder.close();
+    }
+
+    private static float[] probabilities(String sample) throws Exception {
+        BufferedImage image = new PhotoReader().read(ProjectFiles.sample(sample));
+        return objects.probabilities(encoder.encode(List.of(image)))[0];
+    }
+
+    @Test
+    void tagsNameWhatIsInThePhotoWithCaptionWords() throws Exception {
+        ObjectTag kitten = objects.tags(probabilities("kitten.jpg"), 5, 0.05).get(0);
+        assertEquals("cat", kitten.word());
+        assertTrue(kitten.probability() > 0.9, kitten.toString());
+        ObjectTag fox = objects.tags(probabilities("fox.png"), 5, 0.05).get(0);
+        assertEquals("Arctic fox", fox.word(), "no caption word for a fox: the ImageNet label, not 'animal'");
+        assertEquals("dog", objects.tags(probabilities("dog_bike_car.jpg"), 5, 0.05).get(0).word());
+    }
+
+    @Test
+    void groundingPenalisesOnlyTheObjectWordsThePhotoGivesNoEvidenceFor() throws Exception {
+        Grounding grounding = Grounding.of(objects.words(), vocabulary);
+        float[][] p = {probabilities("kitten.jpg"), probabilities("dog-cat.jpg")};
+        var penalties = grounding.penalties(p, new Grounding.Settings(0.1, 1));
+        int dog = -1;
+        int cat = -1;
+        for (int j = 0; j < penalties.words().length; j++) {
+            String w = vocabulary.word(penalties.words()[j]);
+            dog = w.equals("dog") ? j : dog;
+            cat = w.equals("cat") ? j : cat;
+            assertTrue(!w.equals("man") && !w.equals("people") && !w.equals("skateboard"), w + " cannot be grounded");
+        }
+        assertTrue(penalties.perImage()[0][dog] < -2, "a kitten photo shows no dog");
+        assertEquals(0f, penalties.perImage()[0][cat]);
+        assertEquals(0f, penalties.perImage()[1][dog], "the dog-and-cat photo shows a dog");
+    }
+}

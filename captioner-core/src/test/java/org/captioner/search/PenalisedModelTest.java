@@ -1,0 +1,97 @@
+package org.captioner.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PenalisedModelTest {
+
+    /**
+     * Ranking on the wrapped model's device with penalties applied to its best k + p words gives
+     * exactly the ranking of the fully penalised rows (what the interface's default computes).
+     */
+    @Test
+    void topWordsEqualThoseOfTheFullyPenalisedRows() {
+        Random random = new Random(4);
+        for (int trial = 0; trial < 200; trial++) {
+            int vocab = 12;
+            float[][] rows = new float[3][vocab];
+            for (float[] row : rows) {
+                for (int w = 0; w < vocab; w++) {
+                    row[w] = (float) -random.nextDouble() * 5;
+                }
+            }
+            int[] words = {4, 7, 9};
+            float[][] perImage = new float[2][3];
+            for (float[] p : perImage) {
+                for (int j = 0; j < 3; j++) {
+                    p[j] = random.nextBoolean() ? 0 : (float) -random.nextDouble() * 6;
+                }
+            }
+            DecodingModel<int[]> table = new FixedRows(rows);
+            PenalisedModel<int[]> penalised = new PenalisedModel<>(table, new WordPenalties(words, perImage));
+            var start = penalised.start(new float[2][1]);
+            var three = penalised.select(start, new int[] {0, 1, 1});
+            Set<Integer> banned = Set.of(0, 1, 3);
+            var fast = penalised.stepTop(three, new int[] {1, 1, 1}, 4, banned);
+            // The interface's default: full rows (penalised by step), ranked in Java.
+            DecodingModel<PenalisedModel.State<int[]>> slow = new DecodingModel<>() {
+                public int vocabSize() {
+                    return vocab;
+                }
+
+                public PenalisedModel.State<int[]> start(float[][] f) {
+                    return penalised.start(f);
+                }
+
+                public Step<PenalisedModel.State<int[]>> step(PenalisedModel.State<int[]> s, int[] t) {
+                    return penalised.step(s, t);
+                }
+
+                public PenalisedModel.State<int[]> select(PenalisedModel.State<int[]> s, int[] r) {
+                    return penalised.select(s, r);
+                }
+            };
+            var reference = slow.stepTop(three, new int[] {1, 1, 1}, 4, banned);
+            for (int r = 0; r < 3; r++) {
+                assertArrayEquals(reference.words()[r], fast.words()[r], "trial " + trial + ", row " + r);
+                assertArrayEquals(reference.logProbs()[r], fast.logProbs()[r], 1e-6f);
+            }
+            assertEquals(List.of(0, 1, 1), List.of(fast.state().rowImage()[0], fast.state().rowImage()[1],
+                    fast.state().rowImage()[2]));
+        }
+    }
+
+    /** Row r of every step is {@code rows[r]} (the state is just the rows' indices). */
+    private record FixedRows(float[][] rows) implements DecodingModel<int[]> {
+        public int vocabSize() {
+            return rows[0].length;
+        }
+
+        public int[] start(float[][] features) {
+            int[] s = new int[features.length];
+            java.util.Arrays.setAll(s, i -> i);
+            return s;
+        }
+
+        public Step<int[]> step(int[] state, int[] last) {
+            float[][] out = new float[state.length][];
+            for (int r = 0; r < state.length; r++) {
+                out[r] = rows[r].clone();
+            }
+            return new Step<>(out, state);
+        }
+
+        public int[] select(int[] state, int[] rows) {
+            int[] s = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                s[i] = state[rows[i]];
+            }
+            return s;
+        }
+    }
+}
