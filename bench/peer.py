@@ -1,25 +1,148 @@
 #!/usr/bin/env python3
 """PyTorch peer for `./captioner bench`: the same work as captioner, in Python, on the same inputs.
 
-Run with Debian's python3-torch (1.13) at 2 threads. Prints one JSON object with its figures.
-  /usr/bin/python3 bench/peer.py --encoder ENC.pt --images LIST.txt --vocab V [--reps 3]
-Decoder: embedding E=512 -> LSTM H=512 (state from tanh(W f)) -> linear over V words, the shapes of
-captioner's default decoder, with random weights (speed does not depend on their values).
+Meant for Debian's python3-torch (1.13) with OpenBLAS (apt install python3-torch libopenblas0-pthread).
+Debian builds torch with BLAS_INFO=generic, so every matrix product goes through libblas.so.3: that is
+netlib's reference BLAS (about a tenth of OpenBLAS's speed here) unless OpenBLAS is installed and
+update-alternatives points libblas.so.3 at it. The peer therefore reports the BLAS library actually
+loaded in its process and the speed of one matrix product, and the bench refuses a reference-BLAS peer.
+
+  /usr/bin/python3 bench/peer.py --config-only [--threads 2]
+  /usr/bin/python3 bench/peer.py --encoder ENC.pt --images LIST.txt --vocab V [--weights DIR]
+      [--decoders N] [--length-penalty A] [--max-length 20] [--threads 2] [--reps 3]
+
+Prints one JSON object: the configuration (torch version and build, BLAS, threads, matmul GFLOP/s)
+and, unless --config-only, the figures. The decoder is captioner's ensemble: N decoders of
+embedding -> LSTM (state from tanh(W f)) -> linear over V words, whose next-word log-probabilities are
+averaged as captioner averages them. With --weights (written by the bench) they are the bundle's own
+trained weights, so beam search stops after as many words as captioner's does; without, random
+weights of the default sizes (captions then run to --max-length, which flatters captioner).
 """
 import argparse
 import json
+import os
+import re
 import statistics
+import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from PIL import Image
+# The shape of the matrix-product check, [M, K] x [K, N]; the bench measures the same in captioner.
+MATMUL = (1280, 512, 2048)
+MATMUL_REPS = 5
+# Captioner's vocabulary ids (org.captioner.text.Vocabulary) and the words its search never emits.
+START, END = 1, 2
+BANNED = [0, 1, 3]  # <pad>, <start>, <unk>
 
-torch.set_num_threads(2)
+
+def arguments():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config-only", action="store_true", help="print the configuration and matmul speed only")
+    ap.add_argument("--encoder", help="TorchScript encoder (the bundle's)")
+    ap.add_argument("--images", help="a text file listing image paths")
+    ap.add_argument("--vocab", type=int, help="vocabulary size for the training step")
+    ap.add_argument("--weights", help="folder with index.json + weights.f32: the bundle's decoders, from the bench")
+    ap.add_argument("--decoders", type=int, default=1, help="decoders in the ensemble (default 1)")
+    ap.add_argument("--length-penalty", type=float, default=0.0, help="alpha of score = logprob / length**alpha")
+    ap.add_argument("--max-length", type=int, default=20, help="most words per caption (default 20)")
+    ap.add_argument("--threads", type=int, default=2, help="intra-op and OpenBLAS threads (default 2)")
+    ap.add_argument("--reps", type=int, default=3, help="timed repetitions after one warm-up (default 3)")
+    args = ap.parse_args()
+    if not args.config_only and not (args.encoder and args.images and args.vocab):
+        ap.error("--encoder, --images and --vocab are needed unless --config-only")
+    return args
+
+
+ARGS = arguments() if __name__ == "__main__" else None
+if ARGS is not None:
+    # OpenBLAS sizes its thread pool once, when torch loads it, and a BLAS_INFO=generic torch never
+    # resizes it: the count has to be in the environment before the import. OPENBLAS_CORETYPE is
+    # deliberately left as the environment sets it (older OpenBLAS builds misdetect this CPU without it).
+    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+    # Torch's OpenMP workers and OpenBLAS's pthreads are two pools on the same cores, and idle OpenMP
+    # workers spin: on 2 cores they starve OpenBLAS between small products. Waiting passively made
+    # 3-decoder beam search 4-10x and the encoder and training step 3-4x faster on a busy 2-core
+    # machine. An OMP_WAIT_POLICY set in the environment wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402  (after the thread settings above)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from PIL import Image  # noqa: E402
+
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
 
+
+# ---------------------------------------------------------------- configuration
+
+BLAS_FILE = re.compile(r"^lib(openblas|blas|cblas|blis|mkl_rt|mkl_core|satlas|tatlas)[^/]*\.so")
+OPTIMIZED = ("OpenBLAS", "BLIS", "MKL")
+
+
+def loaded_blas():
+    """Real paths of the BLAS libraries mapped into this process: what torch really calls."""
+    found = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split(None, 5)
+            path = fields[5].strip() if len(fields) == 6 else ""
+            if path.startswith("/") and BLAS_FILE.match(os.path.basename(path)):
+                # The alternatives symlink (libblas.so.3) resolves into the implementation's folder.
+                real = os.path.realpath(path)
+                if real not in found:
+                    found.append(real)
+    return found
+
+
+def blas_kind(libraries, build):
+    """OpenBLAS, BLIS, MKL or ATLAS by file name; 'reference' for netlib's libblas; else 'unknown'."""
+    names = " ".join(libraries).lower()
+    for kind, key in (("OpenBLAS", "openblas"), ("BLIS", "blis"), ("MKL", "mkl"), ("ATLAS", "atlas")):
+        if key in names:
+            return kind
+    if any(os.path.basename(p).startswith("libblas") for p in libraries):
+        return "reference"
+    # PyPI wheels link MKL statically: no library to see, but the build says so.
+    return "MKL" if "BLAS_INFO=mkl" in build else "unknown"
+
+
+def build_summary(show, parallel):
+    """The lines of torch's build and parallel configuration that bear on matrix-product speed."""
+    settings = dict(re.findall(r"\b(BLAS_INFO|LAPACK_INFO|USE_OPENMP|USE_MKLDNN|USE_MKL)=([^,\s]+)", show))
+    lines = [" ".join(f"{k}={v}" for k, v in settings.items())]
+    for pattern, text in ((r"CPU capability usage: \S+", show), (r"ATen parallel backend: .+", parallel),
+                          (r"at::get_num_threads\(\) : \d+", parallel)):
+        m = re.search(pattern, text)
+        if m:
+            lines.append(m.group(0).strip())
+    return lines
+
+
+def matmul_gflops():
+    """GFLOP/s of one fp32 [M,K]x[K,N] product, best of MATMUL_REPS after a warm-up."""
+    m, k, n = MATMUL
+    a, b = torch.randn(m, k), torch.randn(k, n)
+    best, _ = timed(lambda: a @ b, MATMUL_REPS)
+    return 2.0 * m * k * n / best / 1e9
+
+
+def configuration():
+    show, parallel = torch.__config__.show(), torch.__config__.parallel_info()
+    gflops = matmul_gflops()  # after a product, so the BLAS is surely loaded
+    libraries = loaded_blas()
+    kind = blas_kind(libraries, show)
+    return {
+        "python": sys.version.split()[0], "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        "blas": {"kind": kind, "optimized": kind in OPTIMIZED, "libraries": libraries},
+        "build": build_summary(show, parallel), "config": show, "parallel_info": parallel,
+        "matmul": {"shape": list(MATMUL), "reps": MATMUL_REPS, "gflops": gflops},
+    }
+
+
+# ---------------------------------------------------------------- model
 
 def load(path, size=224):
     img = Image.open(path).convert("RGB")
@@ -31,17 +154,22 @@ def load(path, size=224):
 
 
 class Decoder(nn.Module):
-    def __init__(self, vocab, feat=1280, embed=512, hidden=512):
+    """Captioner's CaptionDecoder; parameter names are those the bench's weight export uses."""
+
+    def __init__(self, vocab, feat=1280, embed=512, hidden=512, layers=1):
         super().__init__()
+        self.layers = layers
         self.embed = nn.Embedding(vocab, embed)
-        self.init_h = nn.Linear(feat, hidden)
-        self.init_c = nn.Linear(feat, hidden)
-        self.lstm = nn.LSTM(embed, hidden, batch_first=True)
+        self.init_h = nn.Linear(feat, layers * hidden)
+        self.init_c = nn.Linear(feat, layers * hidden)
+        self.lstm = nn.LSTM(embed, hidden, num_layers=layers, batch_first=True, dropout=0.5 if layers > 1 else 0)
         self.drop = nn.Dropout(0.5)
         self.out = nn.Linear(hidden, vocab)
 
     def state(self, f):
-        return torch.tanh(self.init_h(f)).unsqueeze(0), torch.tanh(self.init_c(f)).unsqueeze(0)
+        def init(linear):
+            return torch.tanh(linear(f)).view(f.shape[0], self.layers, -1).transpose(0, 1).contiguous()
+        return init(self.init_h), init(self.init_c)
 
     def forward(self, f, tokens):
         h, c = self.state(f)
@@ -53,42 +181,126 @@ class Decoder(nn.Module):
         return F.log_softmax(self.out(y[:, 0]), dim=-1), h, c
 
 
-@torch.no_grad()
-def beam_search(dec, feats, k, max_len=20, start=1, end=2):
-    """Batched over images and beams; returns the best word list per image."""
-    n = feats.shape[0]
-    h, c = dec.state(feats)
-    h, c = h.repeat_interleave(k, 1), c.repeat_interleave(k, 1)
-    scores = torch.full((n, k), float("-inf"))
-    scores[:, 0] = 0
-    tokens = torch.full((n * k,), start, dtype=torch.long)
-    seqs = [[[] for _ in range(k)] for _ in range(n)]
-    done = [[] for _ in range(n)]
-    for _ in range(max_len):
-        lp, h, c = dec.step(tokens, h, c)
-        v = lp.shape[1]
-        lp[:, 0] = float("-inf"); lp[:, 1] = float("-inf"); lp[:, 3] = float("-inf")
-        total = (scores.view(-1, 1) + lp).view(n, k * v)
-        top, idx = total.topk(k, dim=1)
-        beam, word = idx // v, idx % v
-        rows = (torch.arange(n).unsqueeze(1) * k + beam).view(-1)
-        h, c = h[:, rows], c[:, rows]
-        new = [[None] * k for _ in range(n)]
-        for i in range(n):
-            for j in range(k):
-                s = seqs[i][beam[i, j]] + [int(word[i, j])]
-                new[i][j] = s
-                if word[i, j] == end:
-                    done[i].append((float(top[i, j]), s))
-                    top[i, j] = float("-inf")
-        seqs, scores, tokens = new, top, word.view(-1)
-        if all(len(d) >= k for d in done):
-            break
-    return [max(d)[1] if d else seqs[i][0] for i, d in enumerate(done)]
+class Ensemble:
+    """Decoders searched as one, as captioner's StackedDecoders: the next-word log-probabilities are
+    the mean of the members' log-softmax, renormalised by another log-softmax (one member: its own)."""
 
+    def __init__(self, decoders):
+        self.decoders = decoders
+
+    def start(self, feats):
+        return [d.state(feats) for d in self.decoders]
+
+    def step(self, tokens, states):
+        out = [d.step(tokens, h, c) for d, (h, c) in zip(self.decoders, states)]
+        log_probs = [lp for lp, _, _ in out]
+        mean = log_probs[0] if len(out) == 1 else F.log_softmax(torch.stack(log_probs).mean(0), dim=-1)
+        return mean, [(h, c) for _, h, c in out]
+
+    @staticmethod
+    def select(states, rows):
+        return [(h[:, rows], c[:, rows]) for h, c in states]
+
+
+def trained_decoders(folder, count):
+    """The bundle's decoders as the bench exported them: index.json names each member's sizes and
+    tensors (offset and shape in weights.f32, little-endian float32)."""
+    with open(os.path.join(folder, "index.json")) as f:
+        members = json.load(f)["members"]
+    if len(members) != count:
+        raise SystemExit(f"--weights holds {len(members)} decoders but --decoders says {count}")
+    with open(os.path.join(folder, "weights.f32"), "rb") as f:
+        data = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+    decoders = []
+    for m in members:
+        c = m["config"]
+        d = Decoder(c["vocabSize"], c["featureSize"], c["embedSize"], c["hiddenSize"], c["numLayers"])
+        d.load_state_dict({name: data[t["offset"]:t["offset"] + shape_size(t["shape"])].view(t["shape"])
+                           for name, t in m["tensors"].items()})  # strict: every name and shape must match
+        decoders.append(d.eval())
+    return decoders
+
+
+def shape_size(shape):
+    size = 1
+    for s in shape:
+        size *= s
+    return size
+
+
+# ---------------------------------------------------------------- search
+
+@torch.no_grad()
+def beam_search(model, feats, width, alpha, max_len):
+    """Captioner's BeamSearch, batched over images and beams: each step expands every live beam of
+    every image in one model call; an image's `width` best continuations survive, those ending in
+    <end> among its `width` best finish, and it stops with `width` finished captions. Captions are
+    ranked by logprob / length**alpha (length counts <end>). Returns each image's best word list."""
+    n = feats.shape[0]
+    states = model.start(feats)
+    live = [[([], 0.0)] for _ in range(n)]  # per image: (words, logprob) of its live beams, in row order
+    finished = [[] for _ in range(n)]       # per image: (score, words)
+    tokens = torch.full((n,), START, dtype=torch.long)
+    for _ in range(max_len):
+        log_probs, states = model.step(tokens, states)
+        log_probs[:, BANNED] = float("-inf")
+        # An image's best 2*width expansions are among the best 2*width words of each of its beams.
+        top_lp, top_words = (t.tolist() for t in log_probs.topk(2 * width, dim=1))
+        rows, words, row = [], [], 0
+        for i in range(n):
+            beams = live[i]
+            live[i] = expand(beams, row, top_lp, top_words, width, alpha, finished[i], rows, words)
+            row += len(beams)
+        if not rows:
+            break
+        states = model.select(states, torch.tensor(rows))
+        tokens = torch.tensor(words)
+    return [best(finished[i], live[i], alpha) for i in range(n)]
+
+
+def expand(beams, first_row, top_lp, top_words, width, alpha, finished, rows, words):
+    """One image's step: returns its surviving beams, appending their rows and last words (the next
+    model call's input) to `rows` and `words`, and its newly finished captions to `finished`."""
+    if not beams:
+        return []
+    candidates = sorted(((logprob + lp, first_row + b, w)
+                         for b, (_, logprob) in enumerate(beams)
+                         for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])),
+                        key=lambda c: (-c[0], c[1], c[2]))[:2 * width]
+    survivors, picked = [], []
+    for rank, (total, row, word) in enumerate(candidates):
+        if len(survivors) == width:
+            break
+        parent = beams[row - first_row][0]
+        if word == END:
+            if rank < width:
+                finished.append((score(total, len(parent) + 1, alpha), parent))
+            continue
+        survivors.append((parent + [word], total))
+        picked.append((row, word))
+    if len(finished) >= width:  # enough finished captions: the image is done
+        return []
+    rows.extend(r for r, _ in picked)
+    words.extend(w for _, w in picked)
+    return survivors
+
+
+def score(logprob, length, alpha):
+    """Captioner's ranking score (SearchSettings.score)."""
+    return logprob if alpha == 0 or length == 0 else logprob / length ** alpha
+
+
+def best(finished, live, alpha):
+    """The best-scoring caption: finished ones first, then live beams cut at the length limit."""
+    everything = finished + [(score(lp, len(words), alpha), words) for words, lp in live]
+    return max(everything, key=lambda c: c[0])[1]
+
+
+# ---------------------------------------------------------------- measurements
 
 def timed(fn, reps):
-    fn()  # warm-up
+    """Best and median seconds of `reps` calls after one warm-up call."""
+    fn()
     out = []
     for _ in range(reps):
         t = time.perf_counter()
@@ -97,67 +309,90 @@ def timed(fn, reps):
     return min(out), statistics.median(out)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--encoder", required=True)
-    ap.add_argument("--images", required=True, help="a text file listing image paths")
-    ap.add_argument("--vocab", type=int, required=True)
-    ap.add_argument("--reps", type=int, default=3)
-    args = ap.parse_args()
-    paths = [l.strip() for l in open(args.images) if l.strip()]
-    enc = torch.jit.load(args.encoder).eval()
-    torch.manual_seed(0)
-    dec = Decoder(args.vocab).eval()
-    result = {"threads": torch.get_num_threads(), "torch": torch.__version__, "images": len(paths)}
-
-    tensors = [load(p) for p in paths]
-
+def measure_encoder(enc, tensors, reps, result):
     @torch.no_grad()
     def encode(batch):
         for i in range(0, len(tensors), batch):
-            x = torch.stack(tensors[i:i + batch])
-            enc(x).mean(dim=(2, 3))
+            enc(torch.stack(tensors[i:i + batch])).mean(dim=(2, 3))
 
     for b in (1, 8, 32):
-        mn, md = timed(lambda: encode(b), args.reps)
-        result[f"encoder_b{b}_ips"] = {"min_s": mn, "median_s": md, "best_ips": len(paths) / mn,
-                                       "median_ips": len(paths) / md}
+        mn, md = timed(lambda: encode(b), reps)
+        result[f"encoder_b{b}_ips"] = {"min_s": mn, "median_s": md, "best_ips": len(tensors) / mn,
+                                       "median_ips": len(tensors) / md}
 
-    with torch.no_grad():
-        feats = torch.cat([enc(torch.stack(tensors[i:i + 8])).mean(dim=(2, 3)) for i in range(0, len(tensors), 8)])
+
+def measure_decode(model, feats, args, result):
+    """Searching cached features in batches of 8, as captioner's bench does."""
     for name, k in (("greedy", 1), ("beam3", 3)):
-        mn, md = timed(lambda: [beam_search(dec, feats[i:i + 8], k) for i in range(0, len(feats), 8)], args.reps)
-        result[f"decode_{name}_ms_per_image"] = {"min": 1000 * mn / len(paths), "median": 1000 * md / len(paths)}
+        captions = []
 
+        def decode():
+            captions[:] = [c for i in range(0, len(feats), 8)
+                           for c in beam_search(model, feats[i:i + 8], k, args.length_penalty, args.max_length)]
+        mn, md = timed(decode, args.reps)
+        result[f"decode_{name}_ms_per_image"] = {"min": 1000 * mn / len(feats), "median": 1000 * md / len(feats)}
+        result[f"decode_{name}_mean_words"] = statistics.mean(len(c) for c in captions)
+
+
+def measure_end_to_end(enc, model, paths, args, result):
+    """Photo files to captions at beam 3, in batches of 8."""
     @torch.no_grad()
     def end_to_end():
         for i in range(0, len(paths), 8):
             x = torch.stack([load(p) for p in paths[i:i + 8]])
-            beam_search(dec, enc(x).mean(dim=(2, 3)), 3)
+            beam_search(model, enc(x).mean(dim=(2, 3)), 3, args.length_penalty, args.max_length)
     mn, md = timed(end_to_end, args.reps)
     result["end_to_end_beam3_ips"] = {"best": len(paths) / mn, "median": len(paths) / md}
 
-    train_dec = Decoder(args.vocab).train()
+
+def measure_train_step(vocab, reps, result):
+    """One decoder (as captioner's bench trains), batch 64, 20 words, Adam with clipping; timed over
+    as many steps as captioner's, max(5, 2*reps - 1), after one warm-up step."""
+    train_dec = Decoder(vocab).train()
     opt = torch.optim.Adam(train_dec.parameters(), lr=4e-4)
     f = torch.randn(64, 1280)
-    tok = torch.randint(4, args.vocab, (64, 21))
+    tok = torch.randint(4, vocab, (64, 21))
 
     def train_step():
         opt.zero_grad()
         logits = train_dec(f, tok[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, args.vocab), tok[:, 1:].reshape(-1))
+        loss = F.cross_entropy(logits.reshape(-1, vocab), tok[:, 1:].reshape(-1))
         loss.backward()
         nn.utils.clip_grad_norm_(train_dec.parameters(), 5.0)
         opt.step()
-    steps = []
     train_step()
-    for _ in range(max(5, args.reps * 3)):
+    steps = []
+    for _ in range(max(5, 2 * reps - 1)):
         t = time.perf_counter()
         train_step()
         steps.append(time.perf_counter() - t)
     result["train_step_ms"] = {"min": 1000 * min(steps), "median": 1000 * statistics.median(steps)}
+
+
+def main(args):
+    torch.set_num_threads(args.threads)
+    result = configuration()
+    if args.config_only:
+        print(json.dumps(result))
+        return
+    paths = [line.strip() for line in open(args.images) if line.strip()]
+    enc = torch.jit.load(args.encoder).eval()
+    torch.manual_seed(0)
+    decoders = (trained_decoders(args.weights, args.decoders) if args.weights
+                else [Decoder(args.vocab).eval() for _ in range(args.decoders)])
+    model = Ensemble(decoders)
+    result.update({"images": len(paths), "decoders": len(decoders), "weights": "bundle" if args.weights else "random",
+                   "length_penalty": args.length_penalty, "max_length": args.max_length})
+
+    tensors = [load(p) for p in paths]
+    measure_encoder(enc, tensors, args.reps, result)
+    with torch.no_grad():
+        feats = torch.cat([enc(torch.stack(tensors[i:i + 8])).mean(dim=(2, 3)) for i in range(0, len(tensors), 8)])
+    measure_decode(model, feats, args, result)
+    measure_end_to_end(enc, model, paths, args, result)
+    measure_train_step(args.vocab, args.reps, result)
     print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

@@ -1,18 +1,21 @@
 package org.captioner.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +29,8 @@ import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
 import org.captioner.caption.ImageInput;
+import org.captioner.caption.ScoredCaption;
+import org.captioner.cli.BenchPeer.Outcome;
 import org.captioner.image.PhotoReader;
 import org.captioner.model.DecoderConfig;
 import org.captioner.provenance.TrainingSettings;
@@ -36,12 +41,22 @@ import org.captioner.train.TrainingListener;
 
 /**
  * {@code ./captioner bench}: speed of captioner and of a PyTorch peer doing the same work on the
- * same inputs in one run, printed side by side as ratios. Not run in CI.
+ * same inputs in one run, printed side by side as ratios ({@link BenchPeer} runs the peer,
+ * {@link BenchReport} prints). Captioner's own figures are printed whatever becomes of the peer.
+ * Not run in CI.
  */
 final class BenchCommand extends Command {
 
     /** MobileNetV2 1.0 at 224x224: about 300 M multiply-adds per image (Sandler et al. 2018). */
     static final double MOBILENET_V2_GFLOP = 0.60;
+
+    /** The matrix-product check, [M, K] x [K, N] in fp32: the shape the peer's BLAS issue was measured at. */
+    static final int MATMUL_M = 1280;
+    static final int MATMUL_K = 512;
+    static final int MATMUL_N = 2048;
+    static final String MATMUL_SHAPE = MATMUL_M + "x" + MATMUL_K + "x" + MATMUL_N;
+    /** Timed products after the warm-up, on both sides (bench/peer.py's MATMUL_REPS). */
+    static final int MATMUL_REPS = 5;
 
     @Override
     String name() {
@@ -50,20 +65,27 @@ final class BenchCommand extends Command {
 
     @Override
     String summary() {
-        return "Measure feature extraction, decoding, end-to-end captioning, a training step and memory, beside"
-                + " a PyTorch peer (bench/peer.py with Debian's python3-torch) on the same inputs; prints"
-                + " min/median and ratios.";
+        return "Measure feature extraction, decoding, end-to-end captioning, a training step, a matrix product and"
+                + " memory, beside a PyTorch peer (bench/peer.py: python3-torch on OpenBLAS, the same encoder, photos,"
+                + " decoder weights, threads and search) on the same inputs; prints min/median and ratios. Without"
+                + " python, torch or an optimised BLAS the peer is skipped, with one line saying why, and captioner"
+                + " is measured alone.";
     }
 
     @Override
     Options options() {
         Options o = new Options();
         o.addOption(opt("model", "BUNDLE", "model bundle (default: models/default)"));
-        o.addOption(opt("images", "N", "real photos (Flickr8k test images) per measurement (default 64)"));
-        o.addOption(opt("reps", "N", "repetitions after one warm-up (default 3)"));
+        o.addOption(opt("images", "N", "real photos per measurement: the first N Flickr8k test images, of the 1,000"
+                + " there are (default 64, at least 8)"));
+        o.addOption(opt("reps", "N", "timed repetitions of each measurement after one warm-up (default 3); the"
+                + " training step is timed over max(5, 2N-1) steps, the matrix product always over 5"));
         o.addOption(opt("large", "N", "images in the generated folder for the memory check (default 10000; 0 skips)"));
-        o.addOption(opt("python", "PATH", "python with torch for the peer (default /usr/bin/python3)"));
-        o.addOption(flag("no-peer", "measure captioner only"));
+        o.addOption(opt("python", "PATH", "python for the peer, with torch and PIL; torch's BLAS must be an"
+                + " optimised one, e.g. Debian's python3-torch with libopenblas0-pthread (default /usr/bin/python3)"));
+        o.addOption(flag("no-peer", "measure captioner only (its figures, no ratios against a peer)"));
+        o.addOption(flag("allow-reference-blas", "run the peer even when its torch's BLAS is not an optimised one"
+                + " (netlib's reference BLAS, or one it cannot identify); its ratios are then marked peer=unfair"));
         return o;
     }
 
@@ -93,54 +115,102 @@ final class BenchCommand extends Command {
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         Path shared = Locations.sharedDir();
         List<Path> photos = testPhotos(shared.resolve("datasets/flickr8k"), n);
-        Map<String, String> rows = new LinkedHashMap<>();
         Map<String, Double> mine = new LinkedHashMap<>();
         System.err.printf("bench: %d photos, %d repetitions, model %s%n", photos.size(), reps, model);
         try (Captioner captioner = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
-            PhotoReader reader = new PhotoReader();
-            List<BufferedImage> decoded = new ArrayList<>();
-            for (Path p : photos) {
-                decoded.add(reader.read(p));
+            int threads = JniUtils.getNumThreads();
+            BenchPeer peer = new BenchPeer(line.getOptionValue("python", "/usr/bin/python3"),
+                    Locations.home().resolve("bench/peer.py"), threads, line.hasOption("allow-reference-blas"));
+            // Checked before captioner's measurements, so a peer that cannot run costs no time.
+            Outcome checked = line.hasOption("no-peer") ? Outcome.skipped("--no-peer") : peer.check();
+            measure(captioner, model, photos, reps, large, mine);
+            CaptionOptions search = captioner.defaultOptions();
+            int decoders = decoders(captioner);
+            Outcome outcome = checked;
+            if (checked.state() != BenchPeer.State.SKIPPED) {
+                System.err.println("bench: running the PyTorch peer...");
+                outcome = peer.run(checked, new BenchPeer.Work(Path.of(captioner.encoder().identity().origin()),
+                        photos, model, decoders, captioner.info().decoder().vocabSize(), search.lengthPenalty(),
+                        search.maxLength(), reps));
             }
-            double bestEncoder = 0;
-            for (int b : new int[] {1, 8, 32}) {
-                Timing t = time(reps, () -> {
-                    for (int i = 0; i < decoded.size(); i += b) {
-                        captioner.encoder().encode(decoded.subList(i, Math.min(decoded.size(), i + b)));
-                    }
-                });
-                double ips = photos.size() / t.min();
-                mine.put("encoder_b" + b, ips);
-                mine.put("encoder_b" + b + "_median", photos.size() / t.median());
-                bestEncoder = Math.max(bestEncoder, ips);
-            }
-            mine.put("encoder_best", bestEncoder);
-            float[][] features = captioner.encoder().encode(decoded);
-            for (int beam : new int[] {1, 3}) {
-                Timing t = decode(captioner, features, beam, reps);
-                mine.put("decode_beam" + beam + "_ms", 1000 * t.min() / features.length);
-                mine.put("decode_beam" + beam + "_ms_median", 1000 * t.median() / features.length);
-            }
-            Timing t = endToEnd(captioner, photos, reps);
-            mine.put("end_to_end", photos.size() / t.min());
-            mine.put("end_to_end_median", photos.size() / t.median());
-            baseline(model, features, photos, reps, mine);
-            int vocab = captioner.info().decoder().vocabSize();
-            double[] step = trainStep(captioner.info().decoder().withSizes(512, 512, 1, 0.5), vocab, reps);
-            mine.put("train_step_ms", step[0]);
-            mine.put("train_step_ms_median", step[1]);
-            if (large > 0) {
-                long[] rss = memory(captioner, large);
-                mine.put("rss_start_mb", rss[0] / 1024.0);
-                mine.put("rss_peak_mb", rss[1] / 1024.0);
-                mine.put("rss_end_mb", rss[2] / 1024.0);
-                mine.put("large_ips", rss[3] / 1000.0);
-            }
-            JsonNode peer = line.hasOption("no-peer") ? null
-                    : peer(line.getOptionValue("python", "/usr/bin/python3"), captioner, photos, vocab, reps);
-            report(mine, peer, photos.size(), large);
+            String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
+            BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"), decoders,
+                    search.lengthPenalty());
+            new BenchReport(mine, side, outcome).print(large);
         }
         return 0;
+    }
+
+    /** Decoders searched per step: the bundle's main decoder and its ensemble members. */
+    static int decoders(Captioner captioner) {
+        return 1 + captioner.info().members().size();
+    }
+
+    /** All of captioner's own figures, into {@code mine}. */
+    private static void measure(Captioner captioner, Path model, List<Path> photos, int reps, int large,
+            Map<String, Double> mine) throws Exception {
+        mine.put("matmul_gflops", matmulGflops());
+        PhotoReader reader = new PhotoReader();
+        List<BufferedImage> decoded = new ArrayList<>();
+        for (Path p : photos) {
+            decoded.add(reader.read(p));
+        }
+        measureEncoder(captioner, decoded, reps, mine);
+        float[][] features = captioner.encoder().encode(decoded);
+        for (int beam : new int[] {1, 3}) {
+            Decoding d = decode(captioner, features, beam, reps);
+            String key = beam == 1 ? "greedy" : "beam3";
+            mine.put("decode_" + key + "_ms", 1000 * d.time().min() / features.length);
+            mine.put("decode_" + key + "_ms_median", 1000 * d.time().median() / features.length);
+            mine.put("decode_" + key + "_words", d.meanWords());
+        }
+        Timing t = endToEnd(captioner, photos, reps);
+        mine.put("end_to_end", photos.size() / t.min());
+        mine.put("end_to_end_median", photos.size() / t.median());
+        baseline(model, features, photos, reps, mine);
+        double[] step = trainStep(captioner.info().decoder().withSizes(512, 512, 1, 0.5),
+                captioner.info().decoder().vocabSize(), reps);
+        mine.put("train_step_ms", step[0]);
+        mine.put("train_step_ms_median", step[1]);
+        if (large > 0) {
+            long[] rss = memory(captioner, large);
+            mine.put("rss_start_mb", rss[0] / 1024.0);
+            mine.put("rss_peak_mb", rss[1] / 1024.0);
+            mine.put("rss_end_mb", rss[2] / 1024.0);
+            mine.put("large_ips", rss[3] / 1000.0);
+        }
+    }
+
+    private static void measureEncoder(Captioner captioner, List<BufferedImage> decoded, int reps,
+            Map<String, Double> mine) throws Exception {
+        double best = 0;
+        for (int b : new int[] {1, 8, 32}) {
+            Timing t = time(reps, () -> {
+                for (int i = 0; i < decoded.size(); i += b) {
+                    captioner.encoder().encode(decoded.subList(i, Math.min(decoded.size(), i + b)));
+                }
+            });
+            double ips = decoded.size() / t.min();
+            mine.put("encoder_b" + b, ips);
+            mine.put("encoder_b" + b + "_median", decoded.size() / t.median());
+            best = Math.max(best, ips);
+        }
+        mine.put("encoder_best", best);
+    }
+
+    /**
+     * GFLOP/s of one fp32 {@link #MATMUL_SHAPE} product in captioner's engine (DJL's PyTorch, at its
+     * own thread count), best of {@link #MATMUL_REPS} after a warm-up: the peer measures the same
+     * product, so the two lines show whether both sides multiply matrices equally fast, the
+     * BLAS-bound part of decoding and training.
+     */
+    static double matmulGflops() throws Exception {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray a = m.randomNormal(new Shape(MATMUL_M, MATMUL_K));
+            NDArray b = m.randomNormal(new Shape(MATMUL_K, MATMUL_N));
+            Timing t = time(MATMUL_REPS, () -> a.matMul(b).close());
+            return 2.0 * MATMUL_M * MATMUL_K * MATMUL_N / t.min() / 1e9;
+        }
     }
 
     /**
@@ -154,7 +224,7 @@ final class BenchCommand extends Command {
         System.setProperty("captioner.stackDecoders", "false");
         System.setProperty("captioner.overlapSearch", "true");
         try (Captioner before = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
-            mine.put("baseline_decode_beam3_ms", 1000 * decode(before, features, 3, reps).min() / features.length);
+            mine.put("baseline_decode_beam3_ms", 1000 * decode(before, features, 3, reps).time().min() / features.length);
             mine.put("baseline_end_to_end", photos.size() / endToEnd(before, photos, reps).min());
         } finally {
             restore("captioner.stackDecoders", stack);
@@ -162,14 +232,27 @@ final class BenchCommand extends Command {
         }
     }
 
+    /** A decode timing and the mean words of the captions found (the peer's should match). */
+    record Decoding(Timing time, double meanWords) {}
+
     /** Searching cached features in batches of 8 at {@code beam}. */
-    private static Timing decode(Captioner captioner, float[][] features, int beam, int reps) throws Exception {
+    private static Decoding decode(Captioner captioner, float[][] features, int beam, int reps) throws Exception {
         CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8);
-        return time(reps, () -> {
+        AtomicLong words = new AtomicLong();
+        Timing t = time(reps, () -> {
+            words.set(0);
             for (int i = 0; i < features.length; i += 8) {
-                captioner.captionFeatures(Arrays.copyOfRange(features, i, Math.min(features.length, i + 8)), o);
+                for (List<ScoredCaption> best : captioner.captionFeatures(
+                        Arrays.copyOfRange(features, i, Math.min(features.length, i + 8)), o)) {
+                    words.addAndGet(wordCount(best.get(0).text()));
+                }
             }
         });
+        return new Decoding(t, (double) words.get() / features.length);
+    }
+
+    private static int wordCount(String caption) {
+        return caption.isBlank() ? 0 : caption.strip().split("\\s+").length;
     }
 
     /** Photo files to captions at beam 3, the whole pipeline. */
@@ -226,23 +309,28 @@ final class BenchCommand extends Command {
         CaptionCorpus corpus = CaptionCorpus.of(feats, caps, v, 20);
         List<Double> steps = new ArrayList<>();
         AtomicLong last = new AtomicLong();
+        // The trainer writes a bundle and a checkpoint (about 90 MB) that the bench has no use for.
         Path out = Files.createTempDirectory("captioner-bench-train");
-        new CaptionTrainer(new TrainingSettings(1, 64, 4e-4, 1, 1, 5, 0, 20, 1, 1, false), config, v,
-                new org.captioner.encoder.EncoderIdentity("bench", null, null,
-                        org.captioner.encoder.Preprocessing.imagenet(), config.featureSize()),
-                new EncoderLocation(null, null), "bench")
-                .train(corpus, CaptionCorpus.of(Map.of(), Map.of(), v, 20), out, false, new TrainingListener() {
-                    @Override
-                    public void epochStarted(int epoch, int epochs, int stepsInEpoch) {
-                        last.set(System.nanoTime());
-                    }
+        try {
+            new CaptionTrainer(new TrainingSettings(1, 64, 4e-4, 1, 1, 5, 0, 20, 1, 1, false), config, v,
+                    new org.captioner.encoder.EncoderIdentity("bench", null, null,
+                            org.captioner.encoder.Preprocessing.imagenet(), config.featureSize()),
+                    new EncoderLocation(null, null), "bench")
+                    .train(corpus, CaptionCorpus.of(Map.of(), Map.of(), v, 20), out, false, new TrainingListener() {
+                        @Override
+                        public void epochStarted(int epoch, int epochs, int stepsInEpoch) {
+                            last.set(System.nanoTime());
+                        }
 
-                    @Override
-                    public void stepDone(int step, double loss, double tps) {
-                        long now = System.nanoTime();
-                        steps.add((now - last.getAndSet(now)) / 1e6);
-                    }
-                });
+                        @Override
+                        public void stepDone(int step, double loss, double tps) {
+                            long now = System.nanoTime();
+                            steps.add((now - last.getAndSet(now)) / 1e6);
+                        }
+                    });
+        } finally {
+            deleteTree(out);
+        }
         List<Double> measured = new ArrayList<>(steps.subList(1, steps.size()));
         measured.sort(Double::compare);
         return new double[] {measured.get(0), measured.get(measured.size() / 2)};
@@ -283,11 +371,20 @@ final class BenchCommand extends Command {
         running.set(false);
         sampler.join();
         long end = rssKib();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(p -> p.toFile().delete());
-        }
-        Files.delete(dir);
+        deleteTree(dir);
         return new long[] {start, peak.get(), end, (long) (1000 * count / seconds)};
+    }
+
+    /** Deletes a temporary file or folder and everything in it; what cannot be deleted is left. */
+    static void deleteTree(Path path) {
+        if (path == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(path)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary file left behind is harmless
+        }
     }
 
     static long rssKib() {
@@ -301,63 +398,5 @@ final class BenchCommand extends Command {
             // not Linux
         }
         return -1;
-    }
-
-    private static JsonNode peer(String python, Captioner captioner, List<Path> photos, int vocab, int reps)
-            throws Exception {
-        Path list = Files.createTempFile("captioner-bench", ".txt");
-        Files.write(list, photos.stream().map(Path::toString).toList(), StandardCharsets.UTF_8);
-        Path script = Locations.home().resolve("bench/peer.py");
-        Path encoder = Path.of(captioner.encoder().identity().origin());
-        System.err.println("bench: running the PyTorch peer...");
-        Process p = new ProcessBuilder(python, script.toString(), "--encoder", encoder.toString(), "--images",
-                list.toString(), "--vocab", String.valueOf(vocab), "--reps", String.valueOf(reps))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("the peer failed (is python3-torch installed? apt install python3-torch)");
-        }
-        return new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
-    }
-
-    private static void report(Map<String, Double> m, JsonNode peer, int images, int large) {
-        System.out.println(String.format(Locale.ROOT, "%-42s %12s %12s %8s", "figure (best of reps; median)", "captioner",
-                "peer", "ratio"));
-        for (int b : new int[] {1, 8, 32}) {
-            double peerIps = peer == null ? Double.NaN : peer.get("encoder_b" + b + "_ips").get("best_ips").asDouble();
-            row("encoder images/s, batch " + b, m.get("encoder_b" + b), peerIps, m.get("encoder_b" + b) / peerIps);
-        }
-        for (int beam : new int[] {1, 3}) {
-            String key = beam == 1 ? "greedy" : "beam3";
-            double peerMs = peer == null ? Double.NaN
-                    : peer.get("decode_" + key + "_ms_per_image").get("min").asDouble();
-            row("decode ms/image, " + (beam == 1 ? "greedy" : "beam 3"), m.get("decode_beam" + beam + "_ms"), peerMs,
-                    peerMs / m.get("decode_beam" + beam + "_ms"));
-        }
-        double peerE2e = peer == null ? Double.NaN : peer.get("end_to_end_beam3_ips").get("best").asDouble();
-        row("end-to-end images/s (files, beam 3)", m.get("end_to_end"), peerE2e, m.get("end_to_end") / peerE2e);
-        double peerStep = peer == null ? Double.NaN : peer.get("train_step_ms").get("min").asDouble();
-        row("train step ms (batch 64, 20 words)", m.get("train_step_ms"), peerStep, peerStep / m.get("train_step_ms"));
-        System.out.printf(Locale.ROOT, "medians: encoder b1/b8/b32 %.1f/%.1f/%.1f img/s, end-to-end %.1f img/s, train step %.0f ms%n",
-                m.get("encoder_b1_median"), m.get("encoder_b8_median"), m.get("encoder_b32_median"),
-                m.get("end_to_end_median"), m.get("train_step_ms_median"));
-        System.out.printf(Locale.ROOT, "encoder: ~%.2f GFLOP/image (MobileNetV2 at 224) -> %.1f GFLOP/s at its best batch%n",
-                MOBILENET_V2_GFLOP, MOBILENET_V2_GFLOP * m.get("encoder_best"));
-        System.out.printf(Locale.ROOT, "against the earlier design (decoders block by block, averaged in Java; search beside"
-                        + " the encoder): decode beam 3 %.2f -> %.2f ms/image (%.2fx), end-to-end %.1f -> %.1f images/s"
-                        + " (%.2fx)%n", m.get("baseline_decode_beam3_ms"), m.get("decode_beam3_ms"),
-                m.get("baseline_decode_beam3_ms") / m.get("decode_beam3_ms"), m.get("baseline_end_to_end"),
-                m.get("end_to_end"), m.get("end_to_end") / m.get("baseline_end_to_end"));
-        if (large > 0) {
-            System.out.printf(Locale.ROOT, "memory captioning %d generated images: RSS %.0f MB at start, peak %.0f MB,"
-                            + " %.0f MB at end (%.1f images/s)%n", large, m.get("rss_start_mb"), m.get("rss_peak_mb"),
-                    m.get("rss_end_mb"), m.get("large_ips"));
-        }
-        System.out.printf(Locale.ROOT, "ratios end_to_end=%.2f train_step=%.2f vs_encoder=%.2f%n",
-                m.get("end_to_end") / peerE2e, peerStep / m.get("train_step_ms"), m.get("end_to_end") / m.get("encoder_best"));
-    }
-
-    private static void row(String name, double mine, double peer, double ratio) {
-        System.out.println(String.format(Locale.ROOT, "%-42s %12.2f %12.2f %8.2f", name, mine, peer, ratio));
     }
 }

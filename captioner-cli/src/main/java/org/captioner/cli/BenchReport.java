@@ -1,0 +1,178 @@
+package org.captioner.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.captioner.cli.BenchPeer.Outcome;
+import org.captioner.cli.BenchPeer.State;
+
+/**
+ * What {@code ./captioner bench} prints: the peer's configuration (or one line on why there is no
+ * peer), captioner's figures beside the peer's, and a machine-readable {@code ratios} line in which a
+ * ratio without a fair peer is {@code NA}, never NaN.
+ */
+final class BenchReport {
+
+    /**
+     * How captioner ran: its engine, intra-op threads, OMP_WAIT_POLICY (null if unset; the peer
+     * defaults to PASSIVE, so both are printed), decoders searched per step (the ensemble's members)
+     * and the length penalty α of its ranking.
+     */
+    record Side(String engine, int threads, String waitPolicy, int decoders, double lengthPenalty) {}
+
+    private final Map<String, Double> mine;
+    private final Side side;
+    private final Outcome peer;
+    /** The peer's figures when they may stand beside captioner's (fair, or allowed), else null. */
+    private final JsonNode figures;
+
+    BenchReport(Map<String, Double> mine, Side side, Outcome peer) {
+        this.mine = mine;
+        this.side = side;
+        this.peer = peer;
+        this.figures = peer.measured() ? peer.figures() : null;
+    }
+
+    void print(int large) {
+        peerBlock().forEach(System.out::println);
+        table();
+        summary(large);
+        System.out.println(ratios());
+    }
+
+    /** The peer's torch, BLAS and threads (what decides whether it is a fair peer), then its state. */
+    List<String> peerBlock() {
+        List<String> out = new ArrayList<>();
+        JsonNode c = peer.config();
+        if (c != null) {
+            out.add(String.format(Locale.ROOT, "peer: torch %s (Python %s), %d threads, OPENBLAS_NUM_THREADS=%s,"
+                            + " OMP_WAIT_POLICY=%s", c.path("torch").asText(), c.path("python").asText(),
+                    c.path("threads").asInt(), c.path("openblas_num_threads").asText(),
+                    c.path("omp_wait_policy").asText()));
+            out.add("peer BLAS: " + c.path("blas").path("kind").asText() + ", loaded from "
+                    + String.join(", ", BenchPeer.libraries(c)));
+            List<String> build = new ArrayList<>();
+            c.path("build").forEach(l -> build.add(l.asText()));
+            out.add("peer torch build: " + String.join("; ", build));
+            String coretype = c.path("openblas_coretype").asText(null);
+            out.add(coretype == null ? "peer OPENBLAS_CORETYPE not set (OpenBLAS detects the CPU itself)"
+                    : "peer OPENBLAS_CORETYPE=" + coretype + ", kept as the environment sets it (older OpenBLAS builds"
+                            + " misbehave on this CPU without it)");
+        }
+        out.add(matmulLine());
+        out.add(decodersLine());
+        if (peer.state() != State.OK) {
+            out.add("peer " + peer.state().label() + ": " + peer.reason()
+                    + (peer.state() == State.UNFAIR ? "" : "; captioner's figures only"));
+        }
+        return out;
+    }
+
+    private String matmulLine() {
+        String own = String.format(Locale.ROOT, "matmul %s fp32, best of %d: captioner %.1f GFLOP/s (%s, %d threads,"
+                        + " OMP_WAIT_POLICY %s)", BenchCommand.MATMUL_SHAPE, BenchCommand.MATMUL_REPS,
+                mine.get("matmul_gflops"), side.engine(), side.threads(),
+                side.waitPolicy() == null ? "unset" : "=" + side.waitPolicy());
+        JsonNode c = peer.config();
+        return c == null ? own : own + String.format(Locale.ROOT, ", peer %.1f GFLOP/s (torch %s, %d threads)",
+                peerMatmul(), c.path("torch").asText(), c.path("threads").asInt());
+    }
+
+    private String decodersLine() {
+        String own = String.format(Locale.ROOT, "decoders per search step: captioner %d (mean of log-softmax,"
+                + " length penalty %.2f; beam 3 captions %.1f words on average)", side.decoders(), side.lengthPenalty(),
+                mine.get("decode_beam3_words"));
+        if (figures == null) {
+            return own;
+        }
+        return own + String.format(Locale.ROOT, ", peer %d (%s weights, length penalty %.2f; %.1f words)",
+                figures.path("decoders").asInt(), figures.path("weights").asText(),
+                figures.path("length_penalty").asDouble(), figures.path("decode_beam3_mean_words").asDouble());
+    }
+
+    private void table() {
+        System.out.println(String.format(Locale.ROOT, "%-50s %12s %12s %8s", "figure (best of reps; decoders captioner|peer)",
+                "captioner", "peer", "ratio"));
+        for (int b : new int[] {1, 8, 32}) {
+            double peerIps = peerValue("encoder_b" + b + "_ips", "best_ips");
+            row("encoder images/s, batch " + b, mine.get("encoder_b" + b), peerIps);
+        }
+        for (String key : new String[] {"greedy", "beam3"}) {
+            double own = mine.get("decode_" + key + "_ms");
+            double peerMs = peerValue("decode_" + key + "_ms_per_image", "min");
+            row("decode ms/image, " + (key.equals("greedy") ? "greedy" : "beam 3") + ", " + decoders(), own, peerMs,
+                    peerMs / own);
+        }
+        row("end-to-end images/s (files), beam 3, " + decoders(), mine.get("end_to_end"),
+                peerValue("end_to_end_beam3_ips", "best"));
+        double step = mine.get("train_step_ms");
+        double peerStep = peerValue("train_step_ms", "min");
+        row("train step ms (batch 64, 20 words), decoders 1" + (figures == null ? "" : "|1"), step, peerStep,
+                peerStep / step);
+    }
+
+    /** Decoders per search step on each side, for the search rows. */
+    private String decoders() {
+        return "decoders " + side.decoders() + (figures == null ? "" : "|" + figures.path("decoders").asInt());
+    }
+
+    private void summary(int large) {
+        System.out.printf(Locale.ROOT, "medians: encoder b1/b8/b32 %.1f/%.1f/%.1f img/s, end-to-end %.1f img/s,"
+                        + " train step %.0f ms%n", mine.get("encoder_b1_median"), mine.get("encoder_b8_median"),
+                mine.get("encoder_b32_median"), mine.get("end_to_end_median"), mine.get("train_step_ms_median"));
+        System.out.printf(Locale.ROOT, "encoder: ~%.2f GFLOP/image (MobileNetV2 at 224) -> %.1f GFLOP/s at its best"
+                + " batch%n", BenchCommand.MOBILENET_V2_GFLOP, BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best"));
+        System.out.printf(Locale.ROOT, "against the earlier design (decoders block by block, averaged in Java; search beside"
+                        + " the encoder): decode beam 3 %.2f -> %.2f ms/image (%.2fx), end-to-end %.1f -> %.1f images/s"
+                        + " (%.2fx)%n", mine.get("baseline_decode_beam3_ms"), mine.get("decode_beam3_ms"),
+                mine.get("baseline_decode_beam3_ms") / mine.get("decode_beam3_ms"), mine.get("baseline_end_to_end"),
+                mine.get("end_to_end"), mine.get("end_to_end") / mine.get("baseline_end_to_end"));
+        if (large > 0) {
+            System.out.printf(Locale.ROOT, "memory captioning %d generated images: RSS %.0f MB at start, peak %.0f MB,"
+                            + " %.0f MB at end (%.1f images/s)%n", large, mine.get("rss_start_mb"), mine.get("rss_peak_mb"),
+                    mine.get("rss_end_mb"), mine.get("large_ips"));
+        }
+    }
+
+    /**
+     * {@code ratios end_to_end=X train_step=X vs_encoder=X matmul=X peer=STATE}: captioner over the
+     * peer (higher is better for captioner), {@code NA} where there is no peer to divide by.
+     * {@code vs_encoder} (end-to-end against the encoder alone) needs no peer.
+     */
+    String ratios() {
+        double endToEnd = mine.get("end_to_end") / peerValue("end_to_end_beam3_ips", "best");
+        double trainStep = peerValue("train_step_ms", "min") / mine.get("train_step_ms");
+        double matmul = figures == null ? Double.NaN : mine.get("matmul_gflops") / peerMatmul();
+        return String.format(Locale.ROOT, "ratios end_to_end=%s train_step=%s vs_encoder=%s matmul=%s peer=%s",
+                ratio(endToEnd), ratio(trainStep), ratio(mine.get("end_to_end") / mine.get("encoder_best")),
+                ratio(matmul), peer.state().label());
+    }
+
+    private double peerMatmul() {
+        return peer.config().path("matmul").path("gflops").asDouble(Double.NaN);
+    }
+
+    /** A figure of the peer's, NaN when it has none to compare. */
+    private double peerValue(String figure, String field) {
+        return figures == null ? Double.NaN : figures.path(figure).path(field).asDouble(Double.NaN);
+    }
+
+    private void row(String name, double own, double peerFigure) {
+        row(name, own, peerFigure, own / peerFigure);
+    }
+
+    private static void row(String name, double own, double peerFigure, double ratio) {
+        System.out.println(String.format(Locale.ROOT, "%-50s %12s %12s %8s", name, number(own), number(peerFigure),
+                number(ratio)));
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
+    }
+
+    private static String ratio(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "NA";
+    }
+}

@@ -1,0 +1,59 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.captioner.cli.BenchPeer.Outcome;
+import org.captioner.cli.BenchPeer.State;
+import org.junit.jupiter.api.Test;
+
+/** The bench's report without running anything: what it says with and without a peer. */
+class BenchReportTest {
+
+    private static final Map<String, Double> MINE = Map.of("end_to_end", 60.0, "encoder_best", 120.0,
+            "train_step_ms", 150.0, "matmul_gflops", 100.0, "decode_beam3_words", 10.5);
+    private static final BenchReport.Side SIDE = new BenchReport.Side("PyTorch 2.7.1 via DJL 0.35.1", 2, null, 3,
+            0.5);
+
+    @Test
+    void withoutAPeerTheRatiosAreNaAndOneLineSaysWhy() {
+        BenchReport report = new BenchReport(MINE, SIDE, Outcome.skipped("--no-peer"));
+        assertEquals("ratios end_to_end=NA train_step=NA vs_encoder=0.50 matmul=NA peer=skipped", report.ratios());
+        List<String> block = report.peerBlock();
+        assertEquals(1, block.stream().filter(l -> l.startsWith("peer skipped: --no-peer")).count(), block.toString());
+        assertFalse(String.join("\n", block).contains("NaN"), block.toString());
+    }
+
+    @Test
+    void aFairPeerGivesRatiosAndItsBlasIsShown() throws Exception {
+        JsonNode figures = new ObjectMapper().readTree("""
+                {"torch": "1.13.0a0", "python": "3.11.2", "threads": 2, "openblas_num_threads": "2",
+                 "openblas_coretype": "Haswell", "blas": {"kind": "OpenBLAS", "optimized": true,
+                 "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"]},
+                 "build": ["BLAS_INFO=generic"], "matmul": {"gflops": 50.0},
+                 "decoders": 3, "weights": "bundle", "length_penalty": 0.5, "decode_beam3_mean_words": 10.4,
+                 "end_to_end_beam3_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
+        BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.OK, null, figures, figures));
+        assertEquals("ratios end_to_end=3.00 train_step=2.00 vs_encoder=0.50 matmul=2.00 peer=ok", report.ratios());
+        String block = String.join("\n", report.peerBlock());
+        assertTrue(block.contains("peer BLAS: OpenBLAS, loaded from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp"), block);
+        assertTrue(block.contains("OPENBLAS_CORETYPE=Haswell, kept as the environment sets it"), block);
+        assertTrue(block.contains("captioner 100.0 GFLOP/s") && block.contains("peer 50.0 GFLOP/s"), block);
+        assertTrue(block.contains("captioner 3 (") && block.contains("peer 3 ("), block);
+    }
+
+    @Test
+    void aReferenceBlasPeerIsNotComparedButItsMatmulIsShown() throws Exception {
+        JsonNode config = new ObjectMapper().readTree("""
+                {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "reference", "optimized": false,
+                 "libraries": ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"]}, "matmul": {"gflops": 4.3}}""");
+        BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.SKIPPED, "reference BLAS", config, null));
+        assertEquals("ratios end_to_end=NA train_step=NA vs_encoder=0.50 matmul=NA peer=skipped", report.ratios());
+        assertTrue(String.join("\n", report.peerBlock()).contains("peer 4.3 GFLOP/s"));
+    }
+}
