@@ -234,8 +234,10 @@ def shape_size(shape):
 def beam_search(model, feats, width, alpha, max_len):
     """Captioner's BeamSearch, batched over images and beams: each step expands every live beam of
     every image in one model call; an image's `width` best continuations survive, those ending in
-    <end> among its `width` best finish, and it stops with `width` finished captions. Captions are
-    ranked by logprob / length**alpha (length counts <end>). Returns each image's best word list."""
+    <end> among its `width` best finish, and it stops once its best finished caption cannot be
+    beaten by any live beam (bound: best live logprob / max_len**alpha), as BeamSearch.settled does
+    for n-best 1. Captions are ranked by logprob / length**alpha (length counts <end>). Returns each
+    image's best word list."""
     n = feats.shape[0]
     states = model.start(feats)
     live = [[([], 0.0)] for _ in range(n)]  # per image: (words, logprob) of its live beams, in row order
@@ -249,7 +251,7 @@ def beam_search(model, feats, width, alpha, max_len):
         rows, words, row = [], [], 0
         for i in range(n):
             beams = live[i]
-            live[i] = expand(beams, row, top_lp, top_words, width, alpha, finished[i], rows, words)
+            live[i] = expand(beams, row, top_lp, top_words, width, alpha, max_len, finished[i], rows, words)
             row += len(beams)
         if not rows:
             break
@@ -258,7 +260,7 @@ def beam_search(model, feats, width, alpha, max_len):
     return [best(finished[i], live[i], alpha) for i in range(n)]
 
 
-def expand(beams, first_row, top_lp, top_words, width, alpha, finished, rows, words):
+def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished, rows, words):
     """One image's step: returns its surviving beams, appending their rows and last words (the next
     model call's input) to `rows` and `words`, and its newly finished captions to `finished`."""
     if not beams:
@@ -278,8 +280,8 @@ def expand(beams, first_row, top_lp, top_words, width, alpha, finished, rows, wo
             continue
         survivors.append((parent + [word], total))
         picked.append((row, word))
-    if len(finished) >= width:  # enough finished captions: the image is done
-        return []
+    if survivors and finished and score(survivors[0][1], max_len, alpha) <= max(f[0] for f in finished):
+        return []  # no live beam can still beat the best finished caption: the image is done
     rows.extend(r for r, _ in picked)
     words.extend(w for _, w in picked)
     return survivors

@@ -33,6 +33,7 @@ import org.captioner.caption.ScoredCaption;
 import org.captioner.cli.BenchPeer.Outcome;
 import org.captioner.image.PhotoReader;
 import org.captioner.model.DecoderConfig;
+import org.captioner.objects.Grounding;
 import org.captioner.provenance.TrainingSettings;
 import org.captioner.text.Vocabulary;
 import org.captioner.train.CaptionCorpus;
@@ -114,7 +115,12 @@ final class BenchCommand extends Command {
         int large = intValue(line, "large", 10_000, 0, 1_000_000);
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         Path shared = Locations.sharedDir();
-        List<Path> photos = testPhotos(shared.resolve("datasets/flickr8k"), n);
+        Path flickr = shared.resolve("datasets/flickr8k");
+        if (!Files.isRegularFile(flickr.resolve("Flickr_8k.testImages.txt"))) {
+            throw new UsageException("bench measures on Flickr8k test photos, not found in " + flickr
+                    + " (put ../shared beside the project or set CAPTIONER_SHARED)");
+        }
+        List<Path> photos = testPhotos(flickr, n);
         Map<String, Double> mine = new LinkedHashMap<>();
         System.err.printf("bench: %d photos, %d repetitions, model %s%n", photos.size(), reps, model);
         try (Captioner captioner = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
@@ -157,12 +163,18 @@ final class BenchCommand extends Command {
         }
         measureEncoder(captioner, decoded, reps, mine);
         float[][] features = captioner.encoder().encode(decoded);
+        // Grounding off for the figures set beside the peer's: it runs the language model alone.
         for (int beam : new int[] {1, 3}) {
-            Decoding d = decode(captioner, features, beam, reps);
+            Decoding d = decode(captioner, features, beam, reps, Grounding.Settings.OFF);
             String key = beam == 1 ? "greedy" : "beam3";
             mine.put("decode_" + key + "_ms", 1000 * d.time().min() / features.length);
             mine.put("decode_" + key + "_ms_median", 1000 * d.time().median() / features.length);
             mine.put("decode_" + key + "_words", d.meanWords());
+        }
+        Grounding.Settings grounding = captioner.grounding(captioner.defaultOptions());
+        if (!grounding.off()) {
+            Decoding d = decode(captioner, features, 3, reps, grounding);
+            mine.put("decode_beam3_grounded_ms", 1000 * d.time().min() / features.length);
         }
         Timing t = endToEnd(captioner, photos, reps);
         mine.put("end_to_end", photos.size() / t.min());
@@ -224,7 +236,8 @@ final class BenchCommand extends Command {
         System.setProperty("captioner.stackDecoders", "false");
         System.setProperty("captioner.overlapSearch", "true");
         try (Captioner before = Captioner.open(model, new EncoderResolver(null, Locations.encoderDirs()))) {
-            mine.put("baseline_decode_beam3_ms", 1000 * decode(before, features, 3, reps).time().min() / features.length);
+            mine.put("baseline_decode_beam3_ms",
+                    1000 * decode(before, features, 3, reps, Grounding.Settings.OFF).time().min() / features.length);
             mine.put("baseline_end_to_end", photos.size() / endToEnd(before, photos, reps).min());
         } finally {
             restore("captioner.stackDecoders", stack);
@@ -236,8 +249,9 @@ final class BenchCommand extends Command {
     record Decoding(Timing time, double meanWords) {}
 
     /** Searching cached features in batches of 8 at {@code beam}. */
-    private static Decoding decode(Captioner captioner, float[][] features, int beam, int reps) throws Exception {
-        CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8);
+    private static Decoding decode(Captioner captioner, float[][] features, int beam, int reps,
+            Grounding.Settings grounding) throws Exception {
+        CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8).withGrounding(grounding);
         AtomicLong words = new AtomicLong();
         Timing t = time(reps, () -> {
             words.set(0);
@@ -255,9 +269,9 @@ final class BenchCommand extends Command {
         return caption.isBlank() ? 0 : caption.strip().split("\\s+").length;
     }
 
-    /** Photo files to captions at beam 3, the whole pipeline. */
+    /** Photo files to captions at beam 3, the whole pipeline, grounding off (as the peer). */
     private static Timing endToEnd(Captioner captioner, List<Path> photos, int reps) throws Exception {
-        CaptionOptions o = captioner.defaultOptions().withBeam(3);
+        CaptionOptions o = captioner.defaultOptions().withBeam(3).withGrounding(Grounding.Settings.OFF);
         return time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), o, r -> { }));
     }
 

@@ -124,6 +124,12 @@ final class BenchReport {
                 mine.get("encoder_b32_median"), mine.get("end_to_end_median"), mine.get("train_step_ms_median"));
         System.out.printf(Locale.ROOT, "encoder: ~%.2f GFLOP/image (MobileNetV2 at 224) -> %.1f GFLOP/s at its best"
                 + " batch%n", BenchCommand.MOBILENET_V2_GFLOP, BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best"));
+        if (mine.containsKey("decode_beam3_grounded_ms")) {
+            System.out.printf(Locale.ROOT, "grounding (the bundle's default; off in the rows above, as the peer has none):"
+                            + " decode beam 3 %.2f ms/image with it, %.2f without (%.2fx)%n",
+                    mine.get("decode_beam3_grounded_ms"), mine.get("decode_beam3_ms"),
+                    mine.get("decode_beam3_grounded_ms") / mine.get("decode_beam3_ms"));
+        }
         System.out.printf(Locale.ROOT, "against the earlier design (decoders block by block, averaged in Java; search beside"
                         + " the encoder): decode beam 3 %.2f -> %.2f ms/image (%.2fx), end-to-end %.1f -> %.1f images/s"
                         + " (%.2fx)%n", mine.get("baseline_decode_beam3_ms"), mine.get("decode_beam3_ms"),
