@@ -2,11 +2,11 @@
 # Loopback load test of the caption API: starts ./captioner serve, sends concurrent uploads
 # (bounded: REQUESTS in all or SECONDS, whichever comes first), prints throughput, p50/p95 latency
 # and error counts, then stops the server.
-#   bench/web-load.sh [CLIENTS=8] [REQUESTS=200] [SECONDS=120] [IMAGE=../shared/samples/dog-cat.jpg] [MAX_IN_FLIGHT=8]
+#   bench/web-load.sh [CLIENTS=8] [REQUESTS=200] [SECONDS=120] [IMAGE=samples/dog-cat.jpg] [MAX_IN_FLIGHT=8]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 CLIENTS="${1:-8}"; REQUESTS="${2:-200}"; SECONDS_LIMIT="${3:-120}"
-IMAGE="${4:-$HERE/../shared/samples/dog-cat.jpg}"; MAX_IN_FLIGHT="${5:-8}"
+IMAGE="${4:-$HERE/samples/dog-cat.jpg}"; MAX_IN_FLIGHT="${5:-8}"
 PORT="${PORT:-18080}"
 "$HERE/captioner" serve --port "$PORT" --max-in-flight "$MAX_IN_FLIGHT" >/tmp/captioner-load-server.log 2>&1 &
 SERVER=$!

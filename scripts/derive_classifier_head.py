@@ -12,8 +12,8 @@ Needs Debian's python3-torch 1.13 and python3-torchvision 0.14 (for reading phot
 The quantized model ends in adaptive average pooling over the trunk's 7x7 grid and one int8
 linear layer, 1280 -> 1000 ImageNet logits. Captioner already has the pooled 1280-d vector of
 every photo (the decoder's input), so the class posterior costs one small matrix product and no
-second pass over the image. This script dequantizes that layer (its int8 weights are exact in
-float16, which halves the file) into a TorchScript module: input [N,1280] pooled features,
+second pass over the image. This script dequantizes that layer (stored as float16, half the
+size; rounding moves no top-3 class below) into a TorchScript module: input [N,1280] features,
 output [N,1000] class probabilities (softmax of the logits), in imagenet_synsets.txt order.
 
 Check: for each sample photo it prints the top-3 classes of (float trunk -> mean -> head) beside

@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Locates ../shared (datasets and evaluation files beside the project), configurable with
- * -Dcaptioner.shared. Only tests that need real datasets or reference scores use it: the model,
+ * -Dcaptioner.shared or $CAPTIONER_SHARED. Only tests that need real datasets or reference scores use it: the model,
  * its encoder and sample photos ship in the repository ({@link ProjectFiles}).
  */
 public final class SharedData {
     private SharedData() {}
 
     public static Path root() {
-        String configured = System.getProperty("captioner.shared");
+        String configured = System.getProperty("captioner.shared", System.getenv("CAPTIONER_SHARED"));
         Path p = configured != null ? Path.of(configured) : Path.of("..", "shared");
         if (!Files.isDirectory(p)) {
             p = Path.of("..", "..", "shared");

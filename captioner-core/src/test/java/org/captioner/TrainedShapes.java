@@ -15,7 +15,7 @@ import org.captioner.progress.Progress;
 import org.captioner.text.Vocabulary;
 import org.captioner.train.CaptionCorpus;
 
-/** The shapes fixture with features extracted by the shared MobileNetV2, ready to train on. */
+/** The shapes fixture with features extracted by the shipped MobileNetV2, ready to train on. */
 public final class TrainedShapes {
     public final ShapesFixture fixture;
     public final FeatureStore store;

@@ -157,12 +157,12 @@ final class BenchCommand extends Command {
             Map<String, Double> mine) throws Exception {
         mine.put("matmul_gflops", matmulGflops());
         PhotoReader reader = new PhotoReader();
-        List<BufferedImage> decoded = new ArrayList<>();
+        List<BufferedImage> images = new ArrayList<>();
         for (Path p : photos) {
-            decoded.add(reader.read(p));
+            images.add(reader.read(p));
         }
-        measureEncoder(captioner, decoded, reps, mine);
-        float[][] features = captioner.encoder().encode(decoded);
+        measureEncoder(captioner, images, reps, mine);
+        float[][] features = captioner.encoder().encode(images);
         // Grounding off for the figures set beside the peer's: it runs the language model alone.
         for (int beam : new int[] {1, 3}) {
             Decoding d = decode(captioner, features, beam, reps, Grounding.Settings.OFF);
@@ -193,18 +193,18 @@ final class BenchCommand extends Command {
         }
     }
 
-    private static void measureEncoder(Captioner captioner, List<BufferedImage> decoded, int reps,
+    private static void measureEncoder(Captioner captioner, List<BufferedImage> images, int reps,
             Map<String, Double> mine) throws Exception {
         double best = 0;
         for (int b : new int[] {1, 8, 32}) {
             Timing t = time(reps, () -> {
-                for (int i = 0; i < decoded.size(); i += b) {
-                    captioner.encoder().encode(decoded.subList(i, Math.min(decoded.size(), i + b)));
+                for (int i = 0; i < images.size(); i += b) {
+                    captioner.encoder().encode(images.subList(i, Math.min(images.size(), i + b)));
                 }
             });
-            double ips = decoded.size() / t.min();
+            double ips = images.size() / t.min();
             mine.put("encoder_b" + b, ips);
-            mine.put("encoder_b" + b + "_median", decoded.size() / t.median());
+            mine.put("encoder_b" + b + "_median", images.size() / t.median());
             best = Math.max(best, ips);
         }
         mine.put("encoder_best", best);

@@ -81,6 +81,7 @@ final class CaptionCommand extends Command {
         // Check every value before the (slow) model load, so a typo fails at once with status 2.
         options(line, new CaptionOptions(100, 1, 20, 0, 0, 0, 8));
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        requireObjects(line, model);
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());

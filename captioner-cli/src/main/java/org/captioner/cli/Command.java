@@ -1,14 +1,16 @@
 package org.captioner.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.captioner.objects.Grounding;
 import org.apache.commons.cli.ParseException;
+import org.captioner.objects.Grounding;
+import org.captioner.objects.ObjectClassifier;
 
 /**
  * A sub-command: its options, its help and its work. Parsing errors and bad values become a
@@ -145,5 +147,20 @@ abstract class Command {
             throw new UsageException("--grounding " + v + ": " + e.getMessage());
         }
         throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT (e.g. 0.1,1), got '" + v + "'");
+    }
+
+    /**
+     * {@code --grounding T,W} and {@code --tags} need the bundle's object classifier; checked from
+     * its files before the (slow) model load, so the error comes at once.
+     */
+    static void requireObjects(CommandLine line, Path model) throws UsageException {
+        if (Files.isRegularFile(model.resolve(ObjectClassifier.FILE))) {
+            return;
+        }
+        Grounding.Settings g = grounding(line);
+        if (line.hasOption("tags") || (g != null && !g.off())) {
+            throw new UsageException("bundle " + model + " has no object classifier (" + ObjectClassifier.FILE
+                    + "), so it cannot " + (line.hasOption("tags") ? "tag photos" : "ground captions"));
+        }
     }
 }

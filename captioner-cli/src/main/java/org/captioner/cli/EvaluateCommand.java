@@ -62,12 +62,13 @@ final class EvaluateCommand extends Command {
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
-    private static void updateBundle(Path model, Split split, CaptionOptions options, EvaluationResult result,
-            boolean record, boolean adopt) throws java.io.IOException {
+    private static void updateBundle(Path model, Split split, CaptionOptions options, Grounding.Settings g,
+            EvaluationResult result, boolean record, boolean adopt) throws java.io.IOException {
         BundleInfo info = ModelBundle.readInfo(model);
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
-            String prefix = split.label() + ".beam" + options.beam() + ".";
+            String prefix = split.label() + ".beam" + options.beam()
+                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight()) + ".";
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
@@ -91,6 +92,7 @@ final class EvaluateCommand extends Command {
         doubleValue(line, "length-penalty", 0, 0, 2);
         intValue(line, "batch-size", 32, 1, 1024);
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        requireObjects(line, model);
         CaptionDataset dataset = DatasetOptions.open(line);
         SplitData data = DatasetOptions.split(dataset, split);
         Path out = Path.of(line.getOptionValue("out"));
@@ -152,7 +154,8 @@ final class EvaluateCommand extends Command {
             json.writeValue(out.resolve("results.json").toFile(), results);
             HtmlReport.write(out, result, model.getFileName().toString());
             if (line.hasOption("record") || line.hasOption("adopt")) {
-                updateBundle(model, split, options, result, line.hasOption("record"), line.hasOption("adopt"));
+                updateBundle(model, split, options, captioner.grounding(options), result, line.hasOption("record"),
+                        line.hasOption("adopt"));
             }
             System.out.println(ScoreCommand.table(result.scores(), result.images().size()));
             System.err.printf(Locale.ROOT, "wrote %s (metrics.json, results.json, report.html) in %.0f s%n", out,

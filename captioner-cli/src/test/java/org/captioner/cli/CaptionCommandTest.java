@@ -145,11 +145,31 @@ class CaptionCommandTest {
                 new String[] {"caption", "--model", bundle.toString(), "--format", "xml", folder.toString()},
                 new String[] {"caption", "--model", bundle.toString()},
                 new String[] {"caption", "--model", bundle.toString(), tmp.resolve("nope").toString()},
+                new String[] {"caption", "--grounding", "maybe", folder.toString()},
+                new String[] {"caption", "--grounding", "0,1", folder.toString()},
+                // The shapes bundle has no object classifier to tag or ground with.
+                new String[] {"caption", "--model", bundle.toString(), "--tags", folder.toString()},
+                new String[] {"caption", "--model", bundle.toString(), "--grounding", "0.3,2", folder.toString()},
                 new String[] {"frobnicate"})) {
             CliRunner.Run run = CliRunner.run(args);
             assertEquals(2, run.status(), String.join(" ", args) + ": " + run.err());
             assertEquals(1, run.err().strip().lines().count(), run.err());
         }
+    }
+
+    @Test
+    void theDefaultModelTagsAndGroundsTheKitten() {
+        String kitten = ProjectFiles.sample("kitten.jpg").toString();
+        String model = ProjectFiles.defaultModel().toString();
+        CliRunner.Run tagged = CliRunner.run("caption", "--model", model, "--tags", kitten);
+        assertEquals(0, tagged.status(), tagged.err());
+        String[] columns = tagged.out().strip().split("\t");
+        assertEquals(3, columns.length, tagged.out());
+        assertTrue(columns[2].startsWith("cat 0.9"), columns[2]);
+        // Grounded, the kitten is no longer "a small dog"; off, the language model alone says dog.
+        assertFalse(columns[1].contains("dog"), columns[1]);
+        CliRunner.Run off = CliRunner.run("caption", "--model", model, "--grounding", "off", kitten);
+        assertTrue(off.out().contains("dog"), off.out());
     }
 
     @Test

@@ -27,7 +27,7 @@ class EvaluateCommandTest {
         assertTrue(run.out().contains("CIDEr"), run.out());
 
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        for (String k : new String[] {"Bleu_1", "Bleu_4", "ROUGE_L", "CIDEr"}) {
+        for (String k : new String[] {"Bleu_1", "Bleu_4", "ROUGE_L", "CIDEr", "CHAIRs", "CHAIRi", "distinct"}) {
             assertTrue(metrics.get(k).isNumber(), k);
         }
         assertEquals(4, metrics.get("images").asInt());

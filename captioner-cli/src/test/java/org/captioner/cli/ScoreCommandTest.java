@@ -24,7 +24,12 @@ class ScoreCommandTest {
         for (String k : new String[] {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr"}) {
             assertEquals(want.get(k).asDouble(), got.get(k).asDouble(), 1e-6, k);
         }
-        assertEquals(6, got.size());
+        // Beside the COCO metrics: object hallucination and distinct captions (human captions: 25 of
+        // 1,000 name an object no other reference names; 999 of 1,000 differ).
+        assertEquals(0.025, got.get("CHAIRs").asDouble(), 1e-9);
+        assertTrue(got.get("CHAIRi").asDouble() > 0 && got.get("CHAIRi").asDouble() < 0.05, got.toString());
+        assertEquals(0.999, got.get("distinct").asDouble(), 1e-9);
+        assertEquals(9, got.size());
     }
 
     @Test

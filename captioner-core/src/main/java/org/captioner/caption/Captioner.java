@@ -195,10 +195,6 @@ public final class Captioner implements AutoCloseable {
     private static final int TAGS = 5;
     private static final double MIN_TAG_PROBABILITY = 0.05;
 
-    /** The object classifier of the bundle, or null when it has none. */
-    public ObjectClassifier objects() {
-        return objects;
-    }
 
     /** The grounding settings a search with these options uses (OFF without an object classifier). */
     public Grounding.Settings grounding(CaptionOptions options) {

@@ -50,7 +50,10 @@ public final class TorchLogLevel {
                     + " is not one of INFO, WARNING, ERROR, FATAL or 0-3; libtorch's log level left as it is");
             return;
         }
-        set(level);
+        if (!set(level) && Boolean.getBoolean("captioner.debug")) {
+            System.err.println("debug: libtorch's log level could not be set here (no /proc/self/mem access or no"
+                    + " libc10 symbol table); its warnings, e.g. NNPACK's, will show");
+        }
     }
 
     /** The level for a name or digit, or -1. */

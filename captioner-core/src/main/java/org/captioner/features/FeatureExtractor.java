@@ -14,7 +14,7 @@ import org.captioner.progress.Progress;
 
 /**
  * Fills a {@link FeatureStore} for a list of images: skips those already stored, reads images ahead on
- * worker threads ({@link ReadAhead}) while the encoder runs, and records undecodable images as
+ * worker threads ({@link ReadAhead}) while the encoder runs, and records unreadable images as
  * failed instead of stopping.
  */
 public final class FeatureExtractor {
@@ -61,10 +61,10 @@ public final class FeatureExtractor {
             ReadAhead<CaptionedImage> batches = new ReadAhead<>(todo.iterator(), batchSize, 2,
                     image -> reader.read(image.image()), pool);
             while (batches.hasNext()) {
-                List<ReadAhead.Read<CaptionedImage>> decoded = batches.next();
+                List<ReadAhead.Read<CaptionedImage>> batch = batches.next();
                 List<BufferedImage> pixels = new ArrayList<>();
                 List<CaptionedImage> ok = new ArrayList<>();
-                for (ReadAhead.Read<CaptionedImage> d : decoded) {
+                for (ReadAhead.Read<CaptionedImage> d : batch) {
                     if (d.error() != null) {
                         failed.add(d.item().id() + ": " + d.error().getMessage());
                         store.markFailed(d.item().id(), d.error().getMessage());
@@ -78,7 +78,7 @@ public final class FeatureExtractor {
                     store.put(ok.get(i).id(), vectors[i]);
                 }
                 encoded += ok.size();
-                progress.advance(decoded.size(), failed.isEmpty() ? "" : failed.size() + " failed");
+                progress.advance(batch.size(), failed.isEmpty() ? "" : failed.size() + " failed");
             }
         } finally {
             pool.shutdownNow();

@@ -49,12 +49,10 @@ public final class Grounding {
     }
 
     private final int[] words;
-    private final List<String> objectClasses;
     private final int[][] support;
 
-    private Grounding(int[] words, List<String> objectClasses, int[][] support) {
+    private Grounding(int[] words, int[][] support) {
         this.words = words;
-        this.objectClasses = objectClasses;
         this.support = support;
     }
 
@@ -71,7 +69,6 @@ public final class Grounding {
             }
         }
         List<Integer> ids = new ArrayList<>();
-        List<String> classes = new ArrayList<>();
         List<int[]> supports = new ArrayList<>();
         for (int id = Vocabulary.UNK_ID + 1; id < vocabulary.size(); id++) {
             Set<String> named = chair.classesIn(vocabulary.word(id));
@@ -84,21 +81,14 @@ public final class Grounding {
                 continue;
             }
             ids.add(id);
-            classes.add(objectClass);
             supports.add(support.stream().mapToInt(Integer::intValue).toArray());
         }
-        return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes),
-                supports.toArray(int[][]::new));
+        return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new));
     }
 
     /** Vocabulary ids of the words that can be penalised. */
     public int[] words() {
         return words.clone();
-    }
-
-    /** The object class of {@code words()[j]}. */
-    public String objectClass(int j) {
-        return objectClasses.get(j);
     }
 
     /** Evidence for {@code words()[j]} in a photo with these class probabilities. */

@@ -14,22 +14,19 @@ import java.util.Set;
 
 /**
  * The ImageNet classes in classifier order with the caption words WordNet relates them to
- * ({@code imagenet-words.tsv}, made by {@code scripts/imagenet_words.py}): each class's own label,
- * its nearest hypernym the caption vocabulary knows ({@code tabby → cat}), and every vocabulary
- * word on its hypernym paths ({@code cat, animal}).
+ * ({@code imagenet-words.tsv}, made by {@code scripts/imagenet_words.py}): each class's own label
+ * and every vocabulary word on its hypernym paths, nearest first ({@code tabby: cat, animal}).
  */
 public final class ImageNetWords {
 
     private final List<String> labels;
-    private final List<String> words;
     private final List<Set<String>> pathWords;
     private final Map<String, int[]> classesOfWord;
     private final Map<String, Integer> vocabularyRank;
 
-    private ImageNetWords(List<String> labels, List<String> words, List<Set<String>> pathWords,
+    private ImageNetWords(List<String> labels, List<Set<String>> pathWords,
             List<String> vocabularyWords) {
         this.labels = List.copyOf(labels);
-        this.words = List.copyOf(words);
         this.pathWords = pathWords.stream().map(Collections::unmodifiableSet).toList();
         // Caption vocabularies list words most frequent first: the rank is how common a word is.
         Map<String, Integer> rank = new HashMap<>();
@@ -54,7 +51,6 @@ public final class ImageNetWords {
      */
     public static ImageNetWords load(Path tsv, List<String> vocabularyWords) throws IOException {
         List<String> labels = new ArrayList<>();
-        List<String> words = new ArrayList<>();
         List<Set<String>> paths = new ArrayList<>();
         Map<String, Integer> column = null;
         for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
@@ -67,7 +63,7 @@ public final class ImageNetWords {
                 for (int i = 0; i < f.length; i++) {
                     column.put(f[i], i);
                 }
-                for (String needed : List.of("index", "imagenet_name", "word", "path_words")) {
+                for (String needed : List.of("index", "imagenet_name", "path_words")) {
                     if (!column.containsKey(needed)) {
                         throw new IOException(tsv + ": no '" + needed + "' column in the header");
                     }
@@ -79,7 +75,6 @@ public final class ImageNetWords {
                 throw new IOException(tsv + ": class " + index + " out of order (expected " + labels.size() + ")");
             }
             labels.add(f[column.get("imagenet_name")].split(",")[0].strip());
-            words.add(f[column.get("word")].strip());
             Set<String> path = new LinkedHashSet<>();
             for (String entry : f[column.get("path_words")].strip().split("\\s+")) {
                 if (!entry.isEmpty()) {
@@ -88,7 +83,7 @@ public final class ImageNetWords {
             }
             paths.add(path);
         }
-        return new ImageNetWords(labels, words, paths, vocabularyWords);
+        return new ImageNetWords(labels, paths, vocabularyWords);
     }
 
     public int size() {
@@ -100,10 +95,6 @@ public final class ImageNetWords {
         return labels.get(c);
     }
 
-    /** The nearest caption word of class {@code c} ("" when WordNet relates it to none). */
-    public String word(int c) {
-        return words.get(c);
-    }
 
     /** Classes a tag word may cover: "dog" (118 breeds) is a tag, "animal" (about 400) is too vague. */
     private static final int MAX_TAG_CLASSES = 130;

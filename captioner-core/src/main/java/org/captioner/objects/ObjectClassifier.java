@@ -79,15 +79,6 @@ public final class ObjectClassifier implements AutoCloseable {
         return head.probabilities(pooled);
     }
 
-    /** How much of the posterior falls on classes that {@code word} names or generalises (0..1). */
-    public double evidence(float[] probabilities, String word) {
-        double sum = 0;
-        for (int c : words.classesOf(word)) {
-            sum += probabilities[c];
-        }
-        return Math.min(1, sum);
-    }
-
     /**
      * The most probable things in the photo, as caption words with their summed probability (see
      * {@link ImageNetWords#tagWord}; classes WordNet relates to no caption word keep their

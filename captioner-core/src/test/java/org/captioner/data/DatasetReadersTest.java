@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,6 +96,21 @@ class DatasetReadersTest {
         SplitData train = DatasetFormat.COCO.open(dir, null).split(Split.TRAIN);
         assertEquals("9", train.images().get(0).id());
         assertEquals(2, train.images().get(0).captions().size());
+    }
+
+    @Test
+    void aFolderWithOneCocoCaptionsFileIsAnEvaluationSplitOnly() throws Exception {
+        Files.createDirectories(dir.resolve("images"));
+        Files.write(dir.resolve("images/a.jpg"), new byte[] {1});
+        Files.writeString(dir.resolve("captions.json"), """
+                {"images": [{"id": 9, "file_name": "a.jpg"}], "annotations": [{"image_id": 9, "caption": "A cat."}]}""");
+        CaptionDataset sample = DatasetFormat.COCO.open(dir, null);
+        for (Split split : new Split[] {Split.DEV, Split.TEST}) {
+            SplitData data = sample.split(split);
+            assertEquals(dir.resolve("images/a.jpg"), data.images().get(0).image());
+        }
+        IOException e = assertThrows(IOException.class, () -> sample.split(Split.TRAIN));
+        assertTrue(e.getMessage().contains("one evaluation split"), e.getMessage());
     }
 
     @Test

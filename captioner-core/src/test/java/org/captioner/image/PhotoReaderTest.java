@@ -97,7 +97,7 @@ class PhotoReaderTest {
     }
 
     @Test
-    void sharedSamplesDecodeWhateverTheirExtensionSays() throws Exception {
+    void shippedSamplesReadWhateverTheirExtensionSays() throws Exception {
         Path samples = ProjectFiles.samples();
         for (String name : new String[] {"kitten.jpg", "dog_bike_car.jpg", "dog-cat.jpg", "fox.png", "mountains.png"}) {
             BufferedImage img = reader.read(samples.resolve(name));

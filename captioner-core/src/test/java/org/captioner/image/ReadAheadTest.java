@@ -51,7 +51,7 @@ class ReadAheadTest {
     }
 
     @Test
-    void aDecoderCrashFailsOnlyThatItem() {
+    void aCodecCrashFailsOnlyThatItem() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             ReadAhead<String> one = new ReadAhead<>(List.of("x").iterator(), 1, 1, s -> {
@@ -59,7 +59,7 @@ class ReadAheadTest {
             }, pool);
             ImageReadException e = one.next().get(0).error();
             assertEquals(ImageReadException.Kind.CORRUPT, e.kind());
-            assertTrue(e.getMessage().startsWith("cannot decode"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot read"), e.getMessage());
         } finally {
             pool.shutdown();
         }

@@ -60,15 +60,17 @@ public final class WebMain {
         Path model = Path.of(line.getOptionValue("model", home.resolve("models/default").toString()));
         ServerSettings settings;
         try {
-            settings = settings(line);
+            // Values first, then the model folder, and only then the upload folder on disk.
+            settings(line, Path.of("unused"));
+            if (!Files.isDirectory(model)) {
+                return usage("--model " + model + ": not a model bundle folder");
+            }
+            settings = settings(line, Files.createTempDirectory("captioner-uploads"));
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         } catch (java.io.IOException e) {
             System.err.println("captioner serve: cannot create an upload folder: " + e.getMessage());
             return 1;
-        }
-        if (!Files.isDirectory(model)) {
-            return usage("--model " + model + ": not a model bundle folder");
         }
         try {
             Captioner captioner = Captioner.open(model, new EncoderResolver(line.getOptionValue("encoder"),
@@ -88,13 +90,12 @@ public final class WebMain {
     }
 
     /** The limits the options ask for; IllegalArgumentException (with the option named) when a value is bad. */
-    static ServerSettings settings(CommandLine line) throws java.io.IOException {
+    static ServerSettings settings(CommandLine line, Path uploads) {
         int port = number(line, "port", 8080, 0, 65535);
         int inFlight = number(line, "max-in-flight", 8, 1, 10_000);
         long maxFile = (long) number(line, "max-file-mb", 20, 1, 4096) << 20;
         return new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
-                Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight,
-                Files.createTempDirectory("captioner-uploads"));
+                Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight, uploads);
     }
 
     private static int number(CommandLine line, String name, int fallback, int min, int max) {

@@ -57,8 +57,8 @@ class BrowserTest {
                 assertFalse(caption.getText().isBlank());
                 assertTrue(driver.findElement(By.cssSelector(".card img")).getAttribute("src").startsWith("blob:"));
                 assertTrue(driver.findElement(By.cssSelector(".card .muted")).getText().contains("ms"));
-                // The evidence beside the caption: the encoder's classifier sees a cat.
-                assertTrue(driver.findElement(By.cssSelector(".card .tags")).getText().contains("cat"),
+                // The evidence beside the caption: the encoder's classifier sees a tabby (cat).
+                assertTrue(driver.findElement(By.cssSelector(".card .tags")).getText().contains("tabby"),
                         driver.findElement(By.cssSelector(".card")).getText());
                 File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
                 Files.copy(shot.toPath(), Path.of("target", "browser-upload.png"),

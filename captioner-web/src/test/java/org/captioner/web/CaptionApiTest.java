@@ -74,9 +74,11 @@ class CaptionApiTest {
             assertEquals(2, o.get("alternatives").size());
         }
         assertEquals("kitten.jpg", results.get(0).get("file").asText());
+        // What the encoder's classifier sees. Tags are named with the bundle's caption words; this
+        // test bundle's vocabulary (shapes) has no "cat", so they keep their ImageNet labels.
         JsonNode tag = results.get(0).get("tags").get(0);
-        assertEquals("cat", tag.get("word").asText(), results.get(0).toString());
-        assertTrue(tag.get("probability").asDouble() > 0.9, tag.toString());
+        assertEquals("tabby", tag.get("word").asText(), results.get(0).toString());
+        assertTrue(tag.get("probability").asDouble() > 0.4, tag.toString());
     }
 
     @Test
