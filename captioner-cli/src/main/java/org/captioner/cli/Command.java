@@ -124,9 +124,10 @@ abstract class Command {
 
     /** The {@code --grounding} option, shared by caption and evaluate. */
     static Option groundingOption() {
-        return opt("grounding", "on|off|T,W", "hold object words to what the encoder's ImageNet classifier sees:"
-                + " 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object word"
-                + " by W x ln(evidence/T) below evidence T (default on)");
+        return opt("grounding", "on|off|T,W[,B]", "hold object words to what the encoder's ImageNet classifier"
+                + " sees: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"
+                + " word by W x ln(evidence/T) below evidence T, and ',B' adds B x evidence to words at or above"
+                + " it (default on)");
     }
 
     /** The {@code --grounding} value: null for the bundle's own setting. */
@@ -140,13 +141,15 @@ abstract class Command {
         }
         String[] parts = v.split(",");
         try {
-            if (parts.length == 2) {
-                return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+            if (parts.length == 2 || parts.length == 3) {
+                return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
+                        parts.length == 3 ? Double.parseDouble(parts[2]) : 0);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException("--grounding " + v + ": " + e.getMessage());
         }
-        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT (e.g. 0.1,1), got '" + v + "'");
+        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT[,BONUS] (e.g. 0.3,2), got '" + v
+                + "'");
     }
 
     /**

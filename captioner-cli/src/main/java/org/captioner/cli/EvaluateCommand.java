@@ -68,7 +68,7 @@ final class EvaluateCommand extends Command {
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String prefix = split.label() + ".beam" + options.beam()
-                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight()) + ".";
+                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus()) + ".";
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
@@ -131,7 +131,7 @@ final class EvaluateCommand extends Command {
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
             Grounding.Settings g = captioner.grounding(options);
-            metrics.put("grounding", g.off() ? "off" : g.threshold() + "," + g.weight());
+            metrics.put("grounding", g.off() ? "off" : g.threshold() + "," + g.weight() + "," + g.bonus());
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
             result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);

@@ -28,7 +28,7 @@ import org.captioner.objects.ObjectTag;
 import org.captioner.search.BeamSearch;
 import org.captioner.search.DecodingModel;
 import org.captioner.search.EnsembleModel;
-import org.captioner.search.PenalisedModel;
+import org.captioner.search.BiasedModel;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
@@ -245,7 +245,7 @@ public final class Captioner implements AutoCloseable {
             }
             Grounding.Settings g = grounding(options);
             if (probabilities != null && !g.off()) {
-                model = new PenalisedModel<>(model, grounding.penalties(probabilities, g));
+                model = new BiasedModel<>(model, grounding.biases(probabilities, g));
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.captioner.metrics.Chair;
-import org.captioner.search.WordPenalties;
+import org.captioner.search.WordBiases;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -30,20 +30,27 @@ public final class Grounding {
     /**
      * @param threshold evidence at which a word is no longer penalised
      * @param weight how strongly missing evidence counts against a word
+     * @param bonus added, times the evidence, to words the photo shows at least {@code threshold}
+     *     evidence for (0: penalties only)
      */
-    public record Settings(double threshold, double weight) {
+    public record Settings(double threshold, double weight, double bonus) {
 
         /** No penalties: the language model alone, as before grounding existed. */
-        public static final Settings OFF = new Settings(1, 0);
+        public static final Settings OFF = new Settings(1, 0, 0);
+
+        /** Penalties only. */
+        public Settings(double threshold, double weight) {
+            this(threshold, weight, 0);
+        }
 
         public boolean off() {
-            return weight == 0;
+            return weight == 0 && bonus == 0;
         }
 
         public Settings {
-            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0)) {
-                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1 and weight >= 0, got "
-                        + threshold + ", " + weight);
+            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0)) {
+                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0 and bonus >= 0,"
+                        + " got " + threshold + ", " + weight + ", " + bonus);
             }
         }
     }
@@ -100,15 +107,17 @@ public final class Grounding {
         return Math.min(1, sum);
     }
 
-    /** The penalties for a batch of photos, one row of class probabilities each. */
-    public WordPenalties penalties(float[][] probabilities, Settings settings) {
+    /** The word biases for a batch of photos, one row of class probabilities each. */
+    public WordBiases biases(float[][] probabilities, Settings settings) {
         float[][] out = new float[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {
             for (int j = 0; j < words.length; j++) {
                 double ratio = evidence(probabilities[i], j) / settings.threshold();
-                out[i][j] = ratio >= 1 ? 0f : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
+                double evidence = ratio * settings.threshold();
+                out[i][j] = ratio >= 1 ? (float) (settings.bonus() * evidence)
+                        : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
             }
         }
-        return new WordPenalties(words.clone(), out);
+        return new WordBiases(words.clone(), out);
     }
 }

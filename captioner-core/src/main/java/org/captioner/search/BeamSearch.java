@@ -52,6 +52,8 @@ public final class BeamSearch {
             live.add(new ArrayList<>(List.of(new Beam(new int[0], 0))));
             finished.add(new ArrayList<>());
         }
+        // With bonuses a caption's log-probability can still rise, and no bound says when to stop.
+        boolean canStopEarly = model.neverRaisesLogProb();
         S state = model.start(features);
         int[] rowImage = new int[n];
         int[] last = new int[n];
@@ -90,7 +92,7 @@ public final class BeamSearch {
                         keptTokens.add(c.token());
                         keptImages.add(i);
                     }
-                    if (!survivors.isEmpty() && settled(finished.get(i), survivors.get(0).logProb())) {
+                    if (canStopEarly && !survivors.isEmpty() && settled(finished.get(i), survivors.get(0).logProb())) {
                         // Nothing this image's live beams can still produce would enter its n-best: drop them.
                         int drop = survivors.size();
                         survivors.clear();

@@ -56,6 +56,14 @@ public interface DecodingModel<S> {
         return new TopWords<>(words, best, step.state());
     }
 
+    /**
+     * Whether every step's log-probabilities are ≤ 0 (true for a normalised model), so a caption's
+     * score can only fall as it grows: what lets beam search stop an image early.
+     */
+    default boolean neverRaisesLogProb() {
+        return true;
+    }
+
     /** A state whose row {@code i} is row {@code rows[i]} of {@code state}. */
     S select(S state, int[] rows);
 

@@ -55,7 +55,7 @@ class ObjectClassifierTest {
     void groundingPenalisesOnlyTheObjectWordsThePhotoGivesNoEvidenceFor() throws Exception {
         Grounding grounding = Grounding.of(objects.words(), vocabulary);
         float[][] p = {probabilities("kitten.jpg"), probabilities("dog-cat.jpg")};
-        var penalties = grounding.penalties(p, new Grounding.Settings(0.1, 1));
+        var penalties = grounding.biases(p, new Grounding.Settings(0.1, 1));
         int dog = -1;
         int cat = -1;
         for (int j = 0; j < penalties.words().length; j++) {

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class PenalisedModelTest {
+class BiasedModelTest {
 
     /**
      * Ranking on the wrapped model's device with penalties applied to its best k + p words gives
@@ -33,26 +33,26 @@ class PenalisedModelTest {
                 }
             }
             DecodingModel<int[]> table = new FixedRows(rows);
-            PenalisedModel<int[]> penalised = new PenalisedModel<>(table, new WordPenalties(words, perImage));
+            BiasedModel<int[]> penalised = new BiasedModel<>(table, new WordBiases(words, perImage));
             var start = penalised.start(new float[2][1]);
             var three = penalised.select(start, new int[] {0, 1, 1});
             Set<Integer> banned = Set.of(0, 1, 3);
             var fast = penalised.stepTop(three, new int[] {1, 1, 1}, 4, banned);
             // The interface's default: full rows (penalised by step), ranked in Java.
-            DecodingModel<PenalisedModel.State<int[]>> slow = new DecodingModel<>() {
+            DecodingModel<BiasedModel.State<int[]>> slow = new DecodingModel<>() {
                 public int vocabSize() {
                     return vocab;
                 }
 
-                public PenalisedModel.State<int[]> start(float[][] f) {
+                public BiasedModel.State<int[]> start(float[][] f) {
                     return penalised.start(f);
                 }
 
-                public Step<PenalisedModel.State<int[]>> step(PenalisedModel.State<int[]> s, int[] t) {
+                public Step<BiasedModel.State<int[]>> step(BiasedModel.State<int[]> s, int[] t) {
                     return penalised.step(s, t);
                 }
 
-                public PenalisedModel.State<int[]> select(PenalisedModel.State<int[]> s, int[] r) {
+                public BiasedModel.State<int[]> select(BiasedModel.State<int[]> s, int[] r) {
                     return penalised.select(s, r);
                 }
             };
@@ -64,6 +64,22 @@ class PenalisedModelTest {
             assertEquals(List.of(0, 1, 1), List.of(fast.state().rowImage()[0], fast.state().rowImage()[1],
                     fast.state().rowImage()[2]));
         }
+    }
+
+    @Test
+    void aBonusLiftsAWordFromAnywhereButIsPaidOncePerCaption() {
+        float[][] rows = {{-9, -9, -1, -9, -2, -3, -20, -4}};
+        DecodingModel<int[]> table = new FixedRows(rows);
+        BiasedModel<int[]> biased = new BiasedModel<>(table, new WordBiases(new int[] {6}, new float[][] {{19.5f}}));
+        assertEquals(false, biased.neverRaisesLogProb(), "a bonus can raise a caption's log-probability");
+        Set<Integer> banned = Set.of(0, 1, 3);
+        var first = biased.stepTop(biased.start(new float[1][1]), new int[] {1}, 2, banned);
+        assertArrayEquals(new int[] {6, 2}, first.words()[0], "word 6 (-20 + 19.5) now ranks first");
+        assertEquals(-0.5f, first.logProbs()[0][0], 1e-6f);
+        var second = biased.stepTop(first.state(), new int[] {6}, 2, banned);
+        assertArrayEquals(new int[] {2, 4}, second.words()[0], "once in the caption, word 6 earns no more");
+        assertEquals(true, new BiasedModel<>(table, new WordBiases(new int[] {6}, new float[][] {{-1f}}))
+                .neverRaisesLogProb());
     }
 
     /** Row r of every step is {@code rows[r]} (the state is just the rows' indices). */

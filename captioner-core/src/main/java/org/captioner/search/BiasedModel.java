@@ -1,28 +1,35 @@
 package org.captioner.search;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Set;
 
 /**
- * A language model whose next-word log-probabilities carry per-image {@link WordPenalties}.
- * Ranking stays on the wrapped model's device: with {@code p} penalised words, the best {@code k}
- * words after penalties are always among the best {@code k + p} before them (penalties only
- * lower scores), so it asks for {@code k + p}, penalises, and keeps {@code k}.
+ * A language model whose next-word log-probabilities carry per-image {@link WordBiases}.
+ * With penalties only, ranking stays on the wrapped model's device: with {@code p} biased words,
+ * the best {@code k} words after penalties are always among the best {@code k + p} before them
+ * (penalties only lower scores), so it asks for {@code k + p}, penalises, and keeps {@code k}. A
+ * bonus can lift a word from anywhere in the vocabulary, so with bonuses whole rows are ranked.
  *
  * @param <S> the wrapped model's state
  */
-public final class PenalisedModel<S> implements DecodingModel<PenalisedModel.State<S>> {
+public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>> {
 
-    /** The wrapped state and, for each of its rows, the image it belongs to. */
-    public record State<S>(S inner, int[] rowImage) {}
+    /**
+     * The wrapped state; for each of its rows, the image it belongs to and the biased words its
+     * caption already holds (a bonus is paid once per caption, or it would pay to repeat the word).
+     */
+    public record State<S>(S inner, int[] rowImage, BitSet[] used) {}
 
     private final DecodingModel<S> inner;
-    private final WordPenalties penalties;
+    private final WordBiases penalties;
     private final int[] column;
+    private final boolean bonus;
 
-    public PenalisedModel(DecodingModel<S> inner, WordPenalties penalties) {
+    public BiasedModel(DecodingModel<S> inner, WordBiases penalties) {
         this.inner = inner;
         this.penalties = penalties;
+        this.bonus = penalties.hasBonus();
         this.column = new int[inner.vocabSize()];
         Arrays.fill(column, -1);
         for (int j = 0; j < penalties.words().length; j++) {
@@ -43,26 +50,57 @@ public final class PenalisedModel<S> implements DecodingModel<PenalisedModel.Sta
         }
         int[] rows = new int[features.length];
         Arrays.setAll(rows, i -> i);
-        return new State<>(inner.start(features), rows);
+        BitSet[] used = new BitSet[features.length];
+        Arrays.setAll(used, i -> new BitSet());
+        return new State<>(inner.start(features), rows, used);
     }
 
     @Override
     public Step<State<S>> step(State<S> state, int[] lastTokens) {
+        BitSet[] used = markUsed(state, lastTokens);
         Step<S> step = inner.step(state.inner(), lastTokens);
         float[][] logProbs = step.logProbs();
         for (int r = 0; r < logProbs.length; r++) {
             float[] row = penalties.perImage()[state.rowImage()[r]];
             for (int j = 0; j < row.length; j++) {
-                logProbs[r][penalties.words()[j]] += row[j];
+                logProbs[r][penalties.words()[j]] += bias(row[j], used[r], j);
             }
         }
-        return new Step<>(logProbs, new State<>(step.state(), state.rowImage()));
+        return new Step<>(logProbs, new State<>(step.state(), state.rowImage(), used));
+    }
+
+    /** A penalty always applies; a bonus only while the caption does not hold the word yet. */
+    private static float bias(float b, BitSet used, int j) {
+        return b > 0 && used.get(j) ? 0f : b;
+    }
+
+    /** The rows' used words, with the words just fed in ({@code lastTokens}) added. */
+    private BitSet[] markUsed(State<S> state, int[] lastTokens) {
+        BitSet[] used = new BitSet[lastTokens.length];
+        for (int r = 0; r < lastTokens.length; r++) {
+            used[r] = state.used()[r];
+            int j = column[lastTokens[r]];
+            if (bonus && j >= 0 && !used[r].get(j)) {
+                used[r] = (BitSet) used[r].clone();
+                used[r].set(j);
+            }
+        }
+        return used;
+    }
+
+    @Override
+    public boolean neverRaisesLogProb() {
+        return !bonus && inner.neverRaisesLogProb();
     }
 
     @Override
     public TopWords<State<S>> stepTop(State<S> state, int[] lastTokens, int k, Set<Integer> banned) {
+        if (bonus) {
+            return DecodingModel.super.stepTop(state, lastTokens, k, banned);
+        }
         int ask = Math.min(k + penalties.words().length, inner.vocabSize() - banned.size());
         TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned);
+        BitSet[] used = state.used();
         int rows = top.words().length;
         int[][] words = new int[rows][];
         float[][] best = new float[rows][];
@@ -86,16 +124,18 @@ public final class PenalisedModel<S> implements DecodingModel<PenalisedModel.Sta
                 best[r][j] = scores[order[j]];
             }
         }
-        return new TopWords<>(words, best, new State<>(top.state(), state.rowImage()));
+        return new TopWords<>(words, best, new State<>(top.state(), state.rowImage(), used));
     }
 
     @Override
     public State<S> select(State<S> state, int[] rows) {
         int[] images = new int[rows.length];
+        BitSet[] used = new BitSet[rows.length];
         for (int i = 0; i < rows.length; i++) {
             images[i] = state.rowImage()[rows[i]];
+            used[i] = state.used()[rows[i]];
         }
-        return new State<>(inner.select(state.inner(), rows), images);
+        return new State<>(inner.select(state.inner(), rows), images, used);
     }
 
     @Override
