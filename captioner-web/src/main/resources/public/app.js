@@ -10,6 +10,12 @@
     document.getElementById('model').textContent =
       'model: ' + (m.dataset || 'unknown data') + ', ' + m.vocabulary + ' words · encoder: ' +
       (h.encoder && h.encoder.name);
+    // Start from the beam width the model was tuned for, and say so.
+    const beam = m.search && document.querySelector('#beam option[value="' + m.search.beam + '"]');
+    if (beam) {
+      beam.selected = true;
+      beam.textContent += ' (model default)';
+    }
   }).catch(() => { document.getElementById('model').textContent = 'model status unavailable'; });
 
   function el(tag, cls, text) {

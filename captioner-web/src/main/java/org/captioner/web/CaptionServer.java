@@ -107,6 +107,12 @@ public final class CaptionServer implements AutoCloseable {
         model.put("dataset", info.provenance() == null ? null : info.provenance().dataset());
         model.put("vocabulary", info.decoder().vocabSize());
         model.put("code_version", info.provenance() == null ? null : info.provenance().codeVersion());
+        ObjectNode search = model.putObject("search");
+        search.put("beam", info.search().beam());
+        search.put("length_penalty", info.search().lengthPenalty());
+        var grounding = captioner.grounding(captioner.defaultOptions());
+        search.put("grounding", grounding.off() ? "off" : grounding.threshold() + "," + grounding.weight() + ","
+                + grounding.bonus());
         ObjectNode encoder = o.putObject("encoder");
         encoder.put("name", captioner.encoder().identity().name());
         encoder.put("sha256", captioner.encoder().identity().sha256());
