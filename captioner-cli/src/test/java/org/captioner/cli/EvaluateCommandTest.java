@@ -52,6 +52,7 @@ class EvaluateCommandTest {
         assertEquals(metrics.get("Bleu_4").asDouble(), rescored.get("Bleu_4").asDouble(), 1e-9);
 
         String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<th>CHAIRs</th>") && html.contains("<th>distinct</th>"), "hallucination in the report");
         // Well-formed markup (void elements aside): parse it as XML after closing <img>/<meta>.
         String xml = html.replace("<!DOCTYPE html>", "").replaceAll("<(img|meta)([^>]*)>", "<$1$2/>");
         DocumentBuilderFactory.newInstance().newDocumentBuilder()

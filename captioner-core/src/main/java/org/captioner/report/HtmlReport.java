@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -31,6 +32,7 @@ public final class HtmlReport {
         Files.createDirectories(thumbs);
         PhotoReader reader = new PhotoReader();
         StringBuilder cards = new StringBuilder();
+        Map<String, List<String>> hallucinated = result.scores().chair().hallucinatedPerImage();
         int index = 0;
         for (ImageEvaluation e : result.images()) {
             String thumbName = String.format("%05d.jpg", index++);
@@ -48,14 +50,21 @@ public final class HtmlReport {
                     .append(e.caption() == null ? "<em>" + escape(String.valueOf(e.error())) + "</em>" : escape(e.caption()))
                     .append("</p>\n    <p class=\"score\">CIDEr-D ")
                     .append(Double.isNaN(e.cider()) ? "–" : String.format(Locale.ROOT, "%.3f", e.cider()))
-                    .append(" · ").append(escape(e.id())).append("</p>\n    <ol class=\"refs\">\n");
+                    .append(" · ").append(escape(e.id())).append("</p>\n");
+            List<String> named = hallucinated.getOrDefault(e.id(), List.of());
+            if (!named.isEmpty()) {
+                // Objects the caption names that no reference does (CHAIR): where it is not true to the photo.
+                cards.append("    <p class=\"halluc\">not in the references: ").append(escape(String.join(", ", named)))
+                        .append("</p>\n");
+            }
+            cards.append("    <ol class=\"refs\">\n");
             for (String r : e.references()) {
                 cards.append("      <li>").append(escape(r)).append("</li>\n");
             }
             cards.append("    </ol>\n  </figcaption>\n</figure>\n");
         }
         StringBuilder table = new StringBuilder("<table class=\"metrics\"><tr>");
-        Map<String, Double> metrics = result.scores().asCocoMap();
+        Map<String, Double> metrics = result.scores().asMap();
         metrics.keySet().forEach(k -> table.append("<th>").append(k).append("</th>"));
         table.append("</tr><tr>");
         metrics.values().forEach(v -> table.append(String.format(Locale.ROOT, "<td>%.4f</td>", v)));
@@ -80,11 +89,12 @@ public final class HtmlReport {
                 .gen { font-weight: 600; margin: .4rem 0 .2rem; }
                 .score { color: #666; font-size: .85rem; margin: 0; }
                 .refs { font-size: .85rem; color: #444; padding-left: 1.2rem; margin: .3rem 0 0; }
+                .halluc { color: #b02a2a; font-size: .85rem; margin: .2rem 0 0; }
                 </style>
                 </head>
                 <body>
                 <h1>%s — %s split, beam %d</h1>
-                <p class="meta">model %s · %d images · %.1f s · COCO caption metrics (PTB tokenisation; METEOR and SPICE not computed)</p>
+                <p class="meta">model %s · %d images · %.1f s · COCO caption metrics (PTB tokenisation; METEOR and SPICE not computed); CHAIR object hallucination against the references; distinct captions</p>
                 %s
                 <div class="controls">Sort by CIDEr-D:
                 <button type="button" id="best">best first</button><button type="button" id="worst">worst first</button></div>
