@@ -139,7 +139,7 @@ abstract class Command {
         if (v.equals("off")) {
             return Grounding.Settings.OFF;
         }
-        String[] parts = v.split(",");
+        String[] parts = v.split(",", -1);
         try {
             if (parts.length == 2 || parts.length == 3) {
                 return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),

@@ -170,6 +170,11 @@ class CaptionCommandTest {
         assertFalse(columns[1].contains("dog"), columns[1]);
         CliRunner.Run off = CliRunner.run("caption", "--model", model, "--grounding", "off", kitten);
         assertTrue(off.out().contains("dog"), off.out());
+        // Sampling searches each photo several times over; grounding follows every sample.
+        CliRunner.Run sampled = CliRunner.run("caption", "--model", model, "--temperature", "0.7", "--n-best", "3",
+                kitten);
+        assertEquals(0, sampled.status(), sampled.err());
+        assertEquals(3, sampled.out().strip().lines().count(), sampled.out());
     }
 
     @Test

@@ -245,7 +245,9 @@ public final class Captioner implements AutoCloseable {
             }
             Grounding.Settings g = grounding(options);
             if (probabilities != null && !g.off()) {
-                model = new BiasedModel<>(model, grounding.biases(probabilities, g));
+                // Sampling searches each image's features n-best times over (rows i*n .. i*n+n-1).
+                float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
+                model = new BiasedModel<>(model, grounding.biases(rows, g));
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
@@ -261,6 +263,14 @@ public final class Captioner implements AutoCloseable {
                 texts.add(new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score()));
             }
             out.add(texts);
+        }
+        return out;
+    }
+
+    private static float[][] repeatRows(float[][] rows, int times) {
+        float[][] out = new float[rows.length * times][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rows[i / times];
         }
         return out;
     }

@@ -56,10 +56,12 @@ public final class Grounding {
     }
 
     private final int[] words;
+    private final int[] groups;
     private final int[][] support;
 
-    private Grounding(int[] words, int[][] support) {
+    private Grounding(int[] words, int[] groups, int[][] support) {
         this.words = words;
+        this.groups = groups;
         this.support = support;
     }
 
@@ -76,6 +78,8 @@ public final class Grounding {
             }
         }
         List<Integer> ids = new ArrayList<>();
+        List<Integer> groups = new ArrayList<>();
+        List<String> classOrder = chair.classes();
         List<int[]> supports = new ArrayList<>();
         for (int id = Vocabulary.UNK_ID + 1; id < vocabulary.size(); id++) {
             Set<String> named = chair.classesIn(vocabulary.word(id));
@@ -88,9 +92,12 @@ public final class Grounding {
                 continue;
             }
             ids.add(id);
+            // Words of one object class form one group: "dog", "dogs" and "puppy" earn one bonus.
+            groups.add(classOrder.indexOf(objectClass));
             supports.add(support.stream().mapToInt(Integer::intValue).toArray());
         }
-        return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new));
+        return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
+                groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new));
     }
 
     /** Vocabulary ids of the words that can be penalised. */
@@ -112,12 +119,12 @@ public final class Grounding {
         float[][] out = new float[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {
             for (int j = 0; j < words.length; j++) {
-                double ratio = evidence(probabilities[i], j) / settings.threshold();
-                double evidence = ratio * settings.threshold();
+                double evidence = evidence(probabilities[i], j);
+                double ratio = evidence / settings.threshold();
                 out[i][j] = ratio >= 1 ? (float) (settings.bonus() * evidence)
                         : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
             }
         }
-        return new WordBiases(words.clone(), out);
+        return new WordBiases(words.clone(), groups.clone(), out);
     }
 }

@@ -16,8 +16,8 @@ import java.util.Set;
 public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>> {
 
     /**
-     * The wrapped state; for each of its rows, the image it belongs to and the biased words its
-     * caption already holds (a bonus is paid once per caption, or it would pay to repeat the word).
+     * The wrapped state; for each of its rows, the image it belongs to and the word groups its
+     * caption already names (a bonus is paid once per caption, or it would pay to repeat the object).
      */
     public record State<S>(S inner, int[] rowImage, BitSet[] used) {}
 
@@ -63,15 +63,15 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         for (int r = 0; r < logProbs.length; r++) {
             float[] row = penalties.perImage()[state.rowImage()[r]];
             for (int j = 0; j < row.length; j++) {
-                logProbs[r][penalties.words()[j]] += bias(row[j], used[r], j);
+                logProbs[r][penalties.words()[j]] += bias(row[j], used[r], penalties.groups()[j]);
             }
         }
         return new Step<>(logProbs, new State<>(step.state(), state.rowImage(), used));
     }
 
-    /** A penalty always applies; a bonus only while the caption does not hold the word yet. */
-    private static float bias(float b, BitSet used, int j) {
-        return b > 0 && used.get(j) ? 0f : b;
+    /** A penalty always applies; a bonus only while the caption names nothing of the word's group yet. */
+    private static float bias(float b, BitSet used, int group) {
+        return b > 0 && used.get(group) ? 0f : b;
     }
 
     /** The rows' used words, with the words just fed in ({@code lastTokens}) added. */
@@ -80,9 +80,9 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         for (int r = 0; r < lastTokens.length; r++) {
             used[r] = state.used()[r];
             int j = column[lastTokens[r]];
-            if (bonus && j >= 0 && !used[r].get(j)) {
+            if (bonus && j >= 0 && !used[r].get(penalties.groups()[j])) {
                 used[r] = (BitSet) used[r].clone();
-                used[r].set(j);
+                used[r].set(penalties.groups()[j]);
             }
         }
         return used;

@@ -4,14 +4,23 @@ package org.captioner.search;
  * Per-image biases added to a few words' log-probabilities during a search: row {@code i} of
  * {@code perImage} holds image {@code i}'s bias for each of {@code words}, a penalty (< 0) or a
  * bonus (> 0). How grounding tells the search which object words a photo gives no evidence for,
- * and which it clearly shows.
+ * and which it clearly shows. Words of one {@code groups} id name the same thing ("dog", "dogs",
+ * "puppy"): a caption earns a group's bonus once, whichever of its words it uses.
  */
-public record WordBiases(int[] words, float[][] perImage) {
+public record WordBiases(int[] words, int[] groups, float[][] perImage) {
+
+    /** Each word its own group. */
+    public WordBiases(int[] words, float[][] perImage) {
+        this(words, java.util.stream.IntStream.range(0, words.length).toArray(), perImage);
+    }
 
     public WordBiases {
+        if (groups.length != words.length) {
+            throw new IllegalArgumentException("one group per word expected, got " + groups.length);
+        }
         for (float[] row : perImage) {
             if (row.length != words.length) {
-                throw new IllegalArgumentException("one penalty per word expected, got " + row.length);
+                throw new IllegalArgumentException("one bias per word expected, got " + row.length);
             }
             for (float p : row) {
                 if (!Float.isFinite(p)) {

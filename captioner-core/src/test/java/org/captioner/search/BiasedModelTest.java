@@ -82,6 +82,21 @@ class BiasedModelTest {
                 .neverRaisesLogProb());
     }
 
+    @Test
+    void wordsOfOneGroupShareOneBonus() {
+        float[][] rows = {{-9, -9, -5, -9, -6, -2, -7, -4}};
+        // Words 2 and 4 name one thing ("dog", "dogs"); word 6 another.
+        WordBiases biases = new WordBiases(new int[] {2, 4, 6}, new int[] {0, 0, 1}, new float[][] {{4f, 4f, 4f}});
+        BiasedModel<int[]> biased = new BiasedModel<>(new FixedRows(rows), biases);
+        Set<Integer> banned = Set.of(0, 1, 3);
+        var first = biased.stepTop(biased.start(new float[1][1]), new int[] {1}, 3, banned);
+        assertArrayEquals(new int[] {2, 4, 5}, first.words()[0], "-1, -2, -2: both words of group 0 earn it");
+        var kept = biased.select(first.state(), new int[] {0});
+        var second = biased.stepTop(kept, new int[] {2}, 3, banned);
+        assertArrayEquals(new int[] {5, 6, 7}, second.words()[0], "after word 2, word 4 earns nothing; word 6 still does");
+        assertEquals(-3f, second.logProbs()[0][1], 1e-6f);
+    }
+
     /** Row r of every step is {@code rows[r]} (the state is just the rows' indices). */
     private record FixedRows(float[][] rows) implements DecodingModel<int[]> {
         public int vocabSize() {
