@@ -5,6 +5,9 @@
   const input = document.getElementById('files');
   const results = document.getElementById('results');
 
+  let beamChosen = false;
+  document.getElementById('beam').addEventListener('change', () => { beamChosen = true; });
+
   fetch('/api/health').then(r => r.json()).then(h => {
     const m = h.model || {};
     document.getElementById('model').textContent =
@@ -13,8 +16,8 @@
     // Start from the beam width the model was tuned for, and say so.
     const beam = m.search && document.querySelector('#beam option[value="' + m.search.beam + '"]');
     if (beam) {
-      beam.selected = true;
       beam.textContent += ' (model default)';
+      if (!beamChosen) beam.selected = true;  // never undo a choice the user made before this answer
     }
   }).catch(() => { document.getElementById('model').textContent = 'model status unavailable'; });
 
