@@ -22,7 +22,7 @@ public final class ImageNetWords {
     private final List<String> labels;
     private final List<Set<String>> pathWords;
     private final Map<String, int[]> classesOfWord;
-    private final Map<String, Integer> vocabularyRank;
+    private final List<String> tagWords;
 
     private ImageNetWords(List<String> labels, List<Set<String>> pathWords,
             List<String> vocabularyWords) {
@@ -33,7 +33,6 @@ public final class ImageNetWords {
         for (int i = 0; i < vocabularyWords.size(); i++) {
             rank.putIfAbsent(vocabularyWords.get(i), i);
         }
-        this.vocabularyRank = Map.copyOf(rank);
         Map<String, List<Integer>> byWord = new HashMap<>();
         for (int c = 0; c < pathWords.size(); c++) {
             for (String w : pathWords.get(c)) {
@@ -43,6 +42,11 @@ public final class ImageNetWords {
         Map<String, int[]> index = new HashMap<>();
         byWord.forEach((w, cs) -> index.put(w, cs.stream().mapToInt(Integer::intValue).toArray()));
         this.classesOfWord = Map.copyOf(index);
+        List<String> tags = new ArrayList<>(labels.size());
+        for (int c = 0; c < labels.size(); c++) {
+            tags.add(chooseTagWord(c, rank));
+        }
+        this.tagWords = List.copyOf(tags);
     }
 
     /**
@@ -106,11 +110,15 @@ public final class ImageNetWords {
      * else the ImageNet label ("Arctic fox" rather than "animal").
      */
     public String tagWord(int c) {
+        return tagWords.get(c);
+    }
+
+    /** {@link #tagWord}, chosen once when the table is loaded; {@code rank}: vocabulary position by word. */
+    private String chooseTagWord(int c, Map<String, Integer> rank) {
         String best = null;
         for (String w : pathWords.get(c)) {
-            Integer rank = vocabularyRank.get(w);
-            if (classesOf(w).length <= MAX_TAG_CLASSES && rank != null
-                    && (best == null || rank < vocabularyRank.get(best))) {
+            Integer r = rank.get(w);
+            if (classesOf(w).length <= MAX_TAG_CLASSES && r != null && (best == null || r < rank.get(best))) {
                 best = w;
             }
         }
