@@ -130,8 +130,7 @@ final class EvaluateCommand extends Command {
             metrics.put("beam", options.beam());
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
-            Grounding.Settings g = captioner.grounding(options);
-            metrics.put("grounding", g.off() ? "off" : g.threshold() + "," + g.weight() + "," + g.bonus());
+            metrics.put("grounding", captioner.grounding(options).describe());
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
             result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);

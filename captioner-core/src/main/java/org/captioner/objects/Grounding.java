@@ -47,6 +47,11 @@ public final class Grounding {
             return weight == 0 && bonus == 0;
         }
 
+        /** "off", or "T,W,B" as {@code --grounding} takes it. */
+        public String describe() {
+            return off() ? "off" : threshold + "," + weight + "," + bonus;
+        }
+
         public Settings {
             if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0)) {
                 throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0 and bonus >= 0,"

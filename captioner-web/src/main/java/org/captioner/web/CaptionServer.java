@@ -110,9 +110,7 @@ public final class CaptionServer implements AutoCloseable {
         ObjectNode search = model.putObject("search");
         search.put("beam", info.search().beam());
         search.put("length_penalty", info.search().lengthPenalty());
-        var grounding = captioner.grounding(captioner.defaultOptions());
-        search.put("grounding", grounding.off() ? "off" : grounding.threshold() + "," + grounding.weight() + ","
-                + grounding.bonus());
+        search.put("grounding", captioner.grounding(captioner.defaultOptions()).describe());
         ObjectNode encoder = o.putObject("encoder");
         encoder.put("name", captioner.encoder().identity().name());
         encoder.put("sha256", captioner.encoder().identity().sha256());
