@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.bundle.BundleInfo;
@@ -156,9 +157,14 @@ final class TrainCommand extends Command {
             Map.entry("min-count", "minWordCount"), Map.entry("seed", "seed"), Map.entry("select", "validateCider"),
             Map.entry("objective", "objective"), Map.entry("samples", "samples"), Map.entry("init-from", "initFrom"));
 
-    /** Options that set the decoder's sizes, by {@link DecoderConfig} component name. */
-    private static final Map<String, String> DECODER_OPTIONS = Map.of("embed", "embedSize", "hidden", "hiddenSize",
-            "layers", "numLayers", "dropout", "dropout");
+    /** A decoder-size option: the {@link DecoderConfig} component it sets, and how to read it. */
+    private record DecoderOption(String component, ToDoubleFunction<DecoderConfig> value) {}
+
+    private static final Map<String, DecoderOption> DECODER_OPTIONS = Map.of(
+            "embed", new DecoderOption("embedSize", DecoderConfig::embedSize),
+            "hidden", new DecoderOption("hiddenSize", DecoderConfig::hiddenSize),
+            "layers", new DecoderOption("numLayers", DecoderConfig::numLayers),
+            "dropout", new DecoderOption("dropout", DecoderConfig::dropout));
 
     /**
      * A resumed run continues with the settings it was started with: options given again must agree
@@ -175,13 +181,13 @@ final class TrainCommand extends Command {
                         + values.get(0) + " (resume keeps a run's settings; only --epochs may change)");
             }
         }
-        for (Map.Entry<String, String> o : DECODER_OPTIONS.entrySet()) {
+        for (Map.Entry<String, DecoderOption> o : DECODER_OPTIONS.entrySet()) {
             if (line.hasOption(o.getKey())) {
-                Object stored = component(run.config(), o.getValue());
-                double value = doubleValue(line, o.getKey(), 0, 0, 1e9);
-                if (((Number) stored).doubleValue() != value) {
+                double stored = o.getValue().value().applyAsDouble(run.config());
+                if (doubleValue(line, o.getKey(), 0, 0, 1e9) != stored) {
                     throw new UsageException("--" + o.getKey() + " " + line.getOptionValue(o.getKey())
-                            + " contradicts the run being resumed, whose decoder has " + o.getValue() + " " + stored);
+                            + " contradicts the run being resumed, whose decoder has " + o.getValue().component()
+                            + " " + describe(stored));
                 }
             }
         }
@@ -193,17 +199,9 @@ final class TrainCommand extends Command {
         return run.settings().withEpochs(epochs);
     }
 
-    private static Object component(Record r, String name) {
-        try {
-            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
-                if (c.getName().equals(name)) {
-                    return c.getAccessor().invoke(r);
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalArgumentException(name);
+    /** A stored size as it was typed: 64 rather than 64.0, 0.5 as it is. */
+    private static String describe(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private DecoderConfig decoderConfig(CommandLine line, Vocabulary vocabulary, EncoderIdentity encoder)
