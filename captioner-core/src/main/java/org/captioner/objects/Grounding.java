@@ -111,7 +111,7 @@ public final class Grounding {
     }
 
     /** Evidence for {@code words()[j]} in a photo with these class probabilities. */
-    public double evidence(float[] probabilities, int j) {
+    private double evidence(float[] probabilities, int j) {
         double sum = 0;
         for (int c : support[j]) {
             sum += probabilities[c];

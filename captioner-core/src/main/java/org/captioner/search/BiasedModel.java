@@ -22,18 +22,18 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
     public record State<S>(S inner, int[] rowImage, BitSet[] used) {}
 
     private final DecodingModel<S> inner;
-    private final WordBiases penalties;
+    private final WordBiases biases;
     private final int[] column;
     private final boolean bonus;
 
-    public BiasedModel(DecodingModel<S> inner, WordBiases penalties) {
+    public BiasedModel(DecodingModel<S> inner, WordBiases biases) {
         this.inner = inner;
-        this.penalties = penalties;
-        this.bonus = penalties.hasBonus();
+        this.biases = biases;
+        this.bonus = biases.hasBonus();
         this.column = new int[inner.vocabSize()];
         Arrays.fill(column, -1);
-        for (int j = 0; j < penalties.words().length; j++) {
-            column[penalties.words()[j]] = j;
+        for (int j = 0; j < biases.words().length; j++) {
+            column[biases.words()[j]] = j;
         }
     }
 
@@ -44,9 +44,9 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
 
     @Override
     public State<S> start(float[][] features) {
-        if (features.length != penalties.perImage().length) {
-            throw new IllegalArgumentException(features.length + " images but penalties for "
-                    + penalties.perImage().length);
+        if (features.length != biases.perImage().length) {
+            throw new IllegalArgumentException(features.length + " images but biases for "
+                    + biases.perImage().length);
         }
         int[] rows = new int[features.length];
         Arrays.setAll(rows, i -> i);
@@ -61,9 +61,9 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         Step<S> step = inner.step(state.inner(), lastTokens);
         float[][] logProbs = step.logProbs();
         for (int r = 0; r < logProbs.length; r++) {
-            float[] row = penalties.perImage()[state.rowImage()[r]];
+            float[] row = biases.perImage()[state.rowImage()[r]];
             for (int j = 0; j < row.length; j++) {
-                logProbs[r][penalties.words()[j]] += bias(row[j], used[r], penalties.groups()[j]);
+                logProbs[r][biases.words()[j]] += bias(row[j], used[r], biases.groups()[j]);
             }
         }
         return new Step<>(logProbs, new State<>(step.state(), state.rowImage(), used));
@@ -80,9 +80,9 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         for (int r = 0; r < lastTokens.length; r++) {
             used[r] = state.used()[r];
             int j = column[lastTokens[r]];
-            if (bonus && j >= 0 && !used[r].get(penalties.groups()[j])) {
+            if (bonus && j >= 0 && !used[r].get(biases.groups()[j])) {
                 used[r] = (BitSet) used[r].clone();
-                used[r].set(penalties.groups()[j]);
+                used[r].set(biases.groups()[j]);
             }
         }
         return used;
@@ -98,14 +98,14 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         if (bonus) {
             return DecodingModel.super.stepTop(state, lastTokens, k, banned);
         }
-        int ask = Math.min(k + penalties.words().length, inner.vocabSize() - banned.size());
+        int ask = Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
         TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned);
         BitSet[] used = state.used();
         int rows = top.words().length;
         int[][] words = new int[rows][];
         float[][] best = new float[rows][];
         for (int r = 0; r < rows; r++) {
-            float[] row = penalties.perImage()[state.rowImage()[r]];
+            float[] row = biases.perImage()[state.rowImage()[r]];
             int n = top.words()[r].length;
             Integer[] order = new Integer[n];
             float[] scores = new float[n];
