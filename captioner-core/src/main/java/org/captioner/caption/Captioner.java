@@ -71,7 +71,7 @@ public final class Captioner implements AutoCloseable {
         this.encoder = encoder;
         this.reader = reader;
         this.objects = objects;
-        this.grounding = objects == null ? null : Grounding.of(objects.words(), bundle.vocabulary());
+        this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "captioner-search");
             t.setDaemon(true);
@@ -174,7 +174,7 @@ public final class Captioner implements AutoCloseable {
     }
 
     private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
-        float[][] probabilities = objects == null || features.length == 0 ? null : objects.probabilities(features);
+        float[][] probabilities = objects == null || features.length == 0 ? null : objects.evidence(features);
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of()
                 : search(features, probabilities, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
@@ -225,7 +225,7 @@ public final class Captioner implements AutoCloseable {
 
     /** Captions precomputed feature vectors (e.g. from a FeatureStore). */
     public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
-        return search(features, objects == null ? null : objects.probabilities(features), options);
+        return search(features, objects == null ? null : objects.evidence(features), options);
     }
 
     /** @param probabilities the ImageNet class posterior of each photo, or null without a classifier */

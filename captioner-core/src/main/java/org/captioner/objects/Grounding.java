@@ -12,17 +12,20 @@ import org.captioner.text.Vocabulary;
 
 /**
  * Holds the decoder's language prior to what the encoder sees: caption words that name an object
- * class (COCO's, as {@link Chair} reads them, people excepted) which the ImageNet classifier can
- * recognise get a log-probability penalty in photos that show too little evidence of it.
+ * class (COCO's, as {@link Chair} reads them) which the object classifier can recognise get a
+ * log-probability penalty in photos that show too little evidence of it.
  *
  * <p>A word's evidence is the posterior mass of the ImageNet classes WordNet files under its object
- * class ("dog", "dogs" and "puppy": all 118 breeds). Below {@code threshold} the word costs
- * {@code weight × ln(evidence / threshold)} (at most {@code weight × ln(1e-4)} below it): a gentle
- * push where the classifier is merely unsure, a strong one where it sees something else entirely.
- * Words of classes ImageNet cannot see (person, skateboard, frisbee) are never penalised: no
- * evidence there is not evidence of absence.
+ * class ("dog", "dogs" and "puppy": all 118 breeds). For a class ImageNet has no class for (person,
+ * skateboard) it is the probability of the bundle's concept detector for it ({@link ConceptDetectors}),
+ * if it has one. Below {@code threshold} the word costs {@code weight × ln(evidence / threshold)} (at
+ * most {@code weight × ln(1e-4)} below it): a gentle push where the classifier is merely unsure, a
+ * strong one where it sees something else entirely. Words of classes nothing can see (frisbee,
+ * without a detector) are never penalised: no evidence there is not evidence of absence.
  */
 public final class Grounding {
+
+    private static final String PERSON = "person";
 
     /** Evidence below this ratio of the threshold is treated as this ratio (a finite, large penalty). */
     private static final double FLOOR = 1e-4;
@@ -72,15 +75,21 @@ public final class Grounding {
 
     /** The groundable words of {@code vocabulary}, with the ImageNet classes that support each. */
     public static Grounding of(ImageNetWords imagenet, Vocabulary vocabulary) {
+        return of(imagenet, List.of(), vocabulary);
+    }
+
+    /**
+     * The groundable words of {@code vocabulary}, with the evidence columns that support each: the
+     * ImageNet classes (columns 0..999) where ImageNet knows the object, else the concept detector
+     * for it (column 1000 + its index in {@code conceptClasses}), as {@link ObjectClassifier#evidence}
+     * lays them out.
+     */
+    public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary) {
         Chair chair = Chair.standard();
-        // Object class -> the ImageNet classes whose hypernym paths name it.
-        Map<String, Set<Integer>> supportOfClass = new LinkedHashMap<>();
-        for (int c = 0; c < imagenet.size(); c++) {
-            for (String word : imagenet.pathWords(c)) {
-                for (String objectClass : chair.classesIn(word)) {
-                    supportOfClass.computeIfAbsent(objectClass, k -> new LinkedHashSet<>()).add(c);
-                }
-            }
+        Map<String, Set<Integer>> supportOfClass = imagenetSupport(imagenet);
+        for (int k = 0; k < conceptClasses.size(); k++) {
+            // ImageNet's evidence, where it has any, is kept: it was learnt from far more varied photos.
+            supportOfClass.putIfAbsent(conceptClasses.get(k), new LinkedHashSet<>(Set.of(imagenet.size() + k)));
         }
         List<Integer> ids = new ArrayList<>();
         List<Integer> groups = new ArrayList<>();
@@ -93,7 +102,7 @@ public final class Grounding {
             }
             String objectClass = named.iterator().next();
             Set<Integer> support = supportOfClass.get(objectClass);
-            if (support == null || objectClass.equals("person")) {
+            if (support == null) {
                 continue;
             }
             ids.add(id);
@@ -103,6 +112,23 @@ public final class Grounding {
         }
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new));
+    }
+
+    /** Object class -> the ImageNet classes whose hypernym paths name it (classes ImageNet can see). */
+    public static Map<String, Set<Integer>> imagenetSupport(ImageNetWords imagenet) {
+        Chair chair = Chair.standard();
+        Map<String, Set<Integer>> supportOfClass = new LinkedHashMap<>();
+        for (int c = 0; c < imagenet.size(); c++) {
+            for (String word : imagenet.pathWords(c)) {
+                for (String objectClass : chair.classesIn(word)) {
+                    supportOfClass.computeIfAbsent(objectClass, k -> new LinkedHashSet<>()).add(c);
+                }
+            }
+        }
+        // ImageNet's few people (groom, scuba diver, ballplayer) are roles, not a person detector: their
+        // mass says nothing about whether a photo shows someone.
+        supportOfClass.remove(PERSON);
+        return supportOfClass;
     }
 
     /** Vocabulary ids of the words that can be penalised. */
@@ -119,7 +145,7 @@ public final class Grounding {
         return Math.min(1, sum);
     }
 
-    /** The word biases for a batch of photos, one row of class probabilities each. */
+    /** The word biases for a batch of photos, one {@link ObjectClassifier#evidence} row each. */
     public WordBiases biases(float[][] probabilities, Settings settings) {
         float[][] out = new float[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {

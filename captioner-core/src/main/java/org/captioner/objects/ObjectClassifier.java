@@ -2,10 +2,13 @@ package org.captioner.objects;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,15 +29,18 @@ public final class ObjectClassifier implements AutoCloseable {
     public static final String FILE = "objects.json";
 
     /** The contents of {@code objects.json}. */
-    record Spec(String head, String headSha256, String classes, String encoderSha256, Grounding.Settings grounding) {}
+    record Spec(String head, String headSha256, String classes, String encoderSha256, Grounding.Settings grounding,
+            String concepts) {}
 
     private final ClassifierHead head;
     private final ImageNetWords words;
+    private final ConceptDetectors concepts;
     private final Grounding.Settings grounding;
 
-    ObjectClassifier(ClassifierHead head, ImageNetWords words, Grounding.Settings grounding) {
+    ObjectClassifier(ClassifierHead head, ImageNetWords words, ConceptDetectors concepts, Grounding.Settings grounding) {
         this.head = head;
         this.words = words;
+        this.concepts = concepts;
         this.grounding = grounding == null ? Grounding.Settings.OFF : grounding;
     }
 
@@ -54,8 +60,7 @@ public final class ObjectClassifier implements AutoCloseable {
         if (!Files.isRegularFile(specFile)) {
             return null;
         }
-        Spec spec = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .readValue(specFile.toFile(), Spec.class);
+        Spec spec = readSpec(specFile);
         if (spec.encoderSha256() != null && !spec.encoderSha256().equalsIgnoreCase(encoder.sha256())) {
             throw new IOException(specFile + " belongs to the encoder with sha256 " + spec.encoderSha256()
                     + ", not to " + encoder.name() + " (" + encoder.sha256() + ")");
@@ -66,29 +71,84 @@ public final class ObjectClassifier implements AutoCloseable {
                     + spec.headSha256() + ")");
         }
         ImageNetWords table = ImageNetWords.load(bundleDir.resolve(spec.classes()), vocabulary.words());
+        ConceptDetectors concepts = null;
+        if (spec.concepts() != null) {
+            concepts = ConceptDetectors.read(bundleDir.resolve(spec.concepts()));
+            String sha = concepts.spec().encoderSha256();
+            if (sha != null && !sha.equalsIgnoreCase(encoder.sha256())) {
+                throw new IOException(bundleDir.resolve(spec.concepts()) + " was trained on the features of the encoder"
+                        + " with sha256 " + sha + ", not on " + encoder.name() + "'s (" + encoder.sha256() + ")");
+            }
+        }
         ClassifierHead loaded = ClassifierHead.load(headFile);
-        return new ObjectClassifier(loaded, table, spec.grounding());
+        return new ObjectClassifier(loaded, table, concepts, spec.grounding());
+    }
+
+    private static Spec readSpec(Path specFile) throws IOException {
+        return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(specFile.toFile(), Spec.class);
+    }
+
+    /** The ImageNet class table of the bundle's classifier, without loading the head. */
+    public static ImageNetWords imagenetWords(Path bundleDir, Vocabulary vocabulary) throws IOException {
+        return ImageNetWords.load(bundleDir.resolve(readSpec(bundleDir.resolve(FILE)).classes()), vocabulary.words());
+    }
+
+    /** The encoder the bundle's classifier belongs to (sha256), or null when its spec does not say. */
+    public static String encoderSha256(Path bundleDir) throws IOException {
+        return readSpec(bundleDir.resolve(FILE)).encoderSha256();
+    }
+
+    /**
+     * Adds concept detectors to a bundle's classifier: writes {@link ConceptDetectors#FILE} and names it
+     * in {@link #FILE}, keeping every other setting there.
+     */
+    public static void attachConcepts(Path bundleDir, ConceptDetectors concepts) throws IOException {
+        concepts.write(bundleDir.resolve(ConceptDetectors.FILE));
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode spec = (ObjectNode) json.readTree(bundleDir.resolve(FILE).toFile());
+        spec.put("concepts", ConceptDetectors.FILE);
+        json.writeValue(bundleDir.resolve(FILE).toFile(), spec);
     }
 
     public ImageNetWords words() {
         return words;
     }
 
-    /** Class probabilities, one row per pooled feature vector. */
-    public float[][] probabilities(float[][] pooled) {
-        return head.probabilities(pooled);
+    /** The object classes learnt from captions, in evidence-column order after ImageNet's (empty without). */
+    public List<String> conceptClasses() {
+        return concepts == null ? List.of() : concepts.names();
     }
 
     /**
-     * The most probable things in the photo, as caption words with their summed probability (see
+     * Everything the classifier sees in each photo, one row per pooled feature vector: the 1,000
+     * ImageNet class probabilities, then each concept detector's probability ({@link #conceptClasses}).
+     */
+    public float[][] evidence(float[][] pooled) {
+        float[][] imagenet = head.probabilities(pooled);
+        if (concepts == null) {
+            return imagenet;
+        }
+        float[][] learnt = concepts.probabilities(pooled);
+        float[][] out = new float[pooled.length][];
+        for (int i = 0; i < pooled.length; i++) {
+            out[i] = Arrays.copyOf(imagenet[i], imagenet[i].length + learnt[i].length);
+            System.arraycopy(learnt[i], 0, out[i], imagenet[i].length, learnt[i].length);
+        }
+        return out;
+    }
+
+    /**
+     * The most probable ImageNet things in the photo (from an {@link #evidence} row), as caption words with their summed probability (see
      * {@link ImageNetWords#tagWord}; classes WordNet relates to no caption word keep their
      * ImageNet label), at most {@code max},
      * each at least {@code minProbability}, most probable first.
      */
-    public List<ObjectTag> tags(float[] probabilities, int max, double minProbability) {
+    public List<ObjectTag> tags(float[] evidence, int max, double minProbability) {
+        float[] probabilities = evidence;
         Map<String, double[]> byWord = new LinkedHashMap<>();
         Map<String, Integer> bestClass = new LinkedHashMap<>();
-        for (int c = 0; c < probabilities.length; c++) {
+        for (int c = 0; c < words.size(); c++) {
             String w = words.tagWord(c);
             byWord.computeIfAbsent(w, k -> new double[1])[0] += probabilities[c];
             Integer best = bestClass.get(w);

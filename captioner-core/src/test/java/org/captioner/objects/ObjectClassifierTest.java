@@ -38,7 +38,7 @@ class ObjectClassifierTest {
 
     private static float[] probabilities(String sample) throws Exception {
         BufferedImage image = new PhotoReader().read(ProjectFiles.sample(sample));
-        return objects.probabilities(encoder.encode(List.of(image)))[0];
+        return objects.evidence(encoder.encode(List.of(image)))[0];
     }
 
     @Test
@@ -67,5 +67,22 @@ class ObjectClassifierTest {
         assertTrue(penalties.perImage()[0][dog] < -2, "a kitten photo shows no dog");
         assertEquals(0f, penalties.perImage()[0][cat]);
         assertEquals(0f, penalties.perImage()[1][dog], "the dog-and-cat photo shows a dog");
+    }
+
+    @Test
+    void conceptDetectorsLetGroundingCheckPersonWords() throws Exception {
+        List<String> concepts = objects.conceptClasses();
+        assertTrue(concepts.contains("person") && concepts.contains("skateboard"), concepts.toString());
+        Grounding grounding = Grounding.of(objects.words(), concepts, vocabulary);
+        // The dog photos show no one; a Flickr8k-trained person detector says so (about 0.1).
+        float[][] p = {probabilities("dog-cat.jpg"), probabilities("dog_bike_car.jpg")};
+        var biases = grounding.biases(p, new Grounding.Settings(0.4, 2));
+        int man = -1;
+        for (int j = 0; j < biases.words().length; j++) {
+            man = vocabulary.word(biases.words()[j]).equals("man") ? j : man;
+        }
+        assertTrue(man >= 0, "'man' is grounded once a person detector exists");
+        assertTrue(biases.perImage()[0][man] < -1 && biases.perImage()[1][man] < -1,
+                biases.perImage()[0][man] + ", " + biases.perImage()[1][man]);
     }
 }

@@ -31,7 +31,7 @@ final class TestServer implements AutoCloseable {
             Path tmp = Files.createTempDirectory("captioner-web-test");
             bundle = TrainedShapes.prepare(tmp.resolve("shapes")).trainBundle(tmp.resolve("bundle"));
             // The default model's object classifier belongs to the same encoder: give it to this bundle too.
-            for (String f : List.of("objects.json", "imagenet_head.pt", "imagenet-words.tsv")) {
+            for (String f : List.of("objects.json", "imagenet_head.pt", "imagenet-words.tsv", "concepts.json")) {
                 Files.copy(ProjectFiles.defaultModel().resolve(f), bundle.resolve(f));
             }
         }

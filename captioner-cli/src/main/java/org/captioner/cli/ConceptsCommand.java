@@ -1,0 +1,171 @@
+package org.captioner.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.data.CaptionDataset;
+import org.captioner.data.CaptionedImage;
+import org.captioner.data.Split;
+import org.captioner.data.SplitData;
+import org.captioner.features.FeatureStore;
+import org.captioner.metrics.Chair;
+import org.captioner.objects.ConceptDetectors;
+import org.captioner.objects.ConceptTrainer;
+import org.captioner.objects.Grounding;
+import org.captioner.objects.ObjectClassifier;
+import org.captioner.text.Vocabulary;
+
+/**
+ * {@code ./captioner concepts}: teaches a bundle's object classifier the object classes ImageNet has
+ * no class for (person, skateboard, skis, ...), from which objects a dataset's captions name, so
+ * that grounding can check those words too.
+ */
+final class ConceptsCommand extends Command {
+
+    @Override
+    String name() {
+        return "concepts";
+    }
+
+    @Override
+    String summary() {
+        return "Train detectors for the object classes the bundle's ImageNet classifier cannot see (person,"
+                + " skateboard, ...) from cached features and the objects the training captions name; each is"
+                + " checked on the dev split and kept only if it separates well there. Writes concepts.json"
+                + " into the bundle and names it in objects.json.";
+    }
+
+    @Override
+    Options options() {
+        Options o = new Options();
+        DatasetOptions.add(o);
+        o.addOption(required("features", "DIR", "feature cache of the bundle's encoder (./captioner features)"));
+        o.addOption(opt("model", "BUNDLE", "bundle whose object classifier gains the detectors (default: models/default)"));
+        o.addOption(opt("min-captions", "N", "a training image shows a class when at least N of its captions name it"
+                + " (default 2: one caption alone is often a guess)"));
+        o.addOption(opt("min-positives", "N", "train a class only with at least N such training images (default 30)"));
+        o.addOption(opt("min-auc", "A", "keep a detector only if its ROC AUC on dev is at least A (default 0.9)"));
+        return o;
+    }
+
+    @Override
+    int run(CommandLine line) throws Exception {
+        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        int minCaptions = intValue(line, "min-captions", 2, 1, 100);
+        int minPositives = intValue(line, "min-positives", 30, 1, Integer.MAX_VALUE);
+        double minAuc = doubleValue(line, "min-auc", 0.9, 0, 1);
+        Vocabulary vocabulary = Vocabulary.load(model.resolve(ModelBundle.VOCABULARY_FILE));
+        Set<String> imagenetSees;
+        String encoderSha;
+        try {
+            imagenetSees = Grounding.imagenetSupport(ObjectClassifier.imagenetWords(model, vocabulary)).keySet();
+            encoderSha = ObjectClassifier.encoderSha256(model);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException("bundle " + model + " has no object classifier (" + ObjectClassifier.FILE + ")");
+        }
+        FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
+        if (encoderSha != null && !encoderSha.equalsIgnoreCase(store.identity().sha256())) {
+            throw new UsageException("the features in " + store.dir() + " come from " + store.identity().name()
+                    + ", not from the encoder of " + model + "'s classifier");
+        }
+        CaptionDataset dataset = DatasetOptions.open(line);
+        Chair chair = Chair.standard();
+        Labelled train = labelled(DatasetOptions.split(dataset, Split.TRAIN), store, chair, minCaptions);
+        Labelled dev = labelled(DatasetOptions.split(dataset, Split.DEV), store, chair, 1);
+        ConceptTrainer trainer = new ConceptTrainer();
+        List<ConceptDetectors.Detector> kept = new ArrayList<>();
+        System.err.printf(Locale.ROOT, "%d training and %d dev images with features; ImageNet already sees %d object classes%n",
+                train.features.length, dev.features.length, imagenetSees.size());
+        System.err.printf("%-14s %9s %8s  %s%n", "class", "positives", "dev AUC", "");
+        for (String objectClass : chair.classes()) {
+            if (imagenetSees.contains(objectClass) || objectClass.equals(Chair.NO_OBJECT)) {
+                continue;
+            }
+            boolean[] y = train.labels(objectClass);
+            int positives = count(y);
+            if (positives < minPositives) {
+                continue;
+            }
+            ConceptDetectors.Detector d = trainer.fit(objectClass, train.features, y);
+            ConceptDetectors one = new ConceptDetectors(new ConceptDetectors.Spec(null, null, List.of(d)));
+            float[][] p = one.probabilities(dev.features);
+            float[] scores = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
+                scores[i] = p[i][0];
+            }
+            double auc = ConceptTrainer.auc(scores, dev.labels(objectClass));
+            boolean keep = auc >= minAuc;
+            System.err.printf(Locale.ROOT, "%-14s %9d %8.3f  %s%n", objectClass, positives, auc,
+                    keep ? "kept" : "dropped (below " + minAuc + ")");
+            if (keep) {
+                kept.add(new ConceptDetectors.Detector(d.name(), d.positives(), Math.round(auc * 1e4) / 1e4, d.bias(),
+                        d.weights()));
+            }
+        }
+        if (kept.isEmpty()) {
+            System.err.println("no detector passed; the bundle is unchanged");
+            return 1;
+        }
+        String trainedOn = String.format(Locale.ROOT, "%s train (%d images; a class is shown when >= %d captions name"
+                + " it), checked on %s dev (%d images; named by any caption)", dataset.name(), train.features.length,
+                minCaptions, dataset.name(), dev.features.length);
+        ObjectClassifier.attachConcepts(model, new ConceptDetectors(
+                new ConceptDetectors.Spec(store.identity().sha256(), trainedOn, kept)));
+        System.err.println("wrote " + model.resolve(ConceptDetectors.FILE) + ": " + kept.size() + " detectors");
+        return 0;
+    }
+
+    private static int count(boolean[] y) {
+        int n = 0;
+        for (boolean b : y) {
+            n += b ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Images with features, and how many of each image's captions name each object class. */
+    private record Labelled(float[][] features, List<Map<String, Integer>> named, int minCaptions) {
+        boolean[] labels(String objectClass) {
+            boolean[] y = new boolean[features.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = named.get(i).getOrDefault(objectClass, 0) >= minCaptions;
+            }
+            return y;
+        }
+    }
+
+    private static Labelled labelled(SplitData split, FeatureStore store, Chair chair, int minCaptions)
+            throws java.io.IOException {
+        List<float[]> features = new ArrayList<>();
+        List<Map<String, Integer>> named = new ArrayList<>();
+        int missing = 0;
+        for (CaptionedImage image : split.images()) {
+            float[] f = store.get(image.id());
+            if (f == null) {
+                missing++;
+                continue;
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            for (String caption : image.captions()) {
+                chair.classesIn(caption).forEach(c -> counts.merge(c, 1, Integer::sum));
+            }
+            features.add(f);
+            named.add(counts);
+        }
+        if (missing > 0) {
+            System.err.printf("%s: %d images have no cached features (run ./captioner features --splits %s)%n",
+                    split.split().label(), missing, split.split().label());
+        }
+        if (features.isEmpty()) {
+            throw new IllegalStateException("no " + split.split().label() + " image has cached features in " + store.dir());
+        }
+        return new Labelled(features.toArray(float[][]::new), named, minCaptions);
+    }
+}
