@@ -380,7 +380,7 @@ final class BenchCommand extends Command {
         });
         sampler.start();
         long begin = System.nanoTime();
-        captioner.captionAll(new ImagePaths(List.of(dir)), captioner.defaultOptions().withBeam(3), r -> { });
+        captioner.captionAll(new ImagePaths(List.of(dir), note -> System.err.println("captioner: " + note)), captioner.defaultOptions().withBeam(3), r -> { });
         double seconds = (System.nanoTime() - begin) / 1e9;
         running.set(false);
         sampler.join();

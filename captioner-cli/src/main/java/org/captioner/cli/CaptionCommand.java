@@ -1,21 +1,22 @@
 package org.captioner.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
+import org.captioner.caption.ImageInput;
 import org.captioner.image.PhotoReader;
 import org.captioner.progress.Progress;
 
@@ -80,45 +81,93 @@ final class CaptionCommand extends Command {
         String format = choice(line, "format", "text", "text", "jsonl", "csv", "coco");
         // Check every value before the (slow) model load, so a typo fails at once with status 2.
         options(line, new CaptionOptions(100, 1, 20, 0, 0, 0, 8));
+        Path output = path(line, "output");
+        if (output != null) {
+            OutputFile.check(output, roots);
+        }
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         requireObjects(line, model);
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
-        try (Captioner captioner = Captioner.open(model, resolver,
-                new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1)) {
-            CaptionOptions options = options(line, captioner.defaultOptions());
-            Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
-            int[] counts = new int[2];
-            Path output = path(line, "output");
-            Writer writer = output == null
-                    ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                    : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-            long begin = System.nanoTime();
-            try (ResultWriter results = ResultWriter.create(format, writer, line.hasOption("tags"))) {
-                progress.start("caption", -1, 0);
-                captioner.captionAll(new ImagePaths(roots), options, r -> {
-                    counts[r.succeeded() ? 0 : 1]++;
-                    try {
-                        results.write(r);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    progress.advance(1, counts[1] == 0 ? "" : counts[1] + " failed");
-                });
-            } finally {
-                progress.finish();
-                if (output != null) {
-                    writer.close();
-                }
+        // Ctrl-C (or SIGTERM) stops the walk; the batches in flight finish, the output is closed as a
+        // valid file and the models are freed before the JVM may tear down libtorch: exiting under a
+        // running forward pass crashed it (SIGSEGV in libtorch_cpu.so).
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }, "captioner-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        int[] counts = new int[2];
+        long begin = System.nanoTime();
+        Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
+        ImagePaths paths = new ImagePaths(roots, note -> System.err.println("captioner: " + note));
+        try {
+            try (Captioner captioner = Captioner.open(model, resolver,
+                    new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1);
+                    OutputFile out = output == null ? OutputFile.stdout() : OutputFile.replacing(output)) {
+                CaptionOptions options = options(line, captioner.defaultOptions());
+                try (ResultWriter results = ResultWriter.create(format, out.writer(), line.hasOption("tags"))) {
+                    progress.start("caption", -1, 0);
+                    captioner.captionAll(until(stop, paths), options, r -> {
+                        counts[r.succeeded() ? 0 : 1]++;
+                        try {
+                            results.write(r);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        progress.advance(1, counts[1] == 0 ? "" : counts[1] + " failed");
+                    });
+                } finally {
+                    progress.finish();
+                }
+                out.commit();
+            }
+            // Reported before the signal hook is released: the JVM may exit as soon as it is.
             double seconds = (System.nanoTime() - begin) / 1e9;
-            if (counts[1] > 0 || progress != Progress.NONE) {
-                System.err.printf(Locale.ROOT, "%d captioned, %d failed, %.1f images/s%n", counts[0], counts[1],
+            int failed = counts[1] + paths.unlistableFolders();
+            if (stop.get()) {
+                System.err.printf(Locale.ROOT, "captioner: interrupted after %d images; what was written is complete%n",
+                        counts[0] + counts[1]);
+            } else if (failed > 0 || progress != Progress.NONE) {
+                System.err.printf(Locale.ROOT, "%d captioned, %d failed%s, %.1f images/s%n", counts[0], counts[1],
+                        paths.unlistableFolders() == 0 ? "" : ", " + paths.unlistableFolders() + " folders unreadable",
                         (counts[0] + counts[1]) / Math.max(seconds, 1e-9));
             }
-            return counts[1] == 0 ? 0 : 1;
+            System.err.flush();
+            return failed == 0 ? 0 : 1;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running and has just been released.
+            }
         }
+    }
+
+    /** How long a signal waits for the batches in flight before the JVM exits anyway. */
+    private static final int STOP_WAIT_SECONDS = 60;
+
+    /** {@code inputs}, ending early once {@code stop} is set. */
+    private static Iterator<ImageInput> until(AtomicBoolean stop, Iterator<ImageInput> inputs) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !stop.get() && inputs.hasNext();
+            }
+
+            @Override
+            public ImageInput next() {
+                return inputs.next();
+            }
+        };
     }
 
     static CaptionOptions options(CommandLine line, CaptionOptions defaults) throws UsageException {

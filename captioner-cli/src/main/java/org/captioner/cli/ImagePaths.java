@@ -1,51 +1,140 @@
 package org.captioner.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.captioner.caption.ImageInput;
 
 /**
  * The files named on the command line, with folders walked recursively in sorted order, lazily
  * (a folder of millions of files is never listed into memory at once beyond one directory).
- * Hidden files are skipped; every other file is handed on as an input, so that non-images are reported.
+ * Hidden files are skipped; every other entry is handed on as an input, so that non-images (and
+ * pipes, devices, broken links) are reported by the reader.
+ *
+ * <p>Symbolic links are followed, but each real folder is walked once and each real file handed on
+ * once (tracked by file-system key), so a link back up the tree ({@code self -> .}) or two names
+ * for one photo never caption anything twice; a folder that cannot be listed is reported and the
+ * walk goes on. Both kinds of report go to {@code notes}.
  */
 final class ImagePaths implements Iterator<ImageInput> {
 
     private final Deque<Path> stack = new ArrayDeque<>();
+    private final Consumer<String> notes;
+    /** File-system key (or real path, where the file system has no keys) → the first path seen. */
+    private final Map<Object, Path> walked = new HashMap<>();
+    private final Map<Object, Path> handedOn = new HashMap<>();
+    private int unlistable;
     private Path next;
 
-    ImagePaths(List<Path> roots) {
+    /** Lists one folder's entries (in any order). */
+    interface Lister {
+        List<Path> list(Path dir) throws IOException;
+    }
+
+    private final Lister lister;
+
+    ImagePaths(List<Path> roots, Consumer<String> notes) {
+        this(roots, notes, ImagePaths::listFolder);
+    }
+
+    /** With another way to list folders: tests use it to make one unlistable even for root. */
+    ImagePaths(List<Path> roots, Consumer<String> notes, Lister lister) {
+        this.notes = notes;
+        this.lister = lister;
         for (int i = roots.size() - 1; i >= 0; i--) {
             stack.push(roots.get(i));
         }
+    }
+
+    /** Folders that could not be listed so far: their images were not captioned. */
+    int unlistableFolders() {
+        return unlistable;
     }
 
     @Override
     public boolean hasNext() {
         while (next == null && !stack.isEmpty()) {
             Path p = stack.pop();
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    List<Path> children = s.filter(c -> !c.getFileName().toString().startsWith(".")).sorted().toList();
-                    for (int i = children.size() - 1; i >= 0; i--) {
-                        stack.push(children.get(i));
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (IOException e) {
+                next = p; // a broken link or a vanished file: the reader says which
+                break;
+            }
+            Object key = key(p, attributes);
+            if (attributes.isDirectory()) {
+                Path first = walked.putIfAbsent(key, p);
+                if (first != null) {
+                    notes.accept(p + ": skipped, the same folder as " + first + " (a link loop or a repeated"
+                            + " argument); each folder is walked once");
+                    continue;
+                }
+                List<Path> children = new ArrayList<>();
+                try {
+                    for (Path c : lister.list(p)) {
+                        if (!c.getFileName().toString().startsWith(".")) {
+                            children.add(c);
+                        }
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot list " + p + ": " + e.getMessage(), e);
+                } catch (IOException | RuntimeException e) {
+                    unlistable++;
+                    notes.accept(p + ": cannot list this folder (" + reason(e) + "); its images are not captioned,"
+                            + " the rest are");
+                    continue;
+                }
+                children.sort(null);
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    stack.push(children.get(i));
                 }
             } else {
+                Path first = handedOn.putIfAbsent(key, p);
+                if (first != null) {
+                    notes.accept(p + ": skipped, the same file as " + first + "; each file is captioned once");
+                    continue;
+                }
                 next = p;
             }
         }
         return next != null;
+    }
+
+    private static List<Path> listFolder(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(out::add);
+        }
+        return out;
+    }
+
+    private static Object key(Path p, BasicFileAttributes attributes) {
+        Object key = attributes.fileKey();
+        if (key != null) {
+            return key;
+        }
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    private static String reason(Exception e) {
+        Throwable t = e.getCause() != null && e instanceof java.io.UncheckedIOException ? e.getCause() : e;
+        String m = t.getMessage();
+        String kind = t.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
+        return m == null ? kind : kind.equals("IO") ? m : kind.toLowerCase(java.util.Locale.ROOT) + ": " + m;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import org.apache.commons.csv.CSVFormat;
@@ -49,9 +50,10 @@ abstract class ResultWriter implements Closeable {
         @Override
         void write(CaptionResult r) throws IOException {
             if (r.succeeded()) {
-                out.write(r.name() + "\t" + r.best().text() + (tags ? "\t" + tagText(r) : "") + "\n");
+                String name = escape(r.name());
+                out.write(name + "\t" + r.best().text() + (tags ? "\t" + tagText(r) : "") + "\n");
                 for (int i = 1; i < r.captions().size(); i++) {
-                    out.write(r.name() + "\t" + r.captions().get(i).text() + "\n");
+                    out.write(name + "\t" + r.captions().get(i).text() + "\n");
                 }
                 out.flush();
             } else {
@@ -63,6 +65,24 @@ abstract class ResultWriter implements Closeable {
         public void close() throws IOException {
             out.flush();
         }
+    }
+
+    /**
+     * A file name as one text field: backslash, tab, newline and carriage return written as
+     * {@code \\ \t \n \r}, so every caption stays one line of two fields whatever the names hold.
+     */
+    static String escape(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (char c : name.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static final class JsonLines extends ResultWriter {
@@ -91,20 +111,29 @@ abstract class ResultWriter implements Closeable {
 
         Csv(Writer out, boolean tags) throws IOException {
             this.tags = tags;
-            String[] header = tags ? new String[] {"file", "caption", "score", "log_prob", "error", "tags"}
-                    : new String[] {"file", "caption", "score", "log_prob", "error"};
+            String[] header = tags ? new String[] {"file", "rank", "caption", "score", "log_prob", "error", "tags"}
+                    : new String[] {"file", "rank", "caption", "score", "log_prob", "error"};
             printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header).build());
         }
 
         @Override
+        /** One row per caption (rank 1 is the best; more with --n-best); a failed file is one row with its error. */
         void write(CaptionResult r) throws IOException {
-            List<Object> row = r.succeeded()
-                    ? new java.util.ArrayList<>(List.of(r.name(), r.best().text(), r.best().score(), r.best().logProb(), ""))
-                    : new java.util.ArrayList<>(List.of(r.name(), "", "", "", r.error()));
-            if (tags) {
-                row.add(tagText(r));
+            if (!r.succeeded()) {
+                List<Object> row = new ArrayList<>(List.of(r.name(), "", "", "", "", r.error()));
+                if (tags) {
+                    row.add("");
+                }
+                printer.printRecord(row);
             }
-            printer.printRecord(row);
+            for (int i = 0; r.succeeded() && i < r.captions().size(); i++) {
+                var c = r.captions().get(i);
+                List<Object> row = new ArrayList<>(List.of(r.name(), i + 1, c.text(), c.score(), c.logProb(), ""));
+                if (tags) {
+                    row.add(i == 0 ? tagText(r) : "");
+                }
+                printer.printRecord(row);
+            }
             printer.flush();
         }
 

@@ -13,10 +13,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -31,6 +33,13 @@ public final class PhotoReader {
     /** 64 megapixels: above any camera photo, far below what would exhaust memory. */
     public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
     public static final long DEFAULT_MAX_BYTES = 100L * 1024 * 1024;
+
+    /**
+     * Images whose shorter side is at least twice this are decoded subsampled, to a shorter side
+     * of at least this: still more than twice what the encoder's 224x224 input (after a resize to
+     * 256) needs, so captions do not change, at a small part of the memory.
+     */
+    public static final int DECODE_SIDE = 512;
 
     static {
         // Registers TwelveMonkeys' readers (CMYK JPEG, more BMP variants) ahead of the JDK's.
@@ -61,33 +70,75 @@ public final class PhotoReader {
         return maxPixels;
     }
 
-    /** Whether the file starts like an image this reader knows (reads only its first bytes). */
-    public static boolean looksLikeImage(Path file) {
-        byte[] head = new byte[16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n = in.readNBytes(head, 0, head.length);
-            return ImageFormat.sniff(head, n).isPresent();
-        } catch (IOException e) {
-            return false;
-        }
+    /**
+     * Reads a file. Only regular files are opened (a FIFO would block forever, a device never end),
+     * and the byte limit holds for what is actually read, not only for the size the file system
+     * reports (0 for /proc files and devices).
+     */
+    public BufferedImage read(Path file) throws ImageReadException {
+        return read(readBytes(file));
     }
 
-    public BufferedImage read(Path file) throws ImageReadException {
-        byte[] bytes;
+    /** The file's bytes, within the limits above. */
+    public byte[] readBytes(Path file) throws ImageReadException {
+        BasicFileAttributes attributes;
         try {
-            long size = Files.size(file);
-            if (size > maxBytes) {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "file not found");
+        } catch (IOException e) {
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "cannot read file: " + e.getMessage(), e);
+        }
+        if (attributes.isDirectory()) {
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "is a folder, not an image file");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new ImageReadException(ImageReadException.Kind.UNREADABLE,
+                    "not a regular file (a pipe, device or socket): only regular files are read");
+        }
+        if (attributes.size() > maxBytes) {
+            throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
+                    "file is " + attributes.size() + " bytes, over the limit of " + maxBytes);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
                 throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
-                        "file is " + size + " bytes, over the limit of " + maxBytes);
+                        "file has more than " + maxBytes + " bytes (the limit), though its size reads "
+                                + attributes.size());
             }
-            bytes = Files.readAllBytes(file);
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "file not found");
         } catch (IOException e) {
             throw new ImageReadException(ImageReadException.Kind.UNREADABLE,
                     "cannot read file: " + e.getMessage(), e);
         }
-        return read(bytes);
+    }
+
+    /**
+     * Width × height as the image's header declares them, without decoding pixels; -1 when the
+     * bytes are not an image this reader knows or the header is unreadable.
+     */
+    public static long declaredPixels(byte[] bytes) {
+        if (ImageFormat.sniff(bytes).isEmpty()) {
+            return -1;
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return -1;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return (long) reader.getWidth(0) * reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     public BufferedImage read(byte[] bytes) throws ImageReadException {
@@ -130,7 +181,15 @@ public final class PhotoReader {
                         warnings.add(warning);
                     }
                 });
-                BufferedImage image = reader.read(0);
+                // The encoder only ever sees 224x224: decoding every n-th pixel of every n-th row of a
+                // big photo keeps its shorter side at least DECODE_SIDE and its memory small (an
+                // 8000x8000 image decodes to 533x533, 0.9 MB instead of 192 MB).
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = (int) Math.max(1, Math.min(w, h) / DECODE_SIDE);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
                 if (!warnings.isEmpty()) {
                     // ImageIO only warns on a truncated JPEG and fills the rest with grey.
                     throw new ImageReadException(ImageReadException.Kind.CORRUPT,

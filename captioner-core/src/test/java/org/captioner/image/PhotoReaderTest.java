@@ -104,4 +104,39 @@ class PhotoReaderTest {
             assertTrue(img.getWidth() > 50 && img.getHeight() > 50, name);
         }
     }
+
+    @Test
+    void onlyRegularFilesAreOpened() {
+        ImageReadException e = assertThrows(ImageReadException.class, () -> new PhotoReader().read(Path.of("/dev/zero")));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        e = assertThrows(ImageReadException.class, () -> new PhotoReader().read(Path.of("/tmp")));
+        assertTrue(e.getMessage().contains("folder"), e.getMessage());
+    }
+
+    @Test
+    void theByteLimitHoldsForWhatIsReadNotForTheSizeTheFileSystemReports() {
+        // /proc files report size 0 and hold more; this one has well over 64 bytes.
+        Path maps = Path.of("/proc/self/maps");
+        ImageReadException e = assertThrows(ImageReadException.class,
+                () -> new PhotoReader(PhotoReader.DEFAULT_MAX_PIXELS, 64).read(maps));
+        assertEquals(ImageReadException.Kind.TOO_LARGE, e.kind());
+    }
+
+    @Test
+    void bigPhotosAreDecodedSubsampledToWhatTheEncoderNeeds(@TempDir Path dir) throws Exception {
+        BufferedImage big = new BufferedImage(2100, 1600, BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = big.createGraphics();
+        g.setColor(java.awt.Color.RED);
+        g.fillRect(0, 0, 1050, 1600);
+        g.dispose();
+        Path file = dir.resolve("big.png");
+        javax.imageio.ImageIO.write(big, "png", file.toFile());
+        BufferedImage read = new PhotoReader().read(file);
+        // Shorter side 1600 = 3 x 512 (and a bit): every third pixel of every third row.
+        assertEquals(700, read.getWidth());
+        assertEquals(534, read.getHeight());
+        assertEquals(0xFF0000, read.getRGB(10, 10) & 0xFFFFFF, "left half red");
+        assertEquals(0x000000, read.getRGB(690, 10) & 0xFFFFFF, "right half black");
+        assertEquals(2100L * 1600, PhotoReader.declaredPixels(java.nio.file.Files.readAllBytes(file)));
+    }
 }

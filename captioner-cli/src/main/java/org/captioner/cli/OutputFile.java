@@ -1,0 +1,100 @@
+package org.captioner.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Where results go: standard output, or a file that is written beside its target under a hidden
+ * temporary name and moved into place when the run ends ({@link #commit}), so an existing file is
+ * never left half-overwritten. A run that fails before committing deletes its temporary file and
+ * leaves the target as it was.
+ */
+final class OutputFile implements AutoCloseable {
+
+    private final Writer writer;
+    private final Path target;
+    private final Path temporary;
+    private boolean done;
+
+    private OutputFile(Writer writer, Path target, Path temporary) {
+        this.writer = writer;
+        this.target = target;
+        this.temporary = temporary;
+    }
+
+    static OutputFile stdout() {
+        return new OutputFile(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), null, null);
+    }
+
+    static OutputFile replacing(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+        return new OutputFile(Files.newBufferedWriter(temporary, StandardCharsets.UTF_8), target, temporary);
+    }
+
+    /**
+     * Refuses an output path that would overwrite an input or land among the images being
+     * captioned: it is one of the inputs (or a link to one), or it lies inside an input folder.
+     */
+    static void check(Path output, List<Path> inputs) throws UsageException {
+        if (Files.isDirectory(output)) {
+            throw new UsageException("--output " + output + " is a folder; name a file");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UsageException("--output " + output + ": folder " + parent + " does not exist");
+        }
+        Path real;
+        try {
+            real = parent.toRealPath().resolve(output.getFileName());
+            for (Path input : inputs) {
+                Path in = input.toRealPath();
+                boolean same = Files.exists(output) && Files.isSameFile(output, in);
+                if (same || (Files.isDirectory(in) && real.startsWith(in))) {
+                    throw new UsageException("--output " + output + (same ? " is the input " + input
+                            : " lies inside " + input + ", which is being captioned")
+                            + "; write the results somewhere else (nothing was written)");
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException("--output " + output + ": " + e.getMessage());
+        }
+    }
+
+    Writer writer() {
+        return writer;
+    }
+
+    /** Flushes what was written and, for a file, moves it into place. */
+    void commit() throws IOException {
+        done = true;
+        if (target == null) {
+            writer.flush();
+            return;
+        }
+        writer.close();
+        try {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (target == null) {
+            writer.flush();
+        } else if (!done) {
+            writer.close();
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

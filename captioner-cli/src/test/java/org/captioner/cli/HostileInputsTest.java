@@ -1,0 +1,193 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringReader;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.captioner.ProjectFiles;
+import org.captioner.caption.ImageInput;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The caption command against inputs that once destroyed data, hung or ran away. */
+class HostileInputsTest {
+
+    @TempDir
+    static Path tmp;
+    static Path bundle;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        bundle = ShapesBundle.get().bundle;
+    }
+
+    private static Path photos(String name) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.copy(ProjectFiles.sample("kitten.jpg"), dir.resolve("kitten.jpg"));
+        Files.copy(ProjectFiles.sample("fox.png"), dir.resolve("fox.png"));
+        return dir;
+    }
+
+    @Test
+    void anOutputThatIsAnInputOrInsideAnInputFolderIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path dir = photos("output-clash");
+        byte[] kitten = Files.readAllBytes(dir.resolve("kitten.jpg"));
+        CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), "--format", "jsonl", "--output",
+                dir.resolve("kitten.jpg").toString(), dir.toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("inside"), run.err());
+        assertArrayEquals(kitten, Files.readAllBytes(dir.resolve("kitten.jpg")), "the input is untouched");
+
+        run = CliRunner.run("caption", "--model", bundle.toString(), "--output", dir.resolve("kitten.jpg").toString(),
+                dir.resolve("kitten.jpg").toString());
+        assertEquals(2, run.status(), run.err());
+        assertArrayEquals(kitten, Files.readAllBytes(dir.resolve("kitten.jpg")));
+
+        run = CliRunner.run("caption", "--model", bundle.toString(), "--output", dir.resolve("new.txt").toString(),
+                dir.toString());
+        assertEquals(2, run.status(), run.err());
+        assertFalse(Files.exists(dir.resolve("new.txt")));
+    }
+
+    @Test
+    void anExistingOutputIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
+        Path dir = photos("replace");
+        Path out = tmp.resolve("replace-results.json");
+        Files.writeString(out, "old contents that are longer than what replaces them, to show no tail is left behind "
+                .repeat(50));
+        CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), "--format", "coco", "--output",
+                out.toString(), dir.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals(2, JSON.readTree(out.toFile()).size());
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".part")), "temporary file left");
+        }
+    }
+
+    @Test
+    void aPipeIsReportedAndSkippedInsteadOfHangingTheRun() throws Exception {
+        Path dir = photos("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("b.jpg").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        CliRunner.Run run = assertTimeoutPreemptively(Duration.ofSeconds(120),
+                () -> CliRunner.run("caption", "--model", bundle.toString(), dir.toString()));
+        assertEquals(1, run.status(), run.err());
+        assertEquals(2, run.out().strip().split("\n").length, run.out());
+        assertTrue(run.err().contains("b.jpg") && run.err().contains("not a regular file"), run.err());
+    }
+
+    @Test
+    void linkLoopsAndSecondNamesNeverCaptionAFileTwice() throws Exception {
+        Path dir = photos("loops");
+        Files.createSymbolicLink(dir.resolve("self"), Path.of("."));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/up"), Path.of(".."));
+        Files.createSymbolicLink(dir.resolve("again.jpg"), Path.of("kitten.jpg"));
+        CliRunner.Run run = assertTimeoutPreemptively(Duration.ofSeconds(120),
+                () -> CliRunner.run("caption", "--model", bundle.toString(), dir.toString(), dir.toString()));
+        assertEquals(0, run.status(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(2, lines.length, run.out());
+        assertTrue(run.err().contains("self: skipped"), run.err());
+        assertTrue(run.err().contains("up: skipped"), run.err());
+    }
+
+    @Test
+    void anUnlistableFolderIsReportedAndTheRestIsStillWalked() throws Exception {
+        Path dir = photos("locked");
+        Path locked = Files.createDirectories(dir.resolve("sub_locked"));
+        Files.copy(ProjectFiles.sample("mountains.png"), locked.resolve("m.png"));
+        List<String> notes = new ArrayList<>();
+        // As root chmod 000 does not stop a listing, so the refusal is the lister's.
+        ImagePaths paths = new ImagePaths(List.of(dir), notes::add, folder -> {
+            if (folder.equals(locked)) {
+                throw new AccessDeniedException(folder.toString());
+            }
+            try (var s = Files.list(folder)) {
+                return s.toList();
+            }
+        });
+        List<String> names = new ArrayList<>();
+        paths.forEachRemaining((ImageInput i) -> names.add(Path.of(i.name()).getFileName().toString()));
+        assertEquals(List.of("fox.png", "kitten.jpg"), names);
+        assertEquals(1, paths.unlistableFolders());
+        assertTrue(notes.get(0).contains("sub_locked") && notes.get(0).contains("cannot list"), notes.toString());
+    }
+
+    @Test
+    void textEscapesTabsAndNewlinesInFileNamesSoEachCaptionStaysOneLine() throws Exception {
+        Path dir = photos("names");
+        Files.copy(ProjectFiles.sample("kitten.jpg"), dir.resolve("new\nline.jpg"));
+        Files.copy(ProjectFiles.sample("kitten.jpg"), dir.resolve("a\ttab.jpg"));
+        CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), dir.toString());
+        assertEquals(0, run.status(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(4, lines.length, run.out());
+        for (String line : lines) {
+            assertEquals(2, line.split("\t").length, line);
+        }
+        assertTrue(run.out().contains("new\\nline.jpg\t") && run.out().contains("a\\ttab.jpg\t"), run.out());
+    }
+
+    @Test
+    void csvKeepsTheNBestAlternativesRankedLikeTextAndJsonl() throws Exception {
+        Path dir = photos("csv");
+        CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), "--format", "csv", "--beam", "3",
+                "--n-best", "2", dir.toString());
+        assertEquals(0, run.status(), run.err());
+        List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new StringReader(run.out())).getRecords();
+        assertEquals(4, rows.size(), run.out());
+        assertEquals(List.of("1", "2", "1", "2"), rows.stream().map(r -> r.get("rank")).toList());
+        assertTrue(Double.parseDouble(rows.get(0).get("score")) >= Double.parseDouble(rows.get(1).get("score")));
+    }
+
+    @Test
+    void ctrlCStopsCleanlyAndLeavesAValidCocoFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("many"));
+        java.util.Random random = new java.util.Random(5);
+        int total = 1500;
+        for (int i = 0; i < total; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(48, 48,
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 48; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            javax.imageio.ImageIO.write(image, "png", dir.resolve(String.format("%05d.png", i)).toFile());
+        }
+        Path out = tmp.resolve("interrupted.json");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Dcaptioner.home=" + ProjectFiles.root(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "caption", "--model", bundle.toString(),
+                "--format", "coco", "--output", out.toString(), dir.toString());
+        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve("int-out.txt").toFile())
+                .redirectError(tmp.resolve("int-err.txt").toFile()).start();
+        Thread.sleep(9000);
+        assertTrue(child.isAlive(), "finished before it could be interrupted");
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(child.pid())).start().waitFor());
+        assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after Ctrl-C");
+        String printed = Files.readString(tmp.resolve("int-out.txt")) + Files.readString(tmp.resolve("int-err.txt"));
+        assertEquals(130, child.exitValue(), printed);
+        assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
+        JsonNode results = JSON.readTree(out.toFile());
+        assertTrue(results.isArray() && results.size() < total, "entries: " + results.size());
+        assertTrue(printed.contains("interrupted after " + results.size() + " images"), printed);
+    }
+}
