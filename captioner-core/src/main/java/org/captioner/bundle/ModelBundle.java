@@ -161,6 +161,30 @@ public final class ModelBundle implements AutoCloseable {
         return info;
     }
 
+    /**
+     * A short identity of a bundle's contents: the first 16 hex digits of a SHA-256 over its
+     * settings, vocabulary and every decoder's weights, so two copies of one model share it and a
+     * retrained one does not. Shown instead of the bundle's path where paths are private (the web
+     * health endpoint).
+     */
+    public static String id(Path dir) throws IOException {
+        BundleInfo info = readInfo(dir);
+        List<Path> files = new ArrayList<>(List.of(dir.resolve(INFO_FILE), dir.resolve(VOCABULARY_FILE),
+                dir.resolve(PARAMS_FILE)));
+        if (info.members() != null) {
+            info.members().forEach(m -> files.add(dir.resolve(m.params())));
+        }
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (Path f : files) {
+                digest.update(Files.readAllBytes(f));
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Vocabulary vocabulary() {
         return vocabulary;
     }

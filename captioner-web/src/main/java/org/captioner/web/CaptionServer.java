@@ -21,7 +21,10 @@ import org.captioner.caption.CaptionResult;
 import org.captioner.caption.CaptionResultJson;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.ImageInput;
+import org.captioner.bundle.ModelBundle;
 import org.captioner.image.ImageReadException;
+import org.captioner.image.PhotoReader;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * The HTTP face of a {@link Captioner}: the upload page, {@code POST /api/captions} and
@@ -38,9 +41,11 @@ public final class CaptionServer implements AutoCloseable {
     private final AdmissionGate gate;
     private final Instant started = Instant.now();
     private final Javalin app;
+    private final String modelId;
 
     public CaptionServer(Captioner captioner, ServerSettings settings) throws IOException {
         this.captioner = captioner;
+        this.modelId = ModelBundle.id(captioner.bundleDir());
         this.settings = settings;
         this.gate = new AdmissionGate(settings.maxInFlight());
         Files.createDirectories(settings.uploadDir());
@@ -56,8 +61,18 @@ public final class CaptionServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(settings.maxFileBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxRequestBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            // Graceful shutdown: stop() waits up to 30 s for requests in flight.
-            config.jetty.modifyServer(server -> server.setStopTimeout(30_000));
+            // A body must keep arriving: a client that stalls (or trickles) is cut off with 408 instead
+            // of holding a thread, and it never holds an admission slot (see captions()).
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(settings.bodyIdleMillis());
+                http.setMinRequestDataRate(settings.minBodyBytesPerSecond());
+            });
+            // Graceful shutdown: stop() waits up to 30 s for requests in flight. Errors Jetty answers
+            // itself, before any handler (414, 431, 400 on a bad request line), are JSON too.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(30_000);
+                server.setErrorHandler(new JsonErrors());
+            });
         });
         routes();
         errors();
@@ -70,18 +85,11 @@ public final class CaptionServer implements AutoCloseable {
 
     private void errors() {
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-        app.exception(IllegalStateException.class, (e, ctx) -> {
-            // Jetty's multipart parser reports size limits as IllegalStateException.
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("exceeds") || m.contains("too large") || m.contains("maxRequestSize")
-                    || m.contains("maxFileSize")) {
-                ctx.status(413).json(Map.of("error", "upload too large: files up to " + settings.maxFileBytes()
-                        + " bytes, requests up to " + settings.maxRequestBytes() + " bytes"));
-            } else {
-                ctx.status(400).json(Map.of("error", "bad request: " + m));
-            }
+        app.exception(Exception.class, (e, ctx) -> {
+            // The details are for the operator's log, not for whoever sent the request.
+            System.err.println("captioner serve: " + ctx.method() + " " + ctx.path() + ": " + e);
+            ctx.status(500).json(Map.of("error", "internal error"));
         });
-        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(Map.of("error", "internal error: " + e)));
         app.error(404, ctx -> {
             if (ctx.path().startsWith("/api/")) {
                 ctx.json(Map.of("error", "no such endpoint: " + ctx.method() + " " + ctx.path()));
@@ -103,7 +111,8 @@ public final class CaptionServer implements AutoCloseable {
         o.put("status", "ok");
         var info = captioner.info();
         ObjectNode model = o.putObject("model");
-        model.put("bundle", captioner.bundleDir().toString());
+        model.put("name", captioner.bundleDir().getFileName().toString());
+        model.put("id", modelId);
         model.put("dataset", info.provenance() == null ? null : info.provenance().dataset());
         model.put("vocabulary", info.decoder().vocabSize());
         model.put("code_version", info.provenance() == null ? null : info.provenance().codeVersion());
@@ -123,46 +132,105 @@ public final class CaptionServer implements AutoCloseable {
     }
 
     private void captions(Context ctx) throws IOException {
-        String type = String.valueOf(ctx.contentType());
-        if (!type.startsWith("multipart/form-data")) {
-            throw new ApiError(415, "send multipart/form-data with one or more parts named 'file'");
-        }
-        CaptionOptions options = options(ctx);
-        if (!gate.tryEnter()) {
-            ctx.header("Retry-After", "2");
-            throw new ApiError(503, "busy: " + gate.capacity() + " requests are already being captioned; retry shortly");
-        }
         try {
-            List<UploadedFile> files = ctx.uploadedFiles("file");
-            if (files.isEmpty()) {
-                throw new ApiError(400, "no parts named 'file' in the upload");
+            String type = String.valueOf(ctx.contentType());
+            if (!type.startsWith("multipart/form-data")) {
+                throw new ApiError(415, "send multipart/form-data with one or more parts named 'file'");
             }
-            List<ImageInput> inputs = new ArrayList<>();
+            // The whole body is read and checked before a slot is taken: admission counts only
+            // requests that are ready to caption, so slow or stalled uploads cannot crowd others out.
+            List<ImageInput> inputs = readUploads(ctx);
+            CaptionOptions options = options(ctx);
+            if (!gate.tryEnter()) {
+                ctx.header("Retry-After", "2");
+                throw new ApiError(503, "busy: " + gate.capacity() + " requests are already being captioned; retry shortly");
+            }
+            try {
+                caption(ctx, inputs, options);
+            } finally {
+                gate.leave();
+            }
+        } finally {
+            cleanUploads(ctx);
+        }
+    }
+
+    /**
+     * Every part named {@code file}, in memory. Bodies that stall answer 408, malformed ones 400, and
+     * a request whose images declare more pixels in all than {@link ServerSettings#maxRequestPixels}
+     * 413 (each image is decoded subsampled, but decoding still visits every pixel).
+     */
+    private List<ImageInput> readUploads(Context ctx) {
+        List<UploadedFile> files;
+        List<ImageInput> inputs = new ArrayList<>();
+        try {
+            files = ctx.uploadedFiles("file");
+            if (files.size() > settings.maxParts()) {
+                throw new ApiError(413, "too many files: at most " + settings.maxParts() + " per request, got "
+                        + files.size());
+            }
             for (UploadedFile f : files) {
                 try (InputStream in = f.content()) {
                     inputs.add(ImageInput.of(f.filename() == null ? "upload" : f.filename(), in.readAllBytes()));
                 }
             }
-            long begin = System.nanoTime();
-            List<CaptionResult> results = captioner.caption(inputs, options);
-            double millis = (System.nanoTime() - begin) / 1e6;
-            ArrayNode array = JSON.createArrayNode();
-            for (CaptionResult r : results) {
-                array.add(toJson(r));
-            }
-            ObjectNode body = JSON.createObjectNode();
-            body.set("results", array);
-            body.put("millis", Math.round(millis));
-            int status = 200;
-            if (results.stream().noneMatch(CaptionResult::succeeded)) {
-                status = statusFor(results.get(0).errorKind());
-                body.put("error", results.size() == 1 ? results.get(0).error() : "no file could be captioned");
-            }
-            ctx.status(status).json(body);
-        } finally {
-            gate.leave();
-            cleanUploads(ctx);
+        } catch (ApiError e) {
+            throw e;
+        } catch (Exception e) {
+            throw bodyError(e);
         }
+        if (inputs.isEmpty()) {
+            throw new ApiError(400, "no parts named 'file' in the upload");
+        }
+        long pixels = 0;
+        for (ImageInput i : inputs) {
+            long declared = PhotoReader.declaredPixels(i.bytes());
+            // An image over the per-image limit is refused on its own without being decoded: it costs nothing.
+            pixels += declared <= settings.maxPixels() ? Math.max(0, declared) : 0;
+        }
+        if (pixels > settings.maxRequestPixels()) {
+            throw new ApiError(413, "the images in this request have " + pixels + " pixels in all, over the limit of "
+                    + settings.maxRequestPixels() + " per request; send fewer or smaller images");
+        }
+        return inputs;
+    }
+
+    /** What went wrong while reading a request body, as the status a client can act on. */
+    private ApiError bodyError(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof java.util.concurrent.TimeoutException || m.contains("Idle timeout") || m.contains("data rate")
+                    || (t instanceof BadMessageException b && b.getCode() == 408)) {
+                return new ApiError(408, "the upload stalled: the body must arrive at " + settings.minBodyBytesPerSecond()
+                        + " bytes/s or more, with no pause over " + settings.bodyIdleMillis() / 1000 + " s");
+            }
+            if (m.contains("exceeds") || m.contains("too large") || m.contains("maxRequestSize")
+                    || m.contains("maxFileSize")) {
+                return new ApiError(413, "upload too large: files up to " + settings.maxFileBytes()
+                        + " bytes, requests up to " + settings.maxRequestBytes() + " bytes");
+            }
+        }
+        String why = e.getMessage() == null ? "unreadable" : e.getMessage().replaceFirst("^[a-z.]+Exception: ", "");
+        return new ApiError(400, "malformed multipart body: " + why);
+    }
+
+    private void caption(Context ctx, List<ImageInput> inputs, CaptionOptions options) {
+        long begin = System.nanoTime();
+        List<CaptionResult> results = captioner.caption(inputs, options);
+        double millis = (System.nanoTime() - begin) / 1e6;
+        ArrayNode array = JSON.createArrayNode();
+        for (CaptionResult r : results) {
+            array.add(toJson(r));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("results", array);
+        body.put("millis", Math.round(millis));
+        int status = 200;
+        if (results.stream().noneMatch(CaptionResult::succeeded)) {
+            status = statusFor(results.get(0).errorKind());
+            body.put("error", results.size() == 1 ? results.get(0).error() : "no file could be captioned");
+        }
+        ctx.status(status).json(body);
     }
 
     private CaptionOptions options(Context ctx) {

@@ -77,15 +77,31 @@ public final class WebMain {
                             EncoderResolver.standardFolders(EncoderResolver.sharedDir(home))),
                     new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
             CaptionServer server = new CaptionServer(captioner, settings).start();
+            Path uploads = settings.uploadDir();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                captioner.close();
+                try {
+                    server.close();
+                    captioner.close();
+                } finally {
+                    // Even if stopping failed half-way: no empty upload folder is left behind.
+                    deleteFolder(uploads);
+                }
             }, "captioner-shutdown"));
             System.err.println("captioner: serving " + model + " on http://" + settings.host() + ":" + server.port() + "/");
             return 0;
         } catch (Exception e) {
             System.err.println("captioner serve: " + e.getMessage());
+            deleteFolder(settings.uploadDir());
             return 1;
+        }
+    }
+
+    /** Removes the server's upload folder and anything a request left in it. */
+    static void deleteFolder(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // Already gone, or unreadable: nothing more to do at exit.
         }
     }
 
@@ -95,7 +111,9 @@ public final class WebMain {
         int inFlight = number(line, "max-in-flight", 8, 1, 10_000);
         long maxFile = (long) number(line, "max-file-mb", 20, 1, 4096) << 20;
         return new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
-                Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, inFlight, uploads);
+                Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, ServerSettings.DEFAULT_MAX_REQUEST_PIXELS,
+                ServerSettings.DEFAULT_MAX_PARTS, inFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
+                ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND, uploads);
     }
 
     private static int number(CommandLine line, String name, int fallback, int min, int max) {

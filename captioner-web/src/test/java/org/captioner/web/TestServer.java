@@ -39,8 +39,15 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(long maxFileBytes, int maxInFlight) throws Exception {
+        this(maxFileBytes, maxInFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
+                ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+    }
+
+    /** With the given body timing; at most 16 megapixels and 8 files per request. */
+    TestServer(long maxFileBytes, int maxInFlight, long bodyIdleMillis, long minBodyBytesPerSecond) throws Exception {
         Path uploads = Files.createTempDirectory("captioner-uploads");
-        settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, maxInFlight, uploads);
+        settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, 16_000_000L, 8,
+                maxInFlight, bodyIdleMillis, minBodyBytesPerSecond, uploads);
         captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
                 new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
         server = new CaptionServer(captioner, settings).start();
@@ -85,5 +92,6 @@ final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
         captioner.close();
+        WebMain.deleteFolder(settings.uploadDir());
     }
 }
