@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -126,7 +127,10 @@ final class EvaluateCommand extends Command {
             metrics.put("model", model.toString());
             metrics.put("dataset", dataset.name());
             metrics.put("split", split.label());
-            metrics.put("images", data.images().size());
+            List<ImageEvaluation> failed = result.images().stream().filter(e -> e.error() != null).toList();
+            // Scores cover the images that were captioned; the ones that could not be are counted apart.
+            metrics.put("images", result.images().size() - failed.size());
+            metrics.put("failed_images", failed.size());
             metrics.put("beam", options.beam());
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
@@ -156,11 +160,17 @@ final class EvaluateCommand extends Command {
                 updateBundle(model, split, options, captioner.grounding(options), result, line.hasOption("record"),
                         line.hasOption("adopt"));
             }
-            System.out.println(ScoreCommand.table(result.scores(), result.images().size()));
+            System.out.println(ScoreCommand.table(result.scores(), result.images().size() - failed.size()));
+            for (ImageEvaluation e : failed) {
+                System.err.println("captioner evaluate: " + e.id() + ": " + e.error() + " (not scored)");
+            }
+            if (!failed.isEmpty()) {
+                System.err.printf("%d of %d images could not be captioned and are not in the scores%n", failed.size(),
+                        result.images().size());
+            }
             System.err.printf(Locale.ROOT, "wrote %s (metrics.json, results.json, report.html) in %.0f s%n", out,
                     result.seconds());
-            long failed = result.images().stream().filter(e -> e.error() != null).count();
-            return failed == 0 ? 0 : 1;
+            return failed.isEmpty() ? 0 : 1;
         }
     }
 }

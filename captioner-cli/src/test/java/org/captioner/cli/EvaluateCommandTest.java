@@ -87,4 +87,28 @@ class EvaluateCommandTest {
         assertEquals(metrics.get("CIDEr").asDouble(),
                 info.get("provenance").get("metrics").get("dev.beam2.CIDEr").asDouble(), 1e-12);
     }
+
+    @Test
+    void anImageThatCannotBeCaptionedIsNamedAndNotCountedAsScored() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path data = Files.createDirectories(out.resolve("coco/images"));
+        Files.copy(org.captioner.ProjectFiles.sample("kitten.jpg"), data.resolve("kitten.jpg"));
+        Files.copy(org.captioner.ProjectFiles.sample("fox.png"), data.resolve("fox.png"));
+        Files.writeString(data.resolve("broken.jpg"), "not an image");
+        Files.writeString(out.resolve("coco/captions.json"), """
+                {"images": [{"id": 1, "file_name": "kitten.jpg"}, {"id": 2, "file_name": "fox.png"},
+                            {"id": 3, "file_name": "broken.jpg"}],
+                 "annotations": [{"image_id": 1, "caption": "a cat"}, {"image_id": 2, "caption": "a fox"},
+                                 {"image_id": 3, "caption": "a thing"}]}""");
+        Path report = out.resolve("report");
+        CliRunner.Run run = CliRunner.run("evaluate", "--model", b.bundle.toString(), "--dataset", "coco",
+                "--data-dir", out.resolve("coco").toString(), "--split", "test", "--beam", "2", "--out", report.toString());
+        assertEquals(1, run.status(), run.err());
+        assertTrue(run.out().contains("(2 images)"), run.out());
+        assertTrue(run.err().contains("3: ") && run.err().contains("not an image") && run.err().contains("not scored"),
+                run.err());
+        JsonNode metrics = new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
+        assertEquals(2, metrics.get("images").asInt());
+        assertEquals(1, metrics.get("failed_images").asInt());
+    }
 }

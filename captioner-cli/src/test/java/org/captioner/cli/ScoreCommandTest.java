@@ -55,4 +55,16 @@ class ScoreCommandTest {
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("bad.json") && bad.err().contains("not valid JSON"), bad.err());
     }
+
+    @Test
+    void wholeNumberIdsMatchWhateverWayTheyAreWritten(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("refs.json"), "{\"annotations\": [{\"image_id\": 1, \"caption\": \"a dog runs\"},"
+                + " {\"image_id\": 20, \"caption\": \"a cat sits\"}]}");
+        Files.writeString(dir.resolve("res.json"), "[{\"image_id\": 1.0, \"caption\": \"a dog runs\"},"
+                + " {\"image_id\": 2e1, \"caption\": \"a cat sits\"}]");
+        CliRunner.Run run = CliRunner.run("score", "--annotations", dir.resolve("refs.json").toString(), "--results",
+                dir.resolve("res.json").toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("(2 images)"), run.out());
+    }
 }

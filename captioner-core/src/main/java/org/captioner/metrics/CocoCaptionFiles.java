@@ -73,6 +73,14 @@ public final class CocoCaptionFiles {
         if (id == null || !(id.isNumber() || id.isTextual())) {
             throw new IOException(file + " " + where + ": missing 'image_id'");
         }
+        if (id.isNumber()) {
+            // 1, 1.0 and 1e0 are one id: whole numbers are compared as integers, as COCO's own tools do.
+            java.math.BigDecimal value = id.decimalValue().stripTrailingZeros();
+            if (value.scale() <= 0) {
+                return value.toBigInteger().toString();
+            }
+            return value.toPlainString();
+        }
         return id.asText();
     }
 
