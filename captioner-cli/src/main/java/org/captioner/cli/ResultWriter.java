@@ -12,6 +12,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.captioner.caption.CaptionResult;
 import org.captioner.caption.CaptionResultJson;
+import org.captioner.metrics.CocoCaptionFiles;
 
 /** Writes caption results as text, JSON lines, CSV or COCO results, one image at a time. */
 abstract class ResultWriter implements Closeable {
@@ -158,24 +159,7 @@ abstract class ResultWriter implements Closeable {
                 System.err.println("captioner: " + r.name() + ": " + r.error());
                 return;
             }
-            json.writeStartObject();
-            String id = imageId(r.name());
-            if (id.matches("\\d{1,18}")) {
-                json.writeNumberField("image_id", Long.parseLong(id));
-            } else {
-                json.writeStringField("image_id", id);
-            }
-            json.writeStringField("caption", r.best().text());
-            json.writeEndObject();
-        }
-
-        /** COCO ids are the file name without extension (numeric for COCO's own images). */
-        static String imageId(String name) {
-            String file = Path.of(name).getFileName().toString();
-            int dot = file.lastIndexOf('.');
-            String stem = dot > 0 ? file.substring(0, dot) : file;
-            String digits = stem.replaceFirst("^COCO_[a-z]+\\d*_0*", "");
-            return digits.matches("\\d+") ? digits : stem;
+            CocoCaptionFiles.writeResult(json, r.name(), r.best().text());
         }
 
         @Override

@@ -121,23 +121,29 @@ public final class PhotoReader {
      * bytes are not an image this reader knows or the header is unreadable.
      */
     public static long declaredPixels(byte[] bytes) {
+        int[] size = declaredSize(bytes);
+        return size == null ? -1 : (long) size[0] * size[1];
+    }
+
+    /** {@code {width, height}} as the header declares them (no pixels decoded), or null. */
+    public static int[] declaredSize(byte[] bytes) {
         if (ImageFormat.sniff(bytes).isEmpty()) {
-            return -1;
+            return null;
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                return -1;
+                return null;
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return (long) reader.getWidth(0) * reader.getHeight(0);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

@@ -21,6 +21,32 @@ public final class CocoCaptionFiles {
 
     private CocoCaptionFiles() {}
 
+    /**
+     * The COCO image id of a captioned file: its name without folder and extension, numeric for
+     * COCO's own images ({@code 000000000139.jpg} and {@code COCO_val2014_000000000139.jpg} are 139).
+     */
+    public static String imageIdOf(String file) {
+        String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String digits = stem.replaceFirst("^COCO_[a-z]+\\d*_0*", "");
+        return digits.matches("\\d+") ? digits : stem;
+    }
+
+    /** One {@code {"image_id", "caption"}} object of a results file, the id a number where it is one. */
+    public static void writeResult(com.fasterxml.jackson.core.JsonGenerator json, String file, String caption)
+            throws IOException {
+        json.writeStartObject();
+        String id = imageIdOf(file);
+        if (id.matches("\\d{1,18}")) {
+            json.writeNumberField("image_id", Long.parseLong(id));
+        } else {
+            json.writeStringField("image_id", id);
+        }
+        json.writeStringField("caption", caption);
+        json.writeEndObject();
+    }
+
     public static Map<String, List<String>> readReferences(Path file) throws IOException {
         JsonNode root = read(file);
         JsonNode annotations = root.get("annotations");

@@ -1,0 +1,70 @@
+package org.captioner.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkFiles;
+import org.captioner.bundle.ModelBundle;
+import org.captioner.caption.Captioner;
+import org.captioner.caption.EncoderResolver;
+import org.captioner.image.PhotoReader;
+
+/**
+ * One {@link Captioner} per executor JVM and bundle: loaded by the first task that needs it,
+ * reused by every later task in that JVM (Spark runs many tasks per executor), closed when the JVM
+ * exits. Loading costs seconds and hundreds of MB; doing it per partition would dominate a job.
+ */
+final class ExecutorModels {
+
+    private static final Map<String, Loaded> LOADED = new HashMap<>();
+
+    private ExecutorModels() {}
+
+    /** The captioner, its bundle's id, and whether this call loaded it (for the job's load counter). */
+    record Loaded(Captioner captioner, String modelId, boolean loadedNow) {}
+
+    static synchronized Loaded get(String bundle, int intraOpThreads) throws IOException {
+        Loaded known = LOADED.get(bundle);
+        if (known != null) {
+            return new Loaded(known.captioner(), known.modelId(), false);
+        }
+        // Executors do not get the driver's -D flags: DJL must stay offline, and libtorch should use as
+        // many threads as Spark gives each task (spark.task.cpus), not every core of the machine.
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(intraOpThreads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        Path dir = locate(bundle);
+        Captioner captioner = Captioner.open(dir, new EncoderResolver(null, List.of()), new PhotoReader(), 1);
+        Loaded loaded = new Loaded(captioner, ModelBundle.id(dir), true);
+        LOADED.put(bundle, loaded);
+        if (LOADED.size() == 1) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "captioner-models"));
+        }
+        return loaded;
+    }
+
+    /**
+     * The bundle folder on this machine: the path as given (shared storage, or local mode), else the
+     * copy Spark shipped with {@code --files}/{@code --archives} under that folder's name.
+     */
+    static Path locate(String bundle) throws IOException {
+        Path given = Path.of(bundle);
+        if (Files.isDirectory(given)) {
+            return given;
+        }
+        Path shipped = Path.of(SparkFiles.get(given.getFileName().toString()));
+        if (Files.isDirectory(shipped)) {
+            return shipped;
+        }
+        throw new IOException("model bundle " + bundle + " is neither on this machine's file system nor shipped"
+                + " with --archives/--files (looked in " + shipped + ")");
+    }
+
+    private static synchronized void closeAll() {
+        LOADED.values().forEach(l -> l.captioner().close());
+        LOADED.clear();
+    }
+}
