@@ -72,7 +72,7 @@ public final class SparkCaptionMain {
         }
         CaptionJob.Settings settings;
         String format;
-        Path output;
+        String output;
         try {
             if (line.getArgList().isEmpty()) {
                 return usage("give at least one file or folder to caption");
@@ -80,13 +80,18 @@ public final class SparkCaptionMain {
             if (!line.hasOption("output")) {
                 return usage("--output DIR is required");
             }
-            output = Path.of(line.getOptionValue("output"));
-            if (Files.exists(output)) {
-                return usage("--output " + output + " already exists; give a new folder");
-            }
             format = line.getOptionValue("format", "parquet");
             if (!List.of("parquet", "jsonl", "coco").contains(format)) {
                 return usage("--format must be parquet, jsonl or coco, got '" + format + "'");
+            }
+            output = line.getOptionValue("output");
+            if (!output.contains(":/")) {
+                if (Files.exists(Path.of(output))) {
+                    return usage("--output " + output + " already exists; give a new folder");
+                }
+                output = Path.of(output).toAbsolutePath().normalize().toUri().toString();
+            } else if (format.equals("coco")) {
+                return usage("--format coco writes one results.json on this machine: give a local --output folder");
             }
             int beam = number(line, "beam", 0, 1, 100);
             int nBest = number(line, "n-best", 1, 1, 100);
@@ -106,6 +111,7 @@ public final class SparkCaptionMain {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
+        quietSpark();
         SparkConf conf = new SparkConf().setAppName("captioner spark-caption");
         if (line.hasOption("master")) {
             conf.setMaster(line.getOptionValue("master"));
@@ -123,21 +129,22 @@ public final class SparkCaptionMain {
         }
     }
 
-    private static int captionAndWrite(SparkSession spark, CaptionJob.Settings settings, String format, Path output)
+    /** @param output a URI (file:, hdfs:, s3a:, ...); for coco a file: URI */
+    private static int captionAndWrite(SparkSession spark, CaptionJob.Settings settings, String format, String output)
             throws IOException {
         LongAccumulator loads = spark.sparkContext().longAccumulator("model loads");
         long begin = System.nanoTime();
         Dataset<Row> rows = CaptionJob.caption(spark, settings, loads);
         long total;
         long failed;
-        String target = output.toAbsolutePath().toUri().toString();
+        String target = output;
         switch (format) {
             case "parquet" -> rows.write().parquet(target);
             case "jsonl" -> rows.write().json(target);
             default -> { }
         }
         if (format.equals("coco")) {
-            long[] counts = writeCoco(rows, output);
+            long[] counts = writeCoco(rows, Path.of(java.net.URI.create(output)));
             total = counts[0];
             failed = counts[1];
         } else {
@@ -190,6 +197,17 @@ public final class SparkCaptionMain {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " needs a whole number, got '" + v + "'");
+        }
+    }
+
+    /** Spark's INFO lines would bury the job's own report; its warnings and errors still show. */
+    private static void quietSpark() {
+        try {
+            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+            // DJL's start-up notes (no GPU, a TorchScript file rather than an archive) are not warnings here.
+            org.apache.logging.log4j.core.config.Configurator.setLevel("ai.djl", org.apache.logging.log4j.Level.ERROR);
+        } catch (LinkageError e) {
+            // A cluster with another logging backend: leave its configuration alone.
         }
     }
 
