@@ -101,19 +101,26 @@ public final class PhotoReader {
                     "file is " + attributes.size() + " bytes, over the limit of " + maxBytes);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
-                        "file has more than " + maxBytes + " bytes (the limit), though its size reads "
-                                + attributes.size());
-            }
-            return bytes;
+            return readWithin(in, maxBytes);
         } catch (NoSuchFileException e) {
             throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "file not found");
         } catch (IOException e) {
             throw new ImageReadException(ImageReadException.Kind.UNREADABLE,
                     "cannot read file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Everything {@code in} holds, if that is at most {@code maxBytes}; more is {@code TOO_LARGE},
+     * whatever size the source claimed (devices and {@code /proc} files claim 0).
+     */
+    public static byte[] readWithin(InputStream in, long maxBytes) throws IOException, ImageReadException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (bytes.length > maxBytes) {
+            throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
+                    "file has more than " + maxBytes + " bytes, over the limit");
+        }
+        return bytes;
     }
 
     /**

@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.captioner.image.ImageReadException;
+import org.captioner.image.PhotoReader;
 
 /**
  * Reads a file from any Hadoop file system (file://, hdfs://, s3a:// with its connector) within a
@@ -43,12 +44,7 @@ final class BoundedRead {
                         "file is " + status.getLen() + " bytes, over the limit of " + maxBytes);
             }
             try (InputStream in = fs.open(path)) {
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw new ImageReadException(ImageReadException.Kind.TOO_LARGE,
-                            "file has more than " + maxBytes + " bytes (the limit)");
-                }
-                return bytes;
+                return PhotoReader.readWithin(in, maxBytes);
             }
         } catch (IOException e) {
             throw new ImageReadException(ImageReadException.Kind.UNREADABLE, "cannot read file: " + e.getMessage(), e);
