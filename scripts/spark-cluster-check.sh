@@ -27,7 +27,8 @@ head -n "$N" "$SHARED/datasets/flickr8k/Flickr_8k.testImages.txt" | while read -
   cp "$IMAGES_SRC/$f" "$WORK/images/"
 done
 # A Spark home the launcher accepts: every jar of Spark's class path, an empty RELEASE file.
-tr ':' '\n' < "$ROOT/captioner-spark/target/spark-classpath.txt" | while read -r j; do
+{ tr ':' '\n' < "$ROOT/captioner-spark/target/spark-classpath.txt"; echo; } | while read -r j; do
+  [ -n "$j" ] || continue
   ln -sf "$j" "$WORK/spark-home/jars/"
 done
 touch "$WORK/spark-home/RELEASE"

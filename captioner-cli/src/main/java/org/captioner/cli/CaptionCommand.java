@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -97,8 +96,10 @@ final class CaptionCommand extends Command {
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             stop.set(true);
+            System.err.println("captioner: stopping after the images already in hand...");
             try {
-                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+                // No time limit: exiting under a running forward pass is what crashed libtorch.
+                finished.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -107,7 +108,8 @@ final class CaptionCommand extends Command {
         int[] counts = new int[2];
         long begin = System.nanoTime();
         Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
-        ImagePaths paths = new ImagePaths(roots, note -> System.err.println("captioner: " + note));
+        ImagePaths paths = new ImagePaths(roots, note -> System.err.println("captioner: " + ResultWriter.escape(note)))
+                .protecting(output == null ? null : OutputFile.existingKey(output));
         try {
             try (Captioner captioner = Captioner.open(model, resolver,
                     new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1);
@@ -127,7 +129,13 @@ final class CaptionCommand extends Command {
                 } finally {
                     progress.finish();
                 }
-                out.commit();
+                // Stopped before anything was captioned (Ctrl-C during the model load): an existing
+                // output keeps its earlier results rather than becoming an empty file.
+                if (!stop.get() || counts[0] + counts[1] > 0) {
+                    out.commit();
+                }
+            } catch (ImagePaths.OutputAmongInputs e) {
+                throw new UsageException(e.getMessage());
             }
             // Reported before the signal hook is released: the JVM may exit as soon as it is.
             double seconds = (System.nanoTime() - begin) / 1e9;
@@ -151,9 +159,6 @@ final class CaptionCommand extends Command {
             }
         }
     }
-
-    /** How long a signal waits for the batches in flight before the JVM exits anyway. */
-    private static final int STOP_WAIT_SECONDS = 60;
 
     /** {@code inputs}, ending early once {@code stop} is set. */
     private static Iterator<ImageInput> until(AtomicBoolean stop, Iterator<ImageInput> inputs) {

@@ -36,6 +36,21 @@ final class ImagePaths implements Iterator<ImageInput> {
     private final Map<Object, Path> handedOn = new HashMap<>();
     private int unlistable;
     private Path next;
+    /** The key of the file results are written to, when it exists: it must not be among the inputs. */
+    private Object output;
+
+    /** Thrown when the walk reaches the file the results are to replace (through a link, say). */
+    static final class OutputAmongInputs extends RuntimeException {
+        OutputAmongInputs(String message) {
+            super(message);
+        }
+    }
+
+    /** Refuses to hand on the file with this key (the output file), or nothing when null. */
+    ImagePaths protecting(Object outputKey) {
+        this.output = outputKey;
+        return this;
+    }
 
     /** Lists one folder's entries (in any order). */
     interface Lister {
@@ -99,6 +114,10 @@ final class ImagePaths implements Iterator<ImageInput> {
                     stack.push(children.get(i));
                 }
             } else {
+                if (key.equals(output)) {
+                    throw new OutputAmongInputs("--output is the file " + p + ", which is among the images being"
+                            + " captioned; write the results somewhere else (the output was left as it was)");
+                }
                 Path first = handedOn.putIfAbsent(key, p);
                 if (first != null) {
                     notes.accept(p + ": skipped, the same file as " + first + "; each file is captioned once");

@@ -24,6 +24,10 @@ final class OutputFile implements AutoCloseable {
     private final Path temporary;
     private boolean done;
 
+    /**
+     * @param target the file the temporary one replaces, or null when writing straight to
+     *     {@code writer}'s destination (standard output, a device, a pipe)
+     */
     private OutputFile(Writer writer, Path target, Path temporary) {
         this.writer = writer;
         this.target = target;
@@ -31,13 +35,56 @@ final class OutputFile implements AutoCloseable {
     }
 
     static OutputFile stdout() {
-        return new OutputFile(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), null, null);
+        return new OutputFile(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) {
+            @Override
+            public void close() throws IOException {
+                flush(); // standard output stays open for whatever is printed after the results
+            }
+        }, null, null);
     }
 
+    /**
+     * Output to {@code target}. A regular file (new or existing; through a link, its target) is written
+     * beside it and moved into place by {@link #commit}, keeping an existing file's permissions; a
+     * device or pipe ({@code /dev/stdout}, a FIFO) is written directly, since it cannot be replaced.
+     */
     static OutputFile replacing(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-        return new OutputFile(Files.newBufferedWriter(temporary, StandardCharsets.UTF_8), target, temporary);
+        Path real = Files.exists(target) ? target.toRealPath() : target.toAbsolutePath();
+        if (Files.exists(real) && !Files.isRegularFile(real)) {
+            return new OutputFile(Files.newBufferedWriter(real, StandardCharsets.UTF_8), null, null);
+        }
+        Path temporary = null;
+        for (int attempt = 0; temporary == null; attempt++) {
+            Path candidate = real.resolveSibling("." + real.getFileName() + "." + Long.toUnsignedString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            try {
+                // Created like any new file (mode 0666 less the umask), not 0600 as a temp file would be.
+                Files.newOutputStream(candidate, java.nio.file.StandardOpenOption.CREATE_NEW).close();
+                temporary = candidate;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+        if (Files.isRegularFile(real)) {
+            try {
+                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(real));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the new file's defaults will do.
+            }
+        }
+        return new OutputFile(Files.newBufferedWriter(temporary, StandardCharsets.UTF_8), real, temporary);
+    }
+
+    /** The output's file-system key when it already exists as a regular file, else null. */
+    static Object existingKey(Path output) {
+        try {
+            return Files.isRegularFile(output) ? Files.readAttributes(output,
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -91,7 +138,7 @@ final class OutputFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (target == null) {
-            writer.flush();
+            writer.close();
         } else if (!done) {
             writer.close();
             Files.deleteIfExists(temporary);

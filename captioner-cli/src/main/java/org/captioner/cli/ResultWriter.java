@@ -58,7 +58,7 @@ abstract class ResultWriter implements Closeable {
                 }
                 out.flush();
             } else {
-                System.err.println("captioner: " + r.name() + ": " + r.error());
+                System.err.println("captioner: " + escape(r.name()) + ": " + r.error());
             }
         }
 
@@ -156,7 +156,7 @@ abstract class ResultWriter implements Closeable {
         @Override
         void write(CaptionResult r) throws IOException {
             if (!r.succeeded()) {
-                System.err.println("captioner: " + r.name() + ": " + r.error());
+                System.err.println("captioner: " + escape(r.name()) + ": " + r.error());
                 return;
             }
             CocoCaptionFiles.writeResult(json, r.name(), r.best().text());

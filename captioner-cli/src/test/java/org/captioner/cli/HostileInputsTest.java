@@ -65,6 +65,51 @@ class HostileInputsTest {
     }
 
     @Test
+    void anOutputReachedThroughALinkInsideAnInputFolderIsLeftAsItWas() throws Exception {
+        Path dir = photos("link-clash");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(ProjectFiles.sample("dog-cat.jpg"), elsewhere.resolve("photo.jpg"));
+        byte[] photo = Files.readAllBytes(elsewhere.resolve("photo.jpg"));
+        Files.createSymbolicLink(dir.resolve("extlink"), elsewhere);
+        CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), "--output",
+                elsewhere.resolve("photo.jpg").toString(), dir.toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("among the images"), run.err());
+        assertArrayEquals(photo, Files.readAllBytes(elsewhere.resolve("photo.jpg")));
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void outputsKeepTheirPermissionsAndPipesAreWrittenNotReplaced() throws Exception {
+        Path dir = photos("modes");
+        Path out = tmp.resolve("modes.txt");
+        Files.writeString(out, "old");
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(0, CliRunner.run("caption", "--model", bundle.toString(), "--output", out.toString(),
+                dir.toString()).status());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out)));
+        assertEquals(2, Files.readAllLines(out).size());
+
+        Path fifo = tmp.resolve("results.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<String> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CliRunner.Run run = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> CliRunner.run("caption", "--model",
+                bundle.toString(), "--output", fifo.toString(), dir.toString()));
+        assertEquals(0, run.status(), run.err());
+        assertEquals(2, reader.get(30, java.util.concurrent.TimeUnit.SECONDS).strip().split("\n").length);
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the pipe is still a pipe");
+    }
+
+    @Test
     void anExistingOutputIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
         Path dir = photos("replace");
         Path out = tmp.resolve("replace-results.json");

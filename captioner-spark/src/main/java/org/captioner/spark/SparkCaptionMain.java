@@ -149,7 +149,9 @@ public final class SparkCaptionMain {
             failed = counts[1];
         } else {
             // Counted from what was written: the rows themselves would be captioned again.
-            Dataset<Row> written = format.equals("parquet") ? spark.read().parquet(target) : spark.read().json(target);
+            // With the job's schema: JSON lines leave null fields out, so a run without errors has no error column.
+            Dataset<Row> written = format.equals("parquet") ? spark.read().parquet(target)
+                    : spark.read().schema(CaptionJob.SCHEMA).json(target);
             total = written.count();
             failed = written.filter("error is not null").count();
         }

@@ -137,6 +137,12 @@ public final class CaptionServer implements AutoCloseable {
             if (!type.startsWith("multipart/form-data")) {
                 throw new ApiError(415, "send multipart/form-data with one or more parts named 'file'");
             }
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > settings.maxRequestBytes()) {
+                // Said up front: refuse at once rather than read (or wait for) what would be refused anyway.
+                throw new ApiError(413, "upload too large: the request declares " + declared + " bytes; requests up to "
+                        + settings.maxRequestBytes() + " bytes");
+            }
             // The whole body is read and checked before a slot is taken: admission counts only
             // requests that are ready to caption, so slow or stalled uploads cannot crowd others out.
             List<ImageInput> inputs = readUploads(ctx);

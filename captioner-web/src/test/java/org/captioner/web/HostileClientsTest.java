@@ -171,4 +171,16 @@ class HostileClientsTest {
         assertEquals(413, many.statusCode(), many.body());
         assertTrue(many.body().contains("too many files"), many.body());
     }
+
+    @Test
+    void aBodyDeclaredLargerThanTheLimitIsRefusedAtOnce() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /api/captions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 99999999999999\r\n\r\n--XYZ\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = response(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
+    }
 }
