@@ -1,6 +1,9 @@
-#!/bin/bash
-# Spark local[2] against the CLI on the same 1,000 Flickr8k test images, same model and beam, one after the other.
-cd /work/main
+#!/usr/bin/env bash
+# Spark local[2] against the CLI on the same 1,000 Flickr8k test images, same model and beam, one
+# after the other, twice; wall time includes JVM start and model load on both sides.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p runs
 D=runs/f8k-test-images; mkdir -p $D
 head -n 1000 ../shared/datasets/flickr8k/Flickr_8k.testImages.txt | while read f; do [ -e $D/$f ] || cp ../shared/datasets/flickr8k/images/$f $D/; done
 rm -rf runs/spark-bench-out runs/cli-bench.jsonl
