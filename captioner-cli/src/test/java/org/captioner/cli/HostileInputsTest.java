@@ -203,7 +203,7 @@ class HostileInputsTest {
     }
 
     @Test
-    void ctrlCStopsCleanlyAndLeavesAValidCocoFile() throws Exception {
+    void aStopSignalEndsTheRunCleanlyWithAValidCocoFile() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("many"));
         java.util.Random random = new java.util.Random(5);
         int total = 1500;
@@ -226,10 +226,12 @@ class HostileInputsTest {
                 .redirectError(tmp.resolve("int-err.txt").toFile()).start();
         Thread.sleep(9000);
         assertTrue(child.isAlive(), "finished before it could be interrupted");
-        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(child.pid())).start().waitFor());
-        assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after Ctrl-C");
+        // SIGTERM takes the same path as Ctrl-C (the JVM's shutdown hooks), and unlike SIGINT it is not
+        // ignored by processes started in the background of a non-interactive shell, as CI may start us.
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
+        assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
         String printed = Files.readString(tmp.resolve("int-out.txt")) + Files.readString(tmp.resolve("int-err.txt"));
-        assertEquals(130, child.exitValue(), printed);
+        assertEquals(143, child.exitValue(), printed);
         assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
         JsonNode results = JSON.readTree(out.toFile());
         assertTrue(results.isArray() && results.size() < total, "entries: " + results.size());
