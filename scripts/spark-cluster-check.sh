@@ -74,6 +74,17 @@ wait "$JOB" || status=$?
 seconds=$(( $(date +%s) - begin ))
 tail -n 3 "$WORK/logs/job.err" >&2
 
+# The kill must have cost a running task: the dead executor's log shows a task started, none finished.
+EXEC_LOG=$(ls "$WORK"/work1/*/*/stderr 2>/dev/null | head -1)
+started=$(grep -c 'Running task' "$EXEC_LOG" 2>/dev/null || true)
+finished=$(grep -c 'Finished task' "$EXEC_LOG" 2>/dev/null || true)
+echo "killed executor: ${started:-0} tasks started, ${finished:-0} finished (the rest were re-run elsewhere)" >&2
+if [ "${started:-0}" -le "${finished:-0}" ]; then
+  echo "the killed executor had no task running: the check proves nothing; adjust KILL_AFTER" >&2
+  exit 1
+fi
+[ "$status" -eq 0 ] || { echo "the job failed (exit $status)" >&2; exit 1; }
+
 python3 - "$WORK" "$N" "$seconds" <<'PY'
 import json, glob, os, sys, collections
 work, n, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -87,4 +98,3 @@ print(f"{len(inputs)} images, {len(rows)} rows, {len(files)} distinct, {len(dups
       f" {len(errors)} errors, {seconds} s wall ({len(rows) / max(seconds, 1):.1f} images/s incl. start-up)")
 sys.exit(0 if not dups and not lost and not errors and len(rows) == len(inputs) else 1)
 PY
-echo "job exit status $status" >&2

@@ -104,12 +104,14 @@ final class CaptionCommand extends Command {
                 Thread.currentThread().interrupt();
             }
         }, "captioner-stop");
-        Runtime.getRuntime().addShutdownHook(onSignal);
         int[] counts = new int[2];
         long begin = System.nanoTime();
         Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
         ImagePaths paths = new ImagePaths(roots, note -> System.err.println("captioner: " + ResultWriter.escape(note)))
                 .protecting(output == null ? null : OutputFile.existingKey(output));
+        // Registered right before the block whose finally releases it: a hook that waits on a latch
+        // nobody releases would hang the JVM at exit.
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             try (Captioner captioner = Captioner.open(model, resolver,
                     new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1);

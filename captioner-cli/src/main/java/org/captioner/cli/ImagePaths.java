@@ -18,7 +18,8 @@ import org.captioner.caption.ImageInput;
 
 /**
  * The files named on the command line, with folders walked recursively in sorted order, lazily
- * (a folder of millions of files is never listed into memory at once beyond one directory).
+ * (a folder of millions of files is never listed into memory at once beyond one directory; what
+ * grows is one file-system key per file, about 100 bytes, to caption each file once).
  * Hidden files are skipped; every other entry is handed on as an input, so that non-images (and
  * pipes, devices, broken links) are reported by the reader.
  *
@@ -33,7 +34,7 @@ final class ImagePaths implements Iterator<ImageInput> {
     private final Consumer<String> notes;
     /** File-system key (or real path, where the file system has no keys) → the first path seen. */
     private final Map<Object, Path> walked = new HashMap<>();
-    private final Map<Object, Path> handedOn = new HashMap<>();
+    private final java.util.Set<Object> handedOn = new java.util.HashSet<>();
     private int unlistable;
     private Path next;
     /** The key of the file results are written to, when it exists: it must not be among the inputs. */
@@ -118,9 +119,11 @@ final class ImagePaths implements Iterator<ImageInput> {
                     throw new OutputAmongInputs("--output is the file " + p + ", which is among the images being"
                             + " captioned; write the results somewhere else (the output was left as it was)");
                 }
-                Path first = handedOn.putIfAbsent(key, p);
-                if (first != null) {
-                    notes.accept(p + ": skipped, the same file as " + first + "; each file is captioned once");
+                // Every file's key is kept (about 100 bytes a file): a file met directly may be met again
+                // later through a link, in any order, and only its key can tell.
+                if (!handedOn.add(key)) {
+                    notes.accept(p + ": skipped, the same file as one already captioned in this run (another"
+                            + " name or a link); each file is captioned once");
                     continue;
                 }
                 next = p;

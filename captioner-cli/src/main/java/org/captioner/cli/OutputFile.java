@@ -49,7 +49,8 @@ final class OutputFile implements AutoCloseable {
      * device or pipe ({@code /dev/stdout}, a FIFO) is written directly, since it cannot be replaced.
      */
     static OutputFile replacing(Path target) throws IOException {
-        Path real = Files.exists(target) ? target.toRealPath() : target.toAbsolutePath();
+        Path real = Files.exists(target) ? target.toRealPath()
+                : Files.isSymbolicLink(target) ? danglingTarget(target) : target.toAbsolutePath();
         if (Files.exists(real) && !Files.isRegularFile(real)) {
             return new OutputFile(Files.newBufferedWriter(real, StandardCharsets.UTF_8), null, null);
         }
@@ -67,14 +68,25 @@ final class OutputFile implements AutoCloseable {
                 }
             }
         }
-        if (Files.isRegularFile(real)) {
-            try {
-                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(real));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the new file's defaults will do.
+        try {
+            if (Files.isRegularFile(real)) {
+                try {
+                    Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(real));
+                } catch (UnsupportedOperationException e) {
+                    // Not a POSIX file system: the new file's defaults will do.
+                }
             }
+            return new OutputFile(Files.newBufferedWriter(temporary, StandardCharsets.UTF_8), real, temporary);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
         }
-        return new OutputFile(Files.newBufferedWriter(temporary, StandardCharsets.UTF_8), real, temporary);
+    }
+
+    /** Where a link that points at nothing (yet) points: the file it names is created there. */
+    private static Path danglingTarget(Path link) throws IOException {
+        Path to = Files.readSymbolicLink(link);
+        return link.toAbsolutePath().getParent().resolve(to).normalize();
     }
 
     /** The output's file-system key when it already exists as a regular file, else null. */
@@ -103,6 +115,9 @@ final class OutputFile implements AutoCloseable {
         try {
             real = parent.toRealPath().resolve(output.getFileName());
             for (Path input : inputs) {
+                if (!Files.exists(input)) {
+                    continue; // reported by the walk like any unreadable input
+                }
                 Path in = input.toRealPath();
                 boolean same = Files.exists(output) && Files.isSameFile(output, in);
                 if (same || (Files.isDirectory(in) && real.startsWith(in))) {

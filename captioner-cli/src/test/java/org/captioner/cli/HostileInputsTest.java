@@ -143,6 +143,8 @@ class HostileInputsTest {
         Files.createDirectories(dir.resolve("sub"));
         Files.createSymbolicLink(dir.resolve("sub/up"), Path.of(".."));
         Files.createSymbolicLink(dir.resolve("again.jpg"), Path.of("kitten.jpg"));
+        // And one met after the file itself (z sorts last): the key of a file met directly is kept too.
+        Files.createSymbolicLink(dir.resolve("zz-fox.png"), Path.of("fox.png"));
         CliRunner.Run run = assertTimeoutPreemptively(Duration.ofSeconds(120),
                 () -> CliRunner.run("caption", "--model", bundle.toString(), dir.toString(), dir.toString()));
         assertEquals(0, run.status(), run.err());

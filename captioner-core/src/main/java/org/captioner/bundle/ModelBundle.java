@@ -162,22 +162,30 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /**
-     * A short identity of a bundle's contents: the first 16 hex digits of a SHA-256 over its
-     * settings, vocabulary and every decoder's weights, so two copies of one model share it and a
-     * retrained one does not. Shown instead of the bundle's path where paths are private (the web
-     * health endpoint).
+     * A short identity of a bundle's contents: the first 16 hex digits of a SHA-256 over every file
+     * that decides its captions (settings, vocabulary, decoder weights, encoder, object classifier
+     * and grounding: {@code *.json}, {@code *.params}, {@code *.pt}, {@code *.tsv}), by name and
+     * content; its card, logs and curves do not count. Two copies of one model share it, a retrained
+     * or re-grounded one does not. Shown instead of the bundle's path where paths are private (the
+     * web health endpoint) and in every row of the Spark job.
      */
     public static String id(Path dir) throws IOException {
-        BundleInfo info = readInfo(dir);
-        List<Path> files = new ArrayList<>(List.of(dir.resolve(INFO_FILE), dir.resolve(VOCABULARY_FILE),
-                dir.resolve(PARAMS_FILE)));
-        if (info.members() != null) {
-            info.members().forEach(m -> files.add(dir.resolve(m.params())));
+        List<Path> files;
+        try (var listing = Files.list(dir)) {
+            files = listing.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().matches(".*\\.(json|params|pt|tsv)"))
+                    .sorted().toList();
         }
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
             for (Path f : files) {
-                digest.update(Files.readAllBytes(f));
+                digest.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (java.io.InputStream in = Files.newInputStream(f)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        digest.update(buffer, 0, n);
+                    }
+                }
             }
             return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -30,9 +30,17 @@ final class BoundedRead {
         return out;
     }
 
+    /**
+     * A file as Spark's listing names it: a URI, percent-encoded ({@code my%20photo.jpg}), which
+     * {@code new Path(String)} would take literally.
+     */
+    static Path path(String uri) {
+        return new Path(java.net.URI.create(uri));
+    }
+
     /** The file's bytes; over {@code maxBytes} is an error, whatever size the file system reports. */
     static byte[] read(String uri, Configuration conf, long maxBytes) throws ImageReadException {
-        Path path = new Path(uri);
+        Path path = path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
             var status = fs.getFileStatus(path);

@@ -143,17 +143,19 @@ public final class CaptionJob {
     static List<Row> captionBatch(List<String> files, Captioner captioner, CaptionOptions options,
             org.apache.hadoop.conf.Configuration conf, String modelId, long maxBytes) {
         Row[] out = new Row[files.size()];
+        // Rows name files as paths, not as the percent-encoded URIs of Spark's listing.
+        List<String> names = files.stream().map(f -> BoundedRead.path(f).toString()).toList();
         List<ImageInput> inputs = new ArrayList<>();
         List<Integer> at = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             try {
                 byte[] bytes = BoundedRead.read(files.get(i), conf, maxBytes);
-                inputs.add(ImageInput.of(files.get(i), bytes));
+                inputs.add(ImageInput.of(names.get(i), bytes));
                 sizes.add(PhotoReader.declaredSize(bytes));
                 at.add(i);
             } catch (ImageReadException e) {
-                out[i] = RowFactory.create(files.get(i), null, null, null, null, null, null, e.getMessage(), modelId);
+                out[i] = RowFactory.create(names.get(i), null, null, null, null, null, null, e.getMessage(), modelId);
             }
         }
         List<CaptionResult> results = captioner.caption(inputs, options);

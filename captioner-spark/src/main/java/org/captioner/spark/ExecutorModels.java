@@ -37,13 +37,27 @@ final class ExecutorModels {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(intraOpThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path dir = locate(bundle);
-        Captioner captioner = Captioner.open(dir, new EncoderResolver(null, List.of()), new PhotoReader(), 1);
+        // Every task this executor runs at once shares the one Captioner: give it as many encoder
+        // instances as there are task slots, or concurrent tasks would queue for a single one.
+        Captioner captioner = Captioner.open(dir, new EncoderResolver(null, List.of()), new PhotoReader(), taskSlots());
         Loaded loaded = new Loaded(captioner, ModelBundle.id(dir), true);
         LOADED.put(bundle, loaded);
         if (LOADED.size() == 1) {
             Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "captioner-models"));
         }
         return loaded;
+    }
+
+    /** Tasks this executor runs at once: its cores (all of the machine's in local mode) over spark.task.cpus. */
+    private static int taskSlots() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int perTask = 1;
+        if (env != null) {
+            cores = env.conf().getInt("spark.executor.cores", cores);
+            perTask = Math.max(1, env.conf().getInt("spark.task.cpus", 1));
+        }
+        return Math.max(1, cores / perTask);
     }
 
     /**

@@ -170,7 +170,12 @@ public final class SparkCaptionMain {
         try (BufferedWriter out = Files.newBufferedWriter(output.resolve("results.json"), StandardCharsets.UTF_8);
                 var json = new com.fasterxml.jackson.databind.ObjectMapper().getFactory().createGenerator(out)) {
             json.writeStartArray();
-            Iterator<Row> it = rows.select("file", "caption", "error").toLocalIterator();
+            // Computed once, by all executors at once, before the rows are streamed here (toLocalIterator
+            // alone would caption one partition after another).
+            Dataset<Row> computed = rows.select("file", "caption", "error")
+                    .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            computed.count();
+            Iterator<Row> it = computed.toLocalIterator();
             while (it.hasNext()) {
                 Row r = it.next();
                 total++;

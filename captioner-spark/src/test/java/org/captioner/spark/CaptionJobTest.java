@@ -36,6 +36,8 @@ class CaptionJobTest {
         for (String s : List.of("kitten.jpg", "fox.png", "dog-cat.jpg", "mountains.png")) {
             Files.copy(ProjectFiles.sample(s), folder.resolve(s.startsWith("m") ? "nested/" + s : s));
         }
+        // Spark lists files as percent-encoded URIs: a name with a space and a % must still be read.
+        Files.copy(ProjectFiles.sample("kitten.jpg"), folder.resolve("my kitten 100%.jpg"));
         Map<String, Path> broken = BadImages.writeBroken(folder.resolve("bad"));
         Files.write(folder.resolve("bad/huge.jpg"), new byte[600_000]);
         Path model = ProjectFiles.defaultModel();
@@ -56,10 +58,12 @@ class CaptionJobTest {
 
         Map<String, Row> byName = new HashMap<>();
         for (Row r : rows) {
-            String name = Path.of(java.net.URI.create(r.getString(0))).getFileName().toString();
+            String name = Path.of(r.getString(0).replaceFirst("^file:", "")).getFileName().toString();
             assertNull(byName.put(name, r), "one row per file: " + name);
         }
-        assertEquals(4 + broken.size() + 1, rows.size(), byName.keySet().toString());
+        assertEquals(5 + broken.size() + 1, rows.size(), byName.keySet().toString());
+        assertEquals(byName.get("kitten.jpg").getString(1), byName.get("my kitten 100%.jpg").getString(1),
+                byName.get("my kitten 100%.jpg").toString());
         assertEquals(1, loads, "one model per executor JVM (local mode: one JVM, 3 tasks)");
 
         // The CLI's captions for the same files: the same Captioner with the bundle's default search.

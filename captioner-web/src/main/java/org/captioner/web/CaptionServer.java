@@ -42,6 +42,8 @@ public final class CaptionServer implements AutoCloseable {
     private final Instant started = Instant.now();
     private final Javalin app;
     private final String modelId;
+    /** Declared bytes of the request bodies being received or held now (see {@link #captions}). */
+    private long bodyBytes;
 
     public CaptionServer(Captioner captioner, ServerSettings settings) throws IOException {
         this.captioner = captioner;
@@ -143,21 +145,49 @@ public final class CaptionServer implements AutoCloseable {
                 throw new ApiError(413, "upload too large: the request declares " + declared + " bytes; requests up to "
                         + settings.maxRequestBytes() + " bytes");
             }
-            // The whole body is read and checked before a slot is taken: admission counts only
-            // requests that are ready to caption, so slow or stalled uploads cannot crowd others out.
-            List<ImageInput> inputs = readUploads(ctx);
-            CaptionOptions options = options(ctx);
-            if (!gate.tryEnter()) {
+            // Bodies are held in memory while they arrive, before admission: their declared sizes (the
+            // request limit when undeclared) share one budget, so many concurrent uploads cannot
+            // exhaust the heap; past it they are told to come back, like a full queue.
+            long reserved = declared >= 0 ? declared : settings.maxRequestBytes();
+            if (!reserveBodyBytes(reserved)) {
                 ctx.header("Retry-After", "2");
-                throw new ApiError(503, "busy: " + gate.capacity() + " requests are already being captioned; retry shortly");
+                throw new ApiError(503, "busy: too many uploads arriving at once; retry shortly");
             }
             try {
-                caption(ctx, inputs, options);
+                admitAndCaption(ctx);
             } finally {
-                gate.leave();
+                releaseBodyBytes(reserved);
             }
         } finally {
             cleanUploads(ctx);
+        }
+    }
+
+    private synchronized boolean reserveBodyBytes(long bytes) {
+        if (bodyBytes + bytes > settings.maxBodyBytesInFlight()) {
+            return false;
+        }
+        bodyBytes += bytes;
+        return true;
+    }
+
+    private synchronized void releaseBodyBytes(long bytes) {
+        bodyBytes -= bytes;
+    }
+
+    private void admitAndCaption(Context ctx) {
+        // The whole body is read and checked before a slot is taken: admission counts only
+        // requests that are ready to caption, so slow or stalled uploads cannot crowd others out.
+        List<ImageInput> inputs = readUploads(ctx);
+        CaptionOptions options = options(ctx);
+        if (!gate.tryEnter()) {
+            ctx.header("Retry-After", "2");
+            throw new ApiError(503, "busy: " + gate.capacity() + " requests are already being captioned; retry shortly");
+        }
+        try {
+            caption(ctx, inputs, options);
+        } finally {
+            gate.leave();
         }
     }
 

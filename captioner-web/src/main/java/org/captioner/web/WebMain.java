@@ -113,7 +113,8 @@ public final class WebMain {
         return new ServerSettings(line.getOptionValue("host", "127.0.0.1"), port, maxFile,
                 Math.max(maxFile, 64L << 20), PhotoReader.DEFAULT_MAX_PIXELS, ServerSettings.DEFAULT_MAX_REQUEST_PIXELS,
                 ServerSettings.DEFAULT_MAX_PARTS, inFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
-                ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND, uploads);
+                ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND,
+                Math.max(ServerSettings.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT, 8 * Math.max(maxFile, 64L << 20)), uploads);
     }
 
     private static int number(CommandLine line, String name, int fallback, int min, int max) {

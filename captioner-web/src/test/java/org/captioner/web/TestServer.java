@@ -47,7 +47,7 @@ final class TestServer implements AutoCloseable {
     TestServer(long maxFileBytes, int maxInFlight, long bodyIdleMillis, long minBodyBytesPerSecond) throws Exception {
         Path uploads = Files.createTempDirectory("captioner-uploads");
         settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, 16_000_000L, 8,
-                maxInFlight, bodyIdleMillis, minBodyBytesPerSecond, uploads);
+                maxInFlight, bodyIdleMillis, minBodyBytesPerSecond, maxFileBytes * 3 * 8, uploads);
         captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
                 new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
         server = new CaptionServer(captioner, settings).start();
