@@ -44,11 +44,15 @@ class HostileClientsTest {
 
     /** Sends the headers of a multipart upload and the start of its body, then nothing more. */
     private Socket stalledUpload() throws Exception {
+        return stalledUpload(200_000);
+    }
+
+    private Socket stalledUpload(long declaredBytes) throws Exception {
         Socket socket = new Socket("127.0.0.1", server.server.port());
         socket.setSoTimeout(20_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/captions?beam=3 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 200000\r\n\r\n"
+                + "Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: " + declaredBytes + "\r\n\r\n"
                 + "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(new byte[100]);
@@ -182,5 +186,24 @@ class HostileClientsTest {
             String answer = response(socket);
             assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
         }
+    }
+
+    @Test
+    void bodiesArrivingAtOnceShareAByteBudget() throws Exception {
+        // The test server's budget is eight of its largest requests (12 MB each).
+        long largest = server.settings.maxRequestBytes();
+        List<Socket> big = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            big.add(stalledUpload(largest));
+        }
+        Thread.sleep(300);
+        HttpResponse<String> refused = server.upload("", List.of(PHOTO));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("too many uploads"), refused.body());
+        for (Socket s : big) {
+            assertTrue(response(s).startsWith("HTTP/1.1 408"));
+            s.close();
+        }
+        assertEquals(200, server.upload("", List.of(PHOTO)).statusCode(), "the budget is given back");
     }
 }
