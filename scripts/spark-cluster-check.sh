@@ -69,7 +69,16 @@ else
   echo "the job finished before the kill: raise N or lower KILL_AFTER" >&2
 fi
 status=0
-timeout 900 tail --pid="$JOB" -f /dev/null || { echo "job did not finish in 15 min" >&2; exit 1; }
+# Executor memory: the largest resident set of any executor JVM, sampled every 2 s until the job ends.
+peak=0
+while kill -0 "$JOB" 2>/dev/null; do
+  for rss in $(ps -eo rss,args | awk '/CoarseGrainedExecutorBackend/ && !/awk/ {print $1}'); do
+    [ "$rss" -gt "$peak" ] && peak=$rss
+  done
+  sleep 2
+  [ $(( $(date +%s) - begin )) -gt 900 ] && { echo "job did not finish in 15 min" >&2; exit 1; }
+done
+echo "executor peak RSS: $((peak / 1024)) MB" >&2
 wait "$JOB" || status=$?
 seconds=$(( $(date +%s) - begin ))
 tail -n 3 "$WORK/logs/job.err" >&2

@@ -10,16 +10,51 @@ import org.apache.spark.SparkFiles;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.EncoderResolver;
+import org.captioner.encoder.EncoderSource;
+import org.captioner.encoder.ImageEncoder;
+import org.captioner.encoder.Preprocessing;
 import org.captioner.image.PhotoReader;
 
 /**
- * One {@link Captioner} per executor JVM and bundle: loaded by the first task that needs it,
+ * One {@link Captioner} per executor JVM and bundle (and one {@link ImageEncoder} per encoder, for
+ * feature extraction): loaded by the first task that needs it,
  * reused by every later task in that JVM (Spark runs many tasks per executor), closed when the JVM
  * exits. Loading costs seconds and hundreds of MB; doing it per partition would dominate a job.
  */
 final class ExecutorModels {
 
     private static final Map<String, Loaded> LOADED = new HashMap<>();
+    private static final Map<String, ImageEncoder> ENCODERS = new HashMap<>();
+
+    /** An encoder, and whether this call loaded it (for the job's load counter). */
+    record LoadedEncoder(ImageEncoder encoder, boolean loadedNow) {}
+
+    /** An encoder alone (feature extraction), once per executor JVM and encoder/preprocessing pair. */
+    static synchronized LoadedEncoder encoder(String source, String preprocessing, int intraOpThreads) {
+        String key = source + "\n" + preprocessing;
+        ImageEncoder known = ENCODERS.get(key);
+        if (known != null) {
+            return new LoadedEncoder(known, false);
+        }
+        configureEngine(intraOpThreads);
+        if (ENCODERS.isEmpty() && LOADED.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "captioner-models"));
+        }
+        ImageEncoder loaded = ImageEncoder.load(EncoderSource.parse(source), Preprocessing.parse(preprocessing),
+                taskSlots());
+        ENCODERS.put(key, loaded);
+        return new LoadedEncoder(loaded, true);
+    }
+
+    /**
+     * Executors do not get the driver's -D flags: DJL must stay offline, and libtorch should use as
+     * many threads as Spark gives each task (spark.task.cpus), not every core of the machine.
+     */
+    private static void configureEngine(int intraOpThreads) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(intraOpThreads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
 
     private ExecutorModels() {}
 
@@ -31,18 +66,14 @@ final class ExecutorModels {
         if (known != null) {
             return new Loaded(known.captioner(), known.modelId(), false);
         }
-        // Executors do not get the driver's -D flags: DJL must stay offline, and libtorch should use as
-        // many threads as Spark gives each task (spark.task.cpus), not every core of the machine.
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(intraOpThreads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        configureEngine(intraOpThreads);
         Path dir = locate(bundle);
         // Every task this executor runs at once shares the one Captioner: give it as many encoder
         // instances as there are task slots, or concurrent tasks would queue for a single one.
         Captioner captioner = Captioner.open(dir, new EncoderResolver(null, List.of()), new PhotoReader(), taskSlots());
         Loaded loaded = new Loaded(captioner, ModelBundle.id(dir), true);
         LOADED.put(bundle, loaded);
-        if (LOADED.size() == 1) {
+        if (LOADED.size() == 1 && ENCODERS.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "captioner-models"));
         }
         return loaded;
@@ -80,5 +111,7 @@ final class ExecutorModels {
     private static synchronized void closeAll() {
         LOADED.values().forEach(l -> l.captioner().close());
         LOADED.clear();
+        ENCODERS.values().forEach(ImageEncoder::close);
+        ENCODERS.clear();
     }
 }

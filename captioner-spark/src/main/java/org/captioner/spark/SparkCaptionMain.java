@@ -208,7 +208,7 @@ public final class SparkCaptionMain {
     }
 
     /** Spark's INFO lines would bury the job's own report; its warnings and errors still show. */
-    private static void quietSpark() {
+    static void quietSpark() {
         try {
             org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
             // DJL's start-up notes (no GPU, a TorchScript file rather than an archive) are not warnings here.
