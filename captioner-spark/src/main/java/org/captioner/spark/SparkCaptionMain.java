@@ -15,7 +15,6 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -111,14 +110,7 @@ public final class SparkCaptionMain {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        quietSpark();
-        SparkConf conf = new SparkConf().setAppName("captioner spark-caption");
-        if (line.hasOption("master")) {
-            conf.setMaster(line.getOptionValue("master"));
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = Sessions.start("captioner spark-caption", line.getOptionValue("master"));
         try {
             return captionAndWrite(spark, settings, format, output);
         } catch (Exception e) {
@@ -207,19 +199,7 @@ public final class SparkCaptionMain {
         }
     }
 
-    /** Spark's INFO lines would bury the job's own report; its warnings and errors still show. */
-    static void quietSpark() {
-        try {
-            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-            // DJL's start-up notes (no GPU, a TorchScript file rather than an archive) are not warnings here.
-            org.apache.logging.log4j.core.config.Configurator.setLevel("ai.djl", org.apache.logging.log4j.Level.ERROR);
-        } catch (LinkageError e) {
-            // A cluster with another logging backend: leave its configuration alone.
-        }
-    }
-
     private static int usage(String message) {
-        System.err.println("captioner spark-caption: " + message + " (see ./captioner spark-caption --help)");
-        return 2;
+        return Sessions.usage("spark-caption", message);
     }
 }

@@ -10,7 +10,6 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.captioner.data.CaptionDataset;
@@ -99,14 +98,7 @@ public final class SparkFeaturesMain {
             System.err.println("captioner spark-features: " + e.getMessage());
             return 1;
         }
-        SparkCaptionMain.quietSpark();
-        SparkConf conf = new SparkConf().setAppName("captioner spark-features");
-        if (line.hasOption("master")) {
-            conf.setMaster(line.getOptionValue("master"));
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = Sessions.start("captioner spark-features", line.getOptionValue("master"));
         try {
             LongAccumulator loads = spark.sparkContext().longAccumulator("encoder loads");
             long begin = System.nanoTime();
@@ -127,7 +119,6 @@ public final class SparkFeaturesMain {
     }
 
     private static int usage(String message) {
-        System.err.println("captioner spark-features: " + message + " (see ./captioner spark-features --help)");
-        return 2;
+        return Sessions.usage("spark-features", message);
     }
 }
