@@ -74,7 +74,7 @@ public final class BeamSearch {
                 List<Beam> beams = live.get(i);
                 List<Beam> survivors = new ArrayList<>();
                 if (!beams.isEmpty()) {
-                    List<Candidate> top = topCandidates(step, row, beams, 2 * width);
+                    List<Candidate> top = topCandidates(step, row, beams, 2 * width, settings.blockRepeatedTrigrams());
                     for (int rank = 0; rank < top.size() && survivors.size() < width; rank++) {
                         Candidate c = top.get(rank);
                         Beam parent = beams.get(c.row() - row);
@@ -154,14 +154,31 @@ public final class BeamSearch {
     }
 
     /** The {@code count} best (row, token) expansions of one image's beams, best first. */
+    /** Whether {@code words} followed by {@code next} would repeat a trigram. */
+    static boolean repeatsTrigram(int[] words, int next) {
+        int n = words.length;
+        if (n < 2) {
+            return false;
+        }
+        for (int i = 0; i + 2 < n; i++) {
+            if (words[i] == words[n - 2] && words[i + 1] == words[n - 1] && words[i + 2] == next) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<Candidate> topCandidates(DecodingModel.TopWords<?> step, int firstRow, List<Beam> beams,
-            int count) {
+            int count, boolean blockTrigrams) {
         PriorityQueue<Candidate> heap = new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb));
         for (int b = 0; b < beams.size(); b++) {
             float[] lp = step.logProbs()[firstRow + b];
             int[] words = step.words()[firstRow + b];
             double base = beams.get(b).logProb();
             for (int j = 0; j < lp.length; j++) {
+                if (blockTrigrams && repeatsTrigram(beams.get(b).words(), words[j])) {
+                    continue;
+                }
                 double total = base + lp[j];
                 if (heap.size() < count) {
                     heap.add(new Candidate(firstRow + b, words[j], total));

@@ -10,8 +10,11 @@ import org.captioner.text.Vocabulary;
  * @param lengthPenalty α in {@code score = logProb / length^α}; 0 ranks by raw log-probability
  *     (favours short captions), 1 by mean per-word log-probability
  * @param banned token ids never generated ({@code <pad>}, {@code <start>}, and by default {@code <unk>})
+ * @param blockRepeatedTrigrams beam search never extends a caption with a word trigram it already
+ *     holds ("a black and white brown and white brown and white"): a guard against the loops a
+ *     decoder falls into when grounding takes away the noun it wanted
  */
-public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned) {
+public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams) {
 
     public SearchSettings {
         if (maxLength < 1) {
@@ -28,7 +31,12 @@ public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> b
 
     public static SearchSettings of(int maxLength, double lengthPenalty) {
         return new SearchSettings(maxLength, lengthPenalty,
-                Set.of(Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.UNK_ID));
+                Set.of(Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.UNK_ID), false);
+    }
+
+    /** The same settings, with or without trigram blocking. */
+    public SearchSettings withBlockedTrigrams(boolean block) {
+        return new SearchSettings(maxLength, lengthPenalty, banned, block);
     }
 
     /** The ranking score of a caption with this log-probability and token count. */
