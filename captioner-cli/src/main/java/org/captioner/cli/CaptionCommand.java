@@ -142,7 +142,9 @@ final class CaptionCommand extends Command {
             // Reported before the signal hook is released: the JVM may exit as soon as it is.
             double seconds = (System.nanoTime() - begin) / 1e9;
             int failed = counts[1] + paths.unlistableFolders();
-            if (stop.get()) {
+            if (stop.get() && counts[0] + counts[1] == 0) {
+                System.err.println("captioner: interrupted before any image was captioned; the output was left as it was");
+            } else if (stop.get()) {
                 System.err.printf(Locale.ROOT, "captioner: interrupted after %d images; what was written is complete%n",
                         counts[0] + counts[1]);
             } else if (failed > 0 || progress != Progress.NONE) {
