@@ -5,11 +5,10 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.captioner.files.FileReplace;
 
 /**
  * Where results go: standard output, or a file that is written beside its target under a hidden
@@ -143,11 +142,7 @@ final class OutputFile implements AutoCloseable {
             return;
         }
         writer.close();
-        try {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        FileReplace.moveIntoPlace(temporary, target);
     }
 
     @Override

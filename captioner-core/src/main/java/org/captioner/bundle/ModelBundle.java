@@ -9,13 +9,12 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.captioner.encoder.EncoderIdentity;
 import java.util.ArrayList;
 import java.util.List;
+import org.captioner.files.FileReplace;
 import org.captioner.model.CaptionDecoder;
 import org.captioner.model.DecoderConfig;
 import org.captioner.text.Vocabulary;
@@ -101,7 +100,7 @@ public final class ModelBundle implements AutoCloseable {
         Files.createDirectories(dir);
         Path vocabTmp = dir.resolve(VOCABULARY_FILE + ".tmp");
         vocabulary.save(vocabTmp);
-        replace(vocabTmp, dir.resolve(VOCABULARY_FILE));
+        FileReplace.moveIntoPlace(vocabTmp, dir.resolve(VOCABULARY_FILE));
         writeParameters(decoder, dir.resolve(PARAMS_FILE));
         writeInfo(dir, info);
     }
@@ -125,7 +124,7 @@ public final class ModelBundle implements AutoCloseable {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
             decoder.saveParameters(out);
         }
-        replace(tmp, file);
+        FileReplace.moveIntoPlace(tmp, file);
     }
 
     /** Replaces {@code bundle.json} only (e.g. to record test scores or tuned search defaults). */
@@ -134,15 +133,7 @@ public final class ModelBundle implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(tmp)) {
             JSON.writeValue(out, info);
         }
-        replace(tmp, dir.resolve(INFO_FILE));
-    }
-
-    static void replace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        FileReplace.moveIntoPlace(tmp, dir.resolve(INFO_FILE));
     }
 
     /** Fails unless features from {@code encoder} are what this decoder was trained on. */

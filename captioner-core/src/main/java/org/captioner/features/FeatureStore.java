@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -17,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.captioner.files.FileReplace;
 import org.captioner.encoder.EncoderIdentity;
 
 /**
@@ -104,11 +103,7 @@ public final class FeatureStore {
         Path target = file(imageId);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(tmp, buf.array());
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        FileReplace.moveIntoPlace(tmp, target);
     }
 
     /** The stored vector, or null when absent. */

@@ -2,12 +2,11 @@ package org.captioner.train;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.captioner.files.FileReplace;
 
 /**
  * Per-epoch checkpoint folders {@code epoch-NNN/}, each built in a temporary folder and renamed
@@ -53,10 +52,10 @@ final class Checkpoints {
         writer.write(tmp);
         Path dir = root.resolve(name(epoch));
         deleteTree(dir);
-        move(tmp, dir);
+        FileReplace.moveIntoPlace(tmp, dir);
         Path pointerTmp = root.resolve("latest.tmp");
         Files.writeString(pointerTmp, name(epoch) + "\n", StandardCharsets.UTF_8);
-        move(pointerTmp, root.resolve("latest"));
+        FileReplace.moveIntoPlace(pointerTmp, root.resolve("latest"));
         // Keep the newest two: the one just written and its predecessor.
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith("epoch-")).toList()) {
@@ -70,14 +69,6 @@ final class Checkpoints {
 
     private static String name(int epoch) {
         return String.format("epoch-%03d", epoch);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
