@@ -3,7 +3,7 @@ package org.captioner.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** What both job entries share: a quiet Spark session on the asked-for master, and usage errors. */
+/** What both job entries share: a quiet Spark session on the asked-for master, option values, usage errors. */
 final class Sessions {
 
     private Sessions() {}
@@ -29,6 +29,27 @@ final class Sessions {
         } catch (LinkageError e) {
             // A cluster with another logging backend: leave its configuration alone.
         }
+    }
+
+    /**
+     * A whole-number option within [min, max], {@code fallback} when absent; IllegalArgumentException
+     * naming the option otherwise (both entries turn it into a usage error).
+     */
+    static int intOption(org.apache.commons.cli.CommandLine line, String name, int fallback, int min, int max) {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " needs a whole number, got '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
     }
 
     /** Prints a usage error the way every captioner command does and returns status 2. */

@@ -92,8 +92,8 @@ public final class SparkCaptionMain {
             } else if (format.equals("coco")) {
                 return usage("--format coco writes one results.json on this machine: give a local --output folder");
             }
-            int beam = number(line, "beam", 0, 1, 100);
-            int nBest = number(line, "n-best", 1, 1, 100);
+            int beam = Sessions.intOption(line, "beam", 0, 1, 100);
+            int nBest = Sessions.intOption(line, "n-best", 1, 1, 100);
             if (beam > 0 && nBest > beam) {
                 return usage("--n-best " + nBest + " is larger than the beam width " + beam);
             }
@@ -105,7 +105,8 @@ public final class SparkCaptionMain {
             }
             settings = new CaptionJob.Settings(inputs, line.getOptionValue("glob"),
                     model.contains(":/") ? model : Path.of(model).toAbsolutePath().normalize().toString(), beam, nBest,
-                    number(line, "partitions", 0, 1, 1_000_000), number(line, "task-threads", 1, 1, 256),
+                    Sessions.intOption(line, "partitions", 0, 1, 1_000_000),
+                    Sessions.intOption(line, "task-threads", 1, 1, 256),
                     org.captioner.image.PhotoReader.DEFAULT_MAX_BYTES);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
@@ -181,22 +182,6 @@ public final class SparkCaptionMain {
             json.writeEndArray();
         }
         return new long[] {total, failed};
-    }
-
-    private static int number(CommandLine line, String name, int fallback, int min, int max) {
-        String v = line.getOptionValue(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("--" + name + " must be between " + min + " and " + max + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " needs a whole number, got '" + v + "'");
-        }
     }
 
     private static int usage(String message) {

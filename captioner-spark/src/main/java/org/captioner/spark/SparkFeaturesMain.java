@@ -73,6 +73,10 @@ public final class SparkFeaturesMain {
         List<FeatureJob.Image> images = new ArrayList<>();
         FeatureJob.Settings settings;
         try {
+            // Values first: a typo fails at once, before the dataset is read and the encoder loaded.
+            int partitions = Sessions.intOption(line, "partitions", 0, 1, 1_000_000);
+            int batchSize = Sessions.intOption(line, "batch-size", 8, 1, 1024);
+            int taskThreads = Sessions.intOption(line, "task-threads", 1, 1, 256);
             CaptionDataset dataset = DatasetFormat.parse(line.getOptionValue("dataset")).open(
                     Path.of(line.getOptionValue("data-dir")),
                     line.hasOption("images") ? Path.of(line.getOptionValue("images")) : null);
@@ -88,10 +92,7 @@ public final class SparkFeaturesMain {
             try (ImageEncoder e = ImageEncoder.load(EncoderSource.parse(encoder), Preprocessing.parse(preprocessing))) {
                 FeatureStore.open(Path.of(out), e.identity());
             }
-            settings = new FeatureJob.Settings(encoder, preprocessing, out,
-                    Integer.parseInt(line.getOptionValue("partitions", "0")),
-                    Integer.parseInt(line.getOptionValue("batch-size", "8")),
-                    Integer.parseInt(line.getOptionValue("task-threads", "1")));
+            settings = new FeatureJob.Settings(encoder, preprocessing, out, partitions, batchSize, taskThreads);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         } catch (Exception e) {
