@@ -44,6 +44,9 @@ def arguments():
     ap.add_argument("--decoders", type=int, default=1, help="decoders in the ensemble (default 1)")
     ap.add_argument("--length-penalty", type=float, default=0.0, help="alpha of score = logprob / length**alpha")
     ap.add_argument("--max-length", type=int, default=20, help="most words per caption (default 20)")
+    ap.add_argument("--beam", type=int, default=3, help="beam width of the end-to-end run (default 3)")
+    ap.add_argument("--block-trigrams", action="store_true",
+                    help="never extend a caption with a word trigram it already holds, as captioner's search does")
     ap.add_argument("--threads", type=int, default=2, help="intra-op and OpenBLAS threads (default 2)")
     ap.add_argument("--reps", type=int, default=3, help="timed repetitions after one warm-up (default 3)")
     args = ap.parse_args()
@@ -231,7 +234,7 @@ def shape_size(shape):
 # ---------------------------------------------------------------- search
 
 @torch.no_grad()
-def beam_search(model, feats, width, alpha, max_len):
+def beam_search(model, feats, width, alpha, max_len, block=False):
     """Captioner's BeamSearch, batched over images and beams: each step expands every live beam of
     every image in one model call; an image's `width` best continuations survive, those ending in
     <end> among its `width` best finish, and it stops once its best finished caption cannot be
@@ -251,7 +254,7 @@ def beam_search(model, feats, width, alpha, max_len):
         rows, words, row = [], [], 0
         for i in range(n):
             beams = live[i]
-            live[i] = expand(beams, row, top_lp, top_words, width, alpha, max_len, finished[i], rows, words)
+            live[i] = expand(beams, row, top_lp, top_words, width, alpha, max_len, finished[i], rows, words, block)
             row += len(beams)
         if not rows:
             break
@@ -260,14 +263,15 @@ def beam_search(model, feats, width, alpha, max_len):
     return [best(finished[i], live[i], alpha) for i in range(n)]
 
 
-def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished, rows, words):
+def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished, rows, words, block=False):
     """One image's step: returns its surviving beams, appending their rows and last words (the next
     model call's input) to `rows` and `words`, and its newly finished captions to `finished`."""
     if not beams:
         return []
     candidates = sorted(((logprob + lp, first_row + b, w)
                          for b, (_, logprob) in enumerate(beams)
-                         for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])),
+                         for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])
+                         if not (block and repeats_trigram(beams[b][0], w))),
                         key=lambda c: (-c[0], c[1], c[2]))[:2 * width]
     survivors, picked = [], []
     for rank, (total, row, word) in enumerate(candidates):
@@ -285,6 +289,14 @@ def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished,
     rows.extend(r for r, _ in picked)
     words.extend(w for _, w in picked)
     return survivors
+
+
+def repeats_trigram(words, word):
+    """Whether appending `word` to `words` makes a word trigram that `words` already holds."""
+    if len(words) < 2:
+        return False
+    last = (words[-2], words[-1], word)
+    return any(tuple(words[i:i + 3]) == last for i in range(len(words) - 2))
 
 
 def score(logprob, length, alpha):
@@ -337,14 +349,20 @@ def measure_decode(model, feats, args, result):
 
 
 def measure_end_to_end(enc, model, paths, args, result):
-    """Photo files to captions at beam 3, in batches of 8."""
+    """Photo files to captions at --beam (with --block-trigrams as given), the encoder called at its
+    fastest batch of the three measured, searching 8 images at a time."""
+    batch = max((1, 8, 32), key=lambda b: result[f"encoder_b{b}_ips"]["best_ips"])
+
     @torch.no_grad()
     def end_to_end():
-        for i in range(0, len(paths), 8):
-            x = torch.stack([load(p) for p in paths[i:i + 8]])
-            beam_search(model, enc(x).mean(dim=(2, 3)), 3, args.length_penalty, args.max_length)
+        for i in range(0, len(paths), batch):
+            feats = enc(torch.stack([load(p) for p in paths[i:i + batch]])).mean(dim=(2, 3))
+            for j in range(0, len(feats), 8):
+                beam_search(model, feats[j:j + 8], args.beam, args.length_penalty, args.max_length,
+                            args.block_trigrams)
     mn, md = timed(end_to_end, args.reps)
-    result["end_to_end_beam3_ips"] = {"best": len(paths) / mn, "median": len(paths) / md}
+    result["end_to_end_ips"] = {"best": len(paths) / mn, "median": len(paths) / md, "beam": args.beam,
+                                "block_trigrams": args.block_trigrams, "encoder_batch": batch}
 
 
 def measure_train_step(vocab, reps, result):

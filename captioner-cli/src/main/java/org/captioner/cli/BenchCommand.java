@@ -1,10 +1,15 @@
 package org.captioner.cli;
 
 import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -31,6 +36,8 @@ import org.captioner.caption.EncoderResolver;
 import org.captioner.caption.ImageInput;
 import org.captioner.caption.ScoredCaption;
 import org.captioner.cli.BenchPeer.Outcome;
+import org.captioner.encoder.EncoderSource;
+import org.captioner.encoder.ImageEncoder;
 import org.captioner.image.PhotoReader;
 import org.captioner.model.DecoderConfig;
 import org.captioner.objects.Grounding;
@@ -50,6 +57,16 @@ final class BenchCommand extends Command {
 
     /** MobileNetV2 1.0 at 224x224: about 300 M multiply-adds per image (Sandler et al. 2018). */
     static final double MOBILENET_V2_GFLOP = 0.60;
+
+    /** Encoder call sizes measured. */
+    static final int[] ENCODER_BATCHES = {1, 8, 32};
+    /** The bundle's encoder variants the bench measures beside its own encoder, when it has them. */
+    static final List<String> ENCODER_VARIANTS = List.of("int8", "onnx");
+    /** Square sides (fp32) and input rows (int8) of the peak products. */
+    static final int[] PEAK_SIDES = {256, 512, 1024, 2048};
+    /** The int8 probe, relative to the project home, and its weight's side. */
+    static final String INT8_PROBE = "bench/int8_matmul_probe.pt";
+    static final int INT8_PROBE_SIDE = 1024;
 
     /** The matrix-product check, [M, K] x [K, N] in fp32: the shape the peer's BLAS issue was measured at. */
     static final int MATMUL_M = 1280;
@@ -137,11 +154,12 @@ final class BenchCommand extends Command {
                 System.err.println("bench: running the PyTorch peer...");
                 outcome = peer.run(checked, new BenchPeer.Work(Path.of(captioner.encoder().identity().origin()),
                         photos, model, decoders, captioner.info().decoder().vocabSize(), search.lengthPenalty(),
-                        search.maxLength(), reps));
+                        search.maxLength(), search.beam(), Captioner.blocksTrigrams(), reps));
             }
             String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
-            BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"), decoders,
-                    search.lengthPenalty());
+            BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"),
+                    System.getenv("GLIBC_TUNABLES"), decoders, search.lengthPenalty(), search.beam(),
+                    Captioner.blocksTrigrams());
             new BenchReport(mine, side, outcome).print(large);
         }
         return 0;
@@ -156,12 +174,26 @@ final class BenchCommand extends Command {
     private static void measure(Captioner captioner, Path model, List<Path> photos, int reps, int large,
             Map<String, Double> mine) throws Exception {
         mine.put("matmul_gflops", matmulGflops());
+        mine.put("peak_fp32_gflops", fp32PeakGflops());
+        Path probe = Locations.home().resolve(INT8_PROBE);
+        if (Files.isRegularFile(probe)) {
+            mine.put("peak_int8_gops", int8PeakGops(probe));
+        }
         PhotoReader reader = new PhotoReader();
         List<BufferedImage> images = new ArrayList<>();
         for (Path p : photos) {
             images.add(reader.read(p));
         }
-        measureEncoder(captioner, images, reps, mine);
+        measureEncoder(captioner.encoder(), "", images, reps, mine);
+        for (String variant : ENCODER_VARIANTS) {
+            if (captioner.info().encoderVariant(variant) == null) {
+                continue;
+            }
+            EncoderSource source = new EncoderResolver(variant, List.of()).resolve(model, captioner.info());
+            try (ImageEncoder encoder = ImageEncoder.load(source, captioner.info().encoder().preprocessing())) {
+                measureEncoder(encoder, variant + "_", images, reps, mine);
+            }
+        }
         float[][] features = captioner.encoder().encode(images);
         // Grounding off for the figures set beside the peer's: it runs the language model alone.
         for (int beam : new int[] {1, 3}) {
@@ -193,21 +225,60 @@ final class BenchCommand extends Command {
         }
     }
 
-    private static void measureEncoder(Captioner captioner, List<BufferedImage> images, int reps,
+    /** Images/s of {@code encoder} called with 1, 8 and 32 images at a time, as {@code <prefix>encoder_b<N>}. */
+    private static void measureEncoder(ImageEncoder encoder, String prefix, List<BufferedImage> images, int reps,
             Map<String, Double> mine) throws Exception {
         double best = 0;
-        for (int b : new int[] {1, 8, 32}) {
+        for (int b : ENCODER_BATCHES) {
             Timing t = time(reps, () -> {
                 for (int i = 0; i < images.size(); i += b) {
-                    captioner.encoder().encode(images.subList(i, Math.min(images.size(), i + b)));
+                    encoder.encode(images.subList(i, Math.min(images.size(), i + b)));
                 }
             });
             double ips = images.size() / t.min();
-            mine.put("encoder_b" + b, ips);
-            mine.put("encoder_b" + b + "_median", images.size() / t.median());
+            mine.put(prefix + "encoder_b" + b, ips);
+            mine.put(prefix + "encoder_b" + b + "_median", images.size() / t.median());
             best = Math.max(best, ips);
         }
-        mine.put("encoder_best", best);
+        mine.put(prefix + "encoder_best", best);
+    }
+
+    /**
+     * The best fp32 GFLOP/s of square products of {@link #PEAK_SIDES} in captioner's engine: the
+     * most this CPU gives a dense fp32 kernel here, against which the encoder's rate is quoted.
+     */
+    static double fp32PeakGflops() throws Exception {
+        double best = 0;
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (int n : PEAK_SIDES) {
+                NDArray a = m.randomNormal(new Shape(n, n));
+                NDArray b = m.randomNormal(new Shape(n, n));
+                Timing t = time(MATMUL_REPS, () -> a.matMul(b).close());
+                best = Math.max(best, 2.0 * n * n * n / t.min() / 1e9);
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The best int8 GOP/s of {@code probe} (scripts/make_int8_matmul_probe.py: quantize, a 1024x1024
+     * int8 product, dequantize) on [M,1024] inputs for M in {@link #PEAK_SIDES}: the int8 kernels'
+     * peak here, against which the int8 encoder is quoted.
+     */
+    static double int8PeakGops(Path probe) throws Exception {
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                .optModelPath(probe).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+        double best = 0;
+        try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
+                Predictor<NDList, NDList> predictor = zoo.newPredictor();
+                NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (int rows : PEAK_SIDES) {
+                NDList x = new NDList(m.randomUniform(0, 1, new Shape(rows, INT8_PROBE_SIDE)));
+                Timing t = time(MATMUL_REPS, () -> predictor.predict(x).close());
+                best = Math.max(best, 2.0 * rows * INT8_PROBE_SIDE * INT8_PROBE_SIDE / t.min() / 1e9);
+            }
+        }
+        return best;
     }
 
     /**
@@ -269,9 +340,12 @@ final class BenchCommand extends Command {
         return caption.isBlank() ? 0 : caption.strip().split("\\s+").length;
     }
 
-    /** Photo files to captions at beam 3, the whole pipeline, grounding off (as the peer). */
+    /**
+     * Photo files to captions, the whole pipeline, with the bundle's default search (beam, length
+     * penalty, trigram blocking) and grounding off, as the peer has none.
+     */
     private static Timing endToEnd(Captioner captioner, List<Path> photos, int reps) throws Exception {
-        CaptionOptions o = captioner.defaultOptions().withBeam(3).withGrounding(Grounding.Settings.OFF);
+        CaptionOptions o = captioner.defaultOptions().withGrounding(Grounding.Settings.OFF);
         return time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), o, r -> { }));
     }
 

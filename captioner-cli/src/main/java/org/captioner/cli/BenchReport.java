@@ -17,10 +17,12 @@ final class BenchReport {
 
     /**
      * How captioner ran: its engine, intra-op threads, OMP_WAIT_POLICY (null if unset; the peer
-     * defaults to PASSIVE, so both are printed), decoders searched per step (the ensemble's members)
-     * and the length penalty α of its ranking.
+     * defaults to PASSIVE, so both are printed), GLIBC_TUNABLES (null if unset; the peer inherits
+     * it), decoders searched per step (the ensemble's members), the length penalty α of its ranking,
+     * and the default search's beam and trigram blocking (the end-to-end row's, on both sides).
      */
-    record Side(String engine, int threads, String waitPolicy, int decoders, double lengthPenalty) {}
+    record Side(String engine, int threads, String waitPolicy, String mallocTunables, int decoders,
+            double lengthPenalty, int beam, boolean blockTrigrams) {}
 
     private final Map<String, Double> mine;
     private final Side side;
@@ -39,6 +41,7 @@ final class BenchReport {
         peerBlock().forEach(System.out::println);
         table();
         summary(large);
+        System.out.println(context());
         System.out.println(ratios());
     }
 
@@ -62,6 +65,8 @@ final class BenchReport {
                             + " misbehave on this CPU without it)");
         }
         out.add(matmulLine());
+        out.add("malloc: GLIBC_TUNABLES " + (side.mallocTunables() == null ? "unset (glibc's defaults: every large"
+                + " block a fresh mmap; ./captioner sets them)" : "=" + side.mallocTunables()) + ", the same for the peer");
         out.add(decodersLine());
         if (peer.state() != State.OK) {
             out.add("peer " + peer.state().label() + ": " + peer.reason()
@@ -95,9 +100,19 @@ final class BenchReport {
     private void table() {
         System.out.println(String.format(Locale.ROOT, "%-50s %12s %12s %8s", "figure (best of reps; decoders captioner|peer)",
                 "captioner", "peer", "ratio"));
-        for (int b : new int[] {1, 8, 32}) {
+        for (int b : BenchCommand.ENCODER_BATCHES) {
             double peerIps = peerValue("encoder_b" + b + "_ips", "best_ips");
             row("encoder images/s, batch " + b, mine.get("encoder_b" + b), peerIps);
+        }
+        // The bundle's other encoders have no peer: their ratio column is against the float trunk above.
+        for (String variant : BenchCommand.ENCODER_VARIANTS) {
+            for (int b : BenchCommand.ENCODER_BATCHES) {
+                Double own = mine.get(variant + "_encoder_b" + b);
+                if (own != null) {
+                    row("encoder images/s, batch " + b + ", " + variantLabel(variant) + " (x float)", own, Double.NaN,
+                            own / mine.get("encoder_b" + b));
+                }
+            }
         }
         for (String key : new String[] {"greedy", "beam3"}) {
             double own = mine.get("decode_" + key + "_ms");
@@ -105,8 +120,8 @@ final class BenchReport {
             row("decode ms/image, " + (key.equals("greedy") ? "greedy" : "beam 3") + ", " + decoders(), own, peerMs,
                     peerMs / own);
         }
-        row("end-to-end images/s (files), beam 3, " + decoders(), mine.get("end_to_end"),
-                peerValue("end_to_end_beam3_ips", "best"));
+        row("end-to-end images/s (files), beam " + side.beam() + (side.blockTrigrams() ? " no-repeat-3" : "") + ", "
+                + decoders(), mine.get("end_to_end"), peerValue("end_to_end_ips", "best"));
         double step = mine.get("train_step_ms");
         double peerStep = peerValue("train_step_ms", "min");
         row("train step ms (batch 64, 20 words), decoders 1" + (figures == null ? "" : "|1"), step, peerStep,
@@ -122,8 +137,14 @@ final class BenchReport {
         System.out.printf(Locale.ROOT, "medians: encoder b1/b8/b32 %.1f/%.1f/%.1f img/s, end-to-end %.1f img/s,"
                         + " train step %.0f ms%n", mine.get("encoder_b1_median"), mine.get("encoder_b8_median"),
                 mine.get("encoder_b32_median"), mine.get("end_to_end_median"), mine.get("train_step_ms_median"));
-        System.out.printf(Locale.ROOT, "encoder: ~%.2f GFLOP/image (MobileNetV2 at 224) -> %.1f GFLOP/s at its best"
-                + " batch%n", BenchCommand.MOBILENET_V2_GFLOP, BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best"));
+        System.out.printf(Locale.ROOT, "peak: fp32 %.1f GFLOP/s (best square product, sides %s)%s%n",
+                mine.get("peak_fp32_gflops"), java.util.Arrays.toString(BenchCommand.PEAK_SIDES),
+                mine.containsKey("peak_int8_gops") ? String.format(Locale.ROOT, ", int8 %.1f GOP/s (%s)",
+                        mine.get("peak_int8_gops"), BenchCommand.INT8_PROBE) : ", int8 not measured ("
+                        + BenchCommand.INT8_PROBE + " missing)");
+        encoderShare("encoder (float, PyTorch)", "", "peak_fp32_gflops", "fp32");
+        encoderShare("encoder (float, ONNX Runtime)", "onnx_", "peak_fp32_gflops", "fp32");
+        encoderShare("encoder (int8, PyTorch)", "int8_", "peak_int8_gops", "int8");
         if (mine.containsKey("decode_beam3_grounded_ms")) {
             System.out.printf(Locale.ROOT, "grounding (the bundle's default; off in the rows above, as the peer has none):"
                             + " decode beam 3 %.2f ms/image with it, %.2f without (%.2fx)%n",
@@ -142,18 +163,49 @@ final class BenchReport {
         }
     }
 
+    /** One summary line: an encoder's rate at its best batch, in GFLOP/s and as a share of a peak. */
+    private void encoderShare(String label, String prefix, String peakKey, String kind) {
+        Double best = mine.get(prefix + "encoder_best");
+        Double peak = mine.get(peakKey);
+        if (best == null || peak == null) {
+            return;
+        }
+        double rate = BenchCommand.MOBILENET_V2_GFLOP * best;
+        System.out.printf(Locale.ROOT, "%s: ~%.2f G%s/image (MobileNetV2 at 224) x %.1f images/s at its best batch"
+                        + " = %.1f G%s/s, %.0f%% of the %s peak%n", label, BenchCommand.MOBILENET_V2_GFLOP,
+                kind.equals("int8") ? "OP" : "FLOP", best, rate, kind.equals("int8") ? "OP" : "FLOP",
+                100 * rate / peak, kind);
+    }
+
+    private static String variantLabel(String variant) {
+        return variant.equals("onnx") ? "ONNX Runtime" : variant;
+    }
+
     /**
-     * {@code ratios end_to_end=X train_step=X vs_encoder=X matmul=X peer=STATE}: captioner over the
-     * peer (higher is better for captioner), {@code NA} where there is no peer to divide by.
-     * {@code vs_encoder} (end-to-end against the encoder alone) needs no peer.
+     * {@code ratios end_to_end=X train_step=X encoder_vs_onnxruntime=X encoder_share_of_peak=X}, every
+     * one from this run: end-to-end (default model and search) and the training step are captioner over
+     * the peer, {@code NA} without a fair peer; the encoder (float, PyTorch, best batch) is over ONNX
+     * Runtime's on the same network, and its GFLOP/s over the fp32 peak. The peer's state and the int8
+     * figures are on the line before.
      */
     String ratios() {
-        double endToEnd = mine.get("end_to_end") / peerValue("end_to_end_beam3_ips", "best");
+        double endToEnd = mine.get("end_to_end") / peerValue("end_to_end_ips", "best");
         double trainStep = peerValue("train_step_ms", "min") / mine.get("train_step_ms");
+        Double onnx = mine.get("onnx_encoder_best");
+        double vsOnnx = onnx == null ? Double.NaN : mine.get("encoder_best") / onnx;
+        double share = BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best") / mine.get("peak_fp32_gflops");
+        return String.format(Locale.ROOT, "ratios end_to_end=%s train_step=%s encoder_vs_onnxruntime=%s"
+                + " encoder_share_of_peak=%s", ratio(endToEnd), ratio(trainStep), ratio(vsOnnx), ratio(share));
+    }
+
+    /** The line before {@link #ratios()}: the peer's state, the matmul check, and the int8 encoder against float. */
+    String context() {
         double matmul = figures == null ? Double.NaN : mine.get("matmul_gflops") / peerMatmul();
-        return String.format(Locale.ROOT, "ratios end_to_end=%s train_step=%s vs_encoder=%s matmul=%s peer=%s",
-                ratio(endToEnd), ratio(trainStep), ratio(mine.get("end_to_end") / mine.get("encoder_best")),
-                ratio(matmul), peer.state().label());
+        Double int8 = mine.get("int8_encoder_best");
+        return String.format(Locale.ROOT, "peer=%s matmul=%s int8_vs_float_encoder=%s int8_share_of_int8_peak=%s",
+                peer.state().label(), ratio(matmul), ratio(int8 == null ? Double.NaN : int8 / mine.get("encoder_best")),
+                ratio(int8 == null || !mine.containsKey("peak_int8_gops") ? Double.NaN
+                        : BenchCommand.MOBILENET_V2_GFLOP * int8 / mine.get("peak_int8_gops")));
     }
 
     private double peerMatmul() {

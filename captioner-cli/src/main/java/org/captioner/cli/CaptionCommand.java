@@ -53,10 +53,10 @@ final class CaptionCommand extends Command {
         o.addOption(opt("temperature", "T", "sample diverse captions at temperature T instead of beam search"
                 + " (0.5-1.0 reads well)"));
         o.addOption(opt("seed", "N", "random seed for --temperature (default 0)"));
-        o.addOption(opt("batch-size", "B", "images per decoder search (default 32; the encoder itself runs one image at a time, its fastest here)"));
+        o.addOption(opt("batch-size", "B", "images per decoder search (default 32; the encoder is called with 8 of them at a time under the launcher's allocator settings, else one at a time: the fastest of each case here)"));
         o.addOption(opt("format", "FMT", "text (path<TAB>caption; default), jsonl, csv or coco (COCO results JSON)"));
         o.addOption(opt("output", "FILE", "write results to FILE instead of standard output"));
-        o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
+        o.addOption(encoderOption());
         o.addOption(opt("max-pixels", "N", "refuse images with more pixels than N (default 67108864)"));
         o.addOption(flag("progress", "show a progress bar even when stderr is not a terminal"));
         o.addOption(groundingOption());

@@ -123,6 +123,13 @@ abstract class Command {
     }
 
     /** The {@code --grounding} option, shared by caption and evaluate. */
+    /** --encoder, shared by the commands that caption with a bundle. */
+    static Option encoderOption() {
+        return opt("encoder", "PATH|URL|ZOO-ID|NAME", "use this encoder instead of the bundle's own: a location, or"
+                + " the name of one of the bundle's encoder variants (models/default has int8, about twice as fast,"
+                + " and onnx, run by ONNX Runtime)");
+    }
+
     static Option groundingOption() {
         return opt("grounding", "on|off|T,W[,B]", "hold object words to what the encoder's ImageNet classifier"
                 + " sees: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"

@@ -53,7 +53,10 @@ final class EvaluateCommand extends Command {
         o.addOption(opt("batch-size", "B", "images per model call (default 32)"));
         o.addOption(opt("features", "DIR", "reuse a feature cache from ./captioner features when it matches the"
                 + " model's encoder (much faster); images without cached features are encoded"));
-        o.addOption(opt("encoder", "PATH|URL|ZOO-ID", "use this encoder instead of looking up the bundle's"));
+        o.addOption(encoderOption());
+        o.addOption(opt("add-encoder", "NAME", "measure the bundle's decoders on the features of --encoder FILE (a"
+                + " TorchScript or .onnx file), then add that file to the bundle as encoder variant NAME with the"
+                + " scores measured here, so that --encoder NAME selects it. Run it on the dev split"));
         o.addOption(groundingOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>)"));
@@ -80,6 +83,35 @@ final class EvaluateCommand extends Command {
         System.err.println("updated " + model.resolve(ModelBundle.INFO_FILE));
     }
 
+    /**
+     * Copies the trial encoder's file into the bundle (unless it is there already) and lists it in
+     * bundle.json as variant {@code name}, with the scores just measured on its features.
+     */
+    private static void addVariant(Path model, String name, Captioner captioner, Split split, String dataset,
+            CaptionOptions options, EvaluationResult result) throws java.io.IOException, UsageException {
+        org.captioner.encoder.EncoderIdentity identity = captioner.encoder().identity();
+        if (identity.sha256() == null) {
+            throw new UsageException("--add-encoder needs an encoder file (a URL or zoo id cannot be shipped in a bundle)");
+        }
+        Path file = Path.of(identity.origin());
+        Path target = model.resolve(file.getFileName().toString());
+        if (!Files.exists(target)) {
+            Files.copy(file, target);
+        } else if (!identity.sha256().equalsIgnoreCase(org.captioner.encoder.ImageEncoder.sha256(target))) {
+            throw new UsageException(target + " exists and is another file; rename the encoder file");
+        }
+        var s = result.scores().asMap();
+        String measured = String.format(Locale.ROOT, "%s %s, %d images, beam %d, grounding %s: BLEU-4 %.4f, CIDEr %.4f,"
+                        + " CHAIRs %.3f", dataset, split.label(), result.images().size(), options.beam(),
+                captioner.grounding(options).describe(), s.get("Bleu_4"), s.get("CIDEr"), s.get("CHAIRs"));
+        BundleInfo info = ModelBundle.readInfo(model).withEncoderVariant(new BundleInfo.EncoderVariant(name,
+                target.getFileName().toString(), new org.captioner.encoder.EncoderIdentity(identity.name(),
+                        identity.sha256(), null, identity.preprocessing(), identity.featureSize()), measured));
+        ModelBundle.writeInfo(model, info);
+        System.err.println("added encoder variant " + name + " (" + target.getFileName() + ") to " + model
+                + ": " + measured);
+    }
+
     @Override
     int run(CommandLine line) throws Exception {
         Split split;
@@ -99,7 +131,13 @@ final class EvaluateCommand extends Command {
         Path out = Path.of(line.getOptionValue("out"));
         Files.createDirectories(out);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
-        try (Captioner captioner = Captioner.open(model, resolver)) {
+        String variant = line.getOptionValue("add-encoder");
+        if (variant != null && (!line.hasOption("encoder") || !variant.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"))) {
+            throw new UsageException("--add-encoder NAME needs --encoder FILE, and a NAME of letters, digits, '.', '_'"
+                    + " and '-'");
+        }
+        try (Captioner captioner = variant == null ? Captioner.open(model, resolver)
+                : Captioner.openForTrial(model, resolver)) {
             CaptionOptions defaults = captioner.defaultOptions();
             CaptionOptions options;
             try {
@@ -113,11 +151,11 @@ final class EvaluateCommand extends Command {
             FeatureStore cache = null;
             if (line.hasOption("features")) {
                 FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
-                if (store.identity().compatibleWith(captioner.info().encoder())) {
+                if (store.identity().compatibleWith(captioner.encoder().identity())) {
                     cache = store;
                 } else {
                     System.err.println("feature cache " + store.dir() + " is for another encoder ("
-                            + store.identity().differences(captioner.info().encoder()) + "); encoding images instead");
+                            + store.identity().differences(captioner.encoder().identity()) + "); encoding images instead");
                 }
             }
             EvaluationResult result = new SplitEvaluator(captioner, cache)
@@ -159,6 +197,9 @@ final class EvaluateCommand extends Command {
             if (line.hasOption("record") || line.hasOption("adopt")) {
                 updateBundle(model, split, options, captioner.grounding(options), result, line.hasOption("record"),
                         line.hasOption("adopt"));
+            }
+            if (variant != null) {
+                addVariant(model, variant, captioner, split, dataset.name(), options, result);
             }
             System.out.println(ScoreCommand.table(result.scores(), result.images().size() - failed.size()));
             for (ImageEvaluation e : failed) {

@@ -16,14 +16,17 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
 
     private static final Map<String, Double> MINE = Map.of("end_to_end", 60.0, "encoder_best", 120.0,
-            "train_step_ms", 150.0, "matmul_gflops", 100.0, "decode_beam3_words", 10.5);
-    private static final BenchReport.Side SIDE = new BenchReport.Side("PyTorch 2.7.1 via DJL 0.35.1", 2, null, 3,
-            0.5);
+            "onnx_encoder_best", 100.0, "int8_encoder_best", 240.0, "peak_fp32_gflops", 144.0,
+            "peak_int8_gops", 480.0, "train_step_ms", 150.0, "matmul_gflops", 100.0, "decode_beam3_words", 10.5);
+    private static final BenchReport.Side SIDE = new BenchReport.Side("PyTorch 2.7.1 via DJL 0.35.1", 2, null, null,
+            3, 0.5, 5, true);
 
     @Test
     void withoutAPeerTheRatiosAreNaAndOneLineSaysWhy() {
         BenchReport report = new BenchReport(MINE, SIDE, Outcome.skipped("--no-peer"));
-        assertEquals("ratios end_to_end=NA train_step=NA vs_encoder=0.50 matmul=NA peer=skipped", report.ratios());
+        assertEquals("ratios end_to_end=NA train_step=NA encoder_vs_onnxruntime=1.20 encoder_share_of_peak=0.50",
+                report.ratios());
+        assertEquals("peer=skipped matmul=NA int8_vs_float_encoder=2.00 int8_share_of_int8_peak=0.30", report.context());
         List<String> block = report.peerBlock();
         assertEquals(1, block.stream().filter(l -> l.startsWith("peer skipped: --no-peer")).count(), block.toString());
         assertFalse(String.join("\n", block).contains("NaN"), block.toString());
@@ -37,14 +40,17 @@ class BenchReportTest {
                  "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"]},
                  "build": ["BLAS_INFO=generic"], "matmul": {"gflops": 50.0},
                  "decoders": 3, "weights": "bundle", "length_penalty": 0.5, "decode_beam3_mean_words": 10.4,
-                 "end_to_end_beam3_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
+                 "end_to_end_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
         BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.OK, null, figures, figures));
-        assertEquals("ratios end_to_end=3.00 train_step=2.00 vs_encoder=0.50 matmul=2.00 peer=ok", report.ratios());
+        assertEquals("ratios end_to_end=3.00 train_step=2.00 encoder_vs_onnxruntime=1.20 encoder_share_of_peak=0.50",
+                report.ratios());
+        assertEquals("peer=ok matmul=2.00 int8_vs_float_encoder=2.00 int8_share_of_int8_peak=0.30", report.context());
         String block = String.join("\n", report.peerBlock());
         assertTrue(block.contains("peer BLAS: OpenBLAS, loaded from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp"), block);
         assertTrue(block.contains("OPENBLAS_CORETYPE=Haswell, kept as the environment sets it"), block);
         assertTrue(block.contains("captioner 100.0 GFLOP/s") && block.contains("peer 50.0 GFLOP/s"), block);
         assertTrue(block.contains("captioner 3 (") && block.contains("peer 3 ("), block);
+        assertTrue(block.contains("GLIBC_TUNABLES unset"), block);
     }
 
     @Test
@@ -53,7 +59,8 @@ class BenchReportTest {
                 {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "reference", "optimized": false,
                  "libraries": ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"]}, "matmul": {"gflops": 4.3}}""");
         BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.SKIPPED, "reference BLAS", config, null));
-        assertEquals("ratios end_to_end=NA train_step=NA vs_encoder=0.50 matmul=NA peer=skipped", report.ratios());
+        assertEquals("ratios end_to_end=NA train_step=NA encoder_vs_onnxruntime=1.20 encoder_share_of_peak=0.50",
+                report.ratios());
         assertTrue(String.join("\n", report.peerBlock()).contains("peer 4.3 GFLOP/s"));
     }
 }

@@ -89,6 +89,41 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void addEncoderMeasuresTheDecodersOnItAndDeclaresItAsAVariant() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path copy = out.resolve("bundle-variant");
+        Files.createDirectories(copy);
+        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
+            Files.copy(b.bundle.resolve(f), copy.resolve(f));
+        }
+        String int8 = org.captioner.ProjectFiles.defaultModel().resolve("mobilenet_v2_int8_features.pt").toString();
+        String photo = org.captioner.ProjectFiles.sample("fox.png").toString();
+        CliRunner.Run refused = CliRunner.run("caption", "--model", copy.toString(), "--encoder", int8, photo);
+        assertEquals(1, refused.status(), refused.err());
+        assertTrue(refused.err().contains("does not match"), refused.err());
+
+        CliRunner.Run usage = CliRunner.run("evaluate", "--model", copy.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--add-encoder", "int8", "--out",
+                out.resolve("e0").toString());
+        assertEquals(2, usage.status(), "--add-encoder without --encoder: " + usage.err());
+
+        CliRunner.Run run = CliRunner.run("evaluate", "--model", copy.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2", "--encoder", int8,
+                "--add-encoder", "int8", "--out", out.resolve("e1").toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(Files.isRegularFile(copy.resolve("mobilenet_v2_int8_features.pt")), "the file joins the bundle");
+        JsonNode variant = new ObjectMapper().readTree(copy.resolve("bundle.json").toFile()).get("encoderVariants").get(0);
+        assertEquals("int8", variant.get("name").asText());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("e1/metrics.json").toFile());
+        assertTrue(variant.get("measured").asText().contains(String.format(java.util.Locale.ROOT, "CIDEr %.4f",
+                metrics.get("CIDEr").asDouble())), variant.toString());
+
+        CliRunner.Run accepted = CliRunner.run("caption", "--model", copy.toString(), "--encoder", "int8", photo);
+        assertEquals(0, accepted.status(), accepted.err());
+        assertTrue(accepted.out().contains("fox.png"), accepted.out());
+    }
+
+    @Test
     void anImageThatCannotBeCaptionedIsNamedAndNotCountedAsScored() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         Path data = Files.createDirectories(out.resolve("coco/images"));

@@ -10,6 +10,9 @@ import org.captioner.provenance.Provenance;
  *
  * @param members further decoders over the same vocabulary, searched together with the main one
  *     as an ensemble (empty for a single model)
+ * @param encoderVariants other encoders whose features these decoders were measured on and accept
+ *     (e.g. the int8 or ONNX form of the same network), chosen by name with {@code --encoder NAME};
+ *     empty when the bundle runs with its own encoder only
  */
 public record BundleInfo(
         int format,
@@ -18,7 +21,8 @@ public record BundleInfo(
         EncoderLocation encoderLocation,
         SearchDefaults search,
         Provenance provenance,
-        List<EnsembleMember> members) {
+        List<EnsembleMember> members,
+        List<EncoderVariant> encoderVariants) {
 
     public static final int FORMAT = 1;
 
@@ -28,24 +32,45 @@ public record BundleInfo(
      */
     public record EnsembleMember(String params, DecoderConfig decoder, Provenance provenance) {}
 
+    /**
+     * An encoder the bundle may run with instead of its own: a file in the bundle folder, its
+     * identity (features from it are kept apart from the main encoder's in every cache), and how
+     * the bundle's decoders scored on its features, measured when it was added.
+     */
+    public record EncoderVariant(String name, String fileName, EncoderIdentity identity, String measured) {}
+
     public BundleInfo {
         members = members == null ? List.of() : List.copyOf(members);
+        encoderVariants = encoderVariants == null ? List.of() : List.copyOf(encoderVariants);
     }
 
     public BundleInfo(int format, DecoderConfig decoder, EncoderIdentity encoder, EncoderLocation encoderLocation,
             SearchDefaults search, Provenance provenance) {
-        this(format, decoder, encoder, encoderLocation, search, provenance, List.of());
+        this(format, decoder, encoder, encoderLocation, search, provenance, List.of(), List.of());
+    }
+
+    /** The variant called {@code name}, or null. */
+    public EncoderVariant encoderVariant(String name) {
+        return encoderVariants.stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** This bundle with {@code variant} added, replacing one of the same name. */
+    public BundleInfo withEncoderVariant(EncoderVariant variant) {
+        List<EncoderVariant> all = new java.util.ArrayList<>(encoderVariants);
+        all.removeIf(v -> v.name().equals(variant.name()));
+        all.add(variant);
+        return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, members, all);
     }
 
     public BundleInfo withSearch(SearchDefaults s) {
-        return new BundleInfo(format, decoder, encoder, encoderLocation, s, provenance, members);
+        return new BundleInfo(format, decoder, encoder, encoderLocation, s, provenance, members, encoderVariants);
     }
 
     public BundleInfo withProvenance(Provenance p) {
-        return new BundleInfo(format, decoder, encoder, encoderLocation, search, p, members);
+        return new BundleInfo(format, decoder, encoder, encoderLocation, search, p, members, encoderVariants);
     }
 
     public BundleInfo withMembers(List<EnsembleMember> m) {
-        return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, m);
+        return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, m, encoderVariants);
     }
 }

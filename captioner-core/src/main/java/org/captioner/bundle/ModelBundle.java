@@ -136,12 +136,21 @@ public final class ModelBundle implements AutoCloseable {
         FileReplace.moveIntoPlace(tmp, dir.resolve(INFO_FILE));
     }
 
-    /** Fails unless features from {@code encoder} are what this decoder was trained on. */
+    /**
+     * Fails unless features from {@code encoder} are what this decoder was trained on, or come from
+     * one of the encoder variants the bundle lists.
+     */
     public void checkEncoder(EncoderIdentity encoder) {
-        if (!info.encoder().compatibleWith(encoder)) {
-            throw new IllegalArgumentException("encoder " + encoder.name() + " does not match the one bundle " + dir
-                    + " was trained with (" + info.encoder().name() + "): " + info.encoder().differences(encoder));
+        if (info.encoder().compatibleWith(encoder)
+                || info.encoderVariants().stream().anyMatch(v -> v.identity().compatibleWith(encoder))) {
+            return;
         }
+        String variants = info.encoderVariants().isEmpty() ? ""
+                : " (nor any of its encoder variants: " + String.join(", ",
+                        info.encoderVariants().stream().map(BundleInfo.EncoderVariant::name).toList()) + ")";
+        throw new IllegalArgumentException("encoder " + encoder.name() + " does not match the one bundle " + dir
+                + " was trained with (" + info.encoder().name() + "): " + info.encoder().differences(encoder)
+                + variants);
     }
 
     public Path dir() {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
+import org.captioner.encoder.EncoderIdentity;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
 import org.captioner.image.PhotoReader;
@@ -50,7 +51,7 @@ public final class Captioner implements AutoCloseable {
     private final Grounding grounding;
     private final ExecutorService readPool;
     private final ExecutorService searchPool;
-    private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", 1));
+    private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", defaultEncoderBatch()));
     /**
      * Whether a batch's search runs on its own thread while the next batch is encoded. Both the
      * encoder and the search keep every core busy on their own, so on a small machine running them
@@ -91,6 +92,19 @@ public final class Captioner implements AutoCloseable {
      */
     public static Captioner open(Path bundleDir, EncoderResolver resolver, PhotoReader reader, int encoderThreads)
             throws IOException {
+        return open(bundleDir, resolver, reader, encoderThreads, false);
+    }
+
+    /**
+     * Opens a bundle with an encoder that may be neither its own nor one of its variants, to
+     * measure its decoders on that encoder's features before the encoder is added as a variant.
+     */
+    public static Captioner openForTrial(Path bundleDir, EncoderResolver resolver) throws IOException {
+        return open(bundleDir, resolver, new PhotoReader(), 1, true);
+    }
+
+    private static Captioner open(Path bundleDir, EncoderResolver resolver, PhotoReader reader, int encoderThreads,
+            boolean trial) throws IOException {
         BundleInfo info = ModelBundle.readInfo(bundleDir);
         EncoderSource source = resolver.resolve(bundleDir, info);
         ModelBundle bundle = ModelBundle.load(bundleDir);
@@ -98,8 +112,14 @@ public final class Captioner implements AutoCloseable {
         ObjectClassifier objects = null;
         try {
             encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
-            bundle.checkEncoder(encoder.identity());
-            objects = ObjectClassifier.open(bundleDir, encoder.identity(), bundle.vocabulary());
+            if (!trial) {
+                bundle.checkEncoder(encoder.identity());
+            }
+            // An encoder variant (or one on trial) feeds the bundle's classifier as the bundle's own
+            // encoder does: the variant's scores, measured when it was added, include grounding.
+            EncoderIdentity forHeads = info.encoder().compatibleWith(encoder.identity()) ? encoder.identity()
+                    : info.encoder();
+            objects = ObjectClassifier.open(bundleDir, forHeads, bundle.vocabulary());
             return new Captioner(bundle, encoder, reader, 2, objects);
         } catch (RuntimeException | IOException e) {
             if (objects != null) {
@@ -205,10 +225,18 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * Features in the encoder's fastest call size. On our 2-core machine the MobileNetV2 trunk runs
-     * 75 images/s one at a time and 48 at batch 8 (./captioner bench), so the default is 1;
-     * {@code -Dcaptioner.encoderBatch=N} changes it.
+     * The encoder's fastest call size, which the C library's allocator decides: a batch of 8 needs
+     * blocks of tens of MB, which glibc's defaults map afresh (and fault in page by page) on every
+     * call. With the launcher's GLIBC_TUNABLES, which keep them for reuse, the 2-core bench machine
+     * runs the float trunk at 109 images/s in eights and 66 one at a time; without them, 13 and 60
+     * (./captioner bench, 2026-11-25). So 8 with tunables set, else 1.
      */
+    static int defaultEncoderBatch() {
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        return tunables != null && tunables.contains("glibc.malloc.mmap_threshold") ? 8 : 1;
+    }
+
+    /** Features in the encoder's fastest call size ({@code -Dcaptioner.encoderBatch=N} sets it). */
     private float[][] encode(List<BufferedImage> images) {
         float[][] out = new float[images.size()][];
         for (int i = 0; i < images.size(); i += encoderBatch) {
@@ -216,6 +244,11 @@ public final class Captioner implements AutoCloseable {
             System.arraycopy(part, 0, out, i, part.length);
         }
         return out;
+    }
+
+    /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
+    public static boolean blocksTrigrams() {
+        return !"false".equals(System.getProperty("captioner.blockTrigrams"));
     }
 
     /** Captions images already read. */
@@ -233,7 +266,7 @@ public final class Captioner implements AutoCloseable {
         // Trigram blocking is on for every caption (dev CIDEr 0.4810 -> 0.4816, COCO sample 0.2579 -> 0.2624);
         // -Dcaptioner.blockTrigrams=false turns it off to measure without it.
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty())
-                .withBlockedTrigrams(!"false".equals(System.getProperty("captioner.blockTrigrams")));
+                .withBlockedTrigrams(blocksTrigrams());
         List<List<Hypothesis>> found;
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;

@@ -52,9 +52,24 @@ public final class EncoderResolver {
         return env != null && !env.isBlank() ? Path.of(env) : home.resolveSibling("shared");
     }
 
+    /**
+     * The encoder to run: the override (a location, or the name of one of the bundle's encoder
+     * variants, which is looked for in the bundle folder and checked by sha256), else the bundle's own.
+     */
     public EncoderSource resolve(Path bundleDir, BundleInfo info) {
         if (override != null && !override.isBlank()) {
-            return EncoderSource.parse(override);
+            BundleInfo.EncoderVariant variant = info.encoderVariant(override);
+            if (variant == null) {
+                return EncoderSource.parse(override);
+            }
+            Path file = bundleDir.resolve(variant.fileName());
+            String sha = variant.identity().sha256();
+            if (!Files.isRegularFile(file) || (sha != null && !sha.equalsIgnoreCase(ImageEncoder.sha256(file)))) {
+                throw new EncoderLoadException("encoder variant " + variant.name() + " of bundle " + bundleDir
+                        + " should be " + file + (sha == null ? "" : " (sha256 " + sha.substring(0, 12) + "…)")
+                        + ", which is missing or another file");
+            }
+            return EncoderSource.parse(file.toString());
         }
         String fileName = info.encoderLocation() == null ? null : info.encoderLocation().fileName();
         String sha = info.encoder().sha256();

@@ -26,6 +26,8 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class ImageEncoder implements AutoCloseable {
 
+    static final String ONNX_RUNTIME = "OnnxRuntime";
+
     private final ZooModel<ImageBatch, float[][]> model;
     private final BlockingQueue<Predictor<ImageBatch, float[][]>> predictors;
     private final EncoderIdentity identity;
@@ -55,8 +57,12 @@ public final class ImageEncoder implements AutoCloseable {
         TorchLogLevel.applyFromEnvironment();
         Criteria.Builder<ImageBatch, float[][]> criteria = Criteria.builder()
                 .setTypes(ImageBatch.class, float[][].class)
-                .optEngine("PyTorch")
+                .optEngine(engineFor(source))
                 .optTranslator(new FeatureTranslator(preprocessing));
+        if (ONNX_RUNTIME.equals(engineFor(source))) {
+            // As many intra-op threads as libtorch uses, so the two engines are compared on equal terms.
+            criteria.optOption("intraOpNumThreads", Integer.toString(ai.djl.pytorch.jni.JniUtils.getNumThreads()));
+        }
         String name;
         String sha256 = null;
         switch (source.kind()) {
@@ -94,6 +100,11 @@ public final class ImageEncoder implements AutoCloseable {
             throw new EncoderLoadException("encoder " + source.location() + " failed on a probe image: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The DJL engine that runs an encoder file: ONNX Runtime for {@code .onnx}, else PyTorch (TorchScript). */
+    static String engineFor(EncoderSource source) {
+        return source.location().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? ONNX_RUNTIME : "PyTorch";
     }
 
     private int probeFeatureSize(Preprocessing p) {

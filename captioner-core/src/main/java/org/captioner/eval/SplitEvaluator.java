@@ -19,7 +19,7 @@ import org.captioner.progress.Progress;
 
 /**
  * Captions every image of a split and scores the captions against the split's references.
- * Features come from a cache when one for the model's encoder is given, else from the images.
+ * Features come from a cache when one for the captioner's encoder is given, else from the images.
  */
 public final class SplitEvaluator {
 
@@ -28,9 +28,9 @@ public final class SplitEvaluator {
 
     /** @param cache a feature cache for the captioner's encoder, or null to encode the images */
     public SplitEvaluator(Captioner captioner, FeatureStore cache) {
-        if (cache != null && !cache.identity().compatibleWith(captioner.info().encoder())) {
+        if (cache != null && !cache.identity().compatibleWith(captioner.encoder().identity())) {
             throw new IllegalArgumentException("feature cache " + cache.dir() + " was made with another encoder: "
-                    + cache.identity().differences(captioner.info().encoder()));
+                    + cache.identity().differences(captioner.encoder().identity()));
         }
         this.captioner = captioner;
         this.cache = cache;

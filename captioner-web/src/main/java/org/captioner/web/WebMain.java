@@ -23,8 +23,9 @@ public final class WebMain {
         o.addOption(Option.builder().longOpt("host").hasArg().argName("ADDR")
                 .desc("address to bind (default 127.0.0.1; 0.0.0.0 to serve other machines)").build());
         o.addOption(Option.builder().longOpt("model").hasArg().argName("BUNDLE").desc("model bundle (default models/default)").build());
-        o.addOption(Option.builder().longOpt("encoder").hasArg().argName("PATH|URL|ZOO-ID")
-                .desc("use this encoder instead of looking up the bundle's").build());
+        o.addOption(Option.builder().longOpt("encoder").hasArg().argName("PATH|URL|ZOO-ID|NAME")
+                .desc("use this encoder instead of the bundle's own: a location, or the name of one of the bundle's"
+                        + " encoder variants (int8 or onnx for models/default)").build());
         o.addOption(Option.builder().longOpt("max-in-flight").hasArg().argName("N")
                 .desc("caption requests admitted at once; more get 503 + Retry-After (default 8)").build());
         o.addOption(Option.builder().longOpt("max-file-mb").hasArg().argName("MB").desc("largest upload (default 20)").build());
