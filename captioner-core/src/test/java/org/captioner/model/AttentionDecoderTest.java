@@ -1,0 +1,134 @@
+package org.captioner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import org.junit.jupiter.api.Test;
+
+class AttentionDecoderTest {
+
+    private static final DecoderConfig CONFIG = new DecoderConfig(12, 6, 5, 7, 1, 0.3);
+
+    @Test
+    void stepByStepLogitsAndAttentionEqualTheFullSequence() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(3);
+            AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);
+            decoder.initialize(m, 9);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray regions = m.randomNormal(new Shape(2, 9, 6));
+            NDArray tokens = m.create(new long[] {1, 5, 7, 9, 1, 4, 4, 11}, new Shape(2, 4));
+            NDList full = decoder.forward(ps, new NDList(regions, tokens), false);
+            assertArrayEquals(new long[] {2, 4, 12}, full.get(0).getShape().getShape());
+            assertArrayEquals(new long[] {2, 4, 9}, full.get(1).getShape().getShape());
+            NDList state = decoder.initialState(ps, regions, false);
+            NDArray keys = decoder.keys(ps, regions, false);
+            NDArray h = state.get(0);
+            NDArray c = state.get(1);
+            for (int t = 0; t < 4; t++) {
+                NDList out = decoder.step(ps, tokens.get(":, " + t), h, c, regions, keys);
+                assertArrayEquals(full.get(0).get(":, " + t + ", :").toFloatArray(), out.get(0).toFloatArray(), 1e-5f);
+                assertArrayEquals(full.get(1).get(":, " + t + ", :").toFloatArray(), out.get(3).toFloatArray(), 1e-6f);
+                h = out.get(1);
+                c = out.get(2);
+            }
+        }
+    }
+
+    @Test
+    void attentionIsADistributionOverRegionsThatDependsOnTheImage() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(4);
+            AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);
+            decoder.initialize(m, 9);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray regions = m.randomNormal(new Shape(2, 9, 6));
+            NDArray tokens = m.create(new long[] {1, 5, 7, 1, 5, 7}, new Shape(2, 3));
+            NDArray alpha = decoder.forward(ps, new NDList(regions, tokens), false).get(1);
+            float[] sums = alpha.sum(new int[] {2}).toFloatArray();
+            for (float s : sums) {
+                assertEquals(1f, s, 1e-5f);
+            }
+            assertTrue(alpha.min().getFloat() >= 0f);
+            // The same words over two different grids attend differently.
+            float[] first = alpha.get("0, 0, :").toFloatArray();
+            float[] second = alpha.get("1, 0, :").toFloatArray();
+            assertTrue(maxDifference(first, second) > 1e-4, "attention ignores the image");
+        }
+    }
+
+    @Test
+    void theDoublyStochasticPenaltyIsZeroWhenEachRegionIsSeenOnceAndIgnoresPadding() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            // Two steps over two regions, each looked at once in total: no penalty.
+            NDArray once = m.create(new float[] {1, 0, 0, 1}, new Shape(1, 2, 2));
+            NDArray bothReal = m.create(new float[] {1, 1}, new Shape(1, 2));
+            assertEquals(0f, AttentionDecoder.doublyStochasticPenalty(once, bothReal).getFloat(), 1e-6f);
+            // The second step is padding: region 2 is never seen, region 1 once: (1-1)^2 + (1-0)^2 = 1.
+            NDArray firstReal = m.create(new float[] {1, 0}, new Shape(1, 2));
+            assertEquals(1f, AttentionDecoder.doublyStochasticPenalty(once, firstReal).getFloat(), 1e-6f);
+            // Always the first region: (1-2)^2 + (1-0)^2 = 2.
+            NDArray stuck = m.create(new float[] {1, 0, 1, 0}, new Shape(1, 2, 2));
+            assertEquals(2f, AttentionDecoder.doublyStochasticPenalty(stuck, bothReal).getFloat(), 1e-6f);
+        }
+    }
+
+    @Test
+    void gradientStepsLowerTheLossOfACaptionThatDependsOnTheGrid() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(6);
+            AttentionDecoder decoder = new AttentionDecoder(new DecoderConfig(12, 6, 5, 7, 1, 0), 4);
+            decoder.initialize(m, 9);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray regions = m.randomNormal(new Shape(2, 9, 6));
+            NDArray inputs = m.create(new long[] {1, 5, 7, 1, 8, 9}, new Shape(2, 3));
+            NDArray targets = m.create(new long[] {5, 7, 2, 8, 9, 2}, new Shape(2, 3));
+            float first = 0;
+            float last = 0;
+            for (int step = 0; step < 80; step++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDList out = decoder.forward(ps, new NDList(regions, inputs), true);
+                    NDArray nll = out.get(0).logSoftmax(2).gather(targets.expandDims(2), 2).neg().mean();
+                    NDArray loss = nll.add(AttentionDecoder.doublyStochasticPenalty(out.get(1),
+                            m.ones(new Shape(2, 3))).mul(0.01f));
+                    gc.backward(loss);
+                    last = nll.getFloat();
+                    if (step == 0) {
+                        first = last;
+                    }
+                }
+                for (Pair<String, Parameter> p : decoder.getParameters()) {
+                    NDArray w = p.getValue().getArray();
+                    NDArray g = w.getGradient();
+                    w.subi(g.mul(0.5f));
+                    g.subi(g);
+                }
+            }
+            assertTrue(last < first / 3, "loss " + first + " -> " + last);
+        }
+    }
+
+    @Test
+    void oneLayerOnly() {
+        assertThrows(IllegalArgumentException.class, () -> new AttentionDecoder(CONFIG.withSizes(5, 7, 2, 0.3), 4));
+    }
+
+    private static double maxDifference(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+}
