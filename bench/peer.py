@@ -45,6 +45,8 @@ def arguments():
     ap.add_argument("--length-penalty", type=float, default=0.0, help="alpha of score = logprob / length**alpha")
     ap.add_argument("--max-length", type=int, default=20, help="most words per caption (default 20)")
     ap.add_argument("--beam", type=int, default=3, help="beam width of the end-to-end run (default 3)")
+    ap.add_argument("--search-batch", type=int, default=8,
+                    help="images per beam search call in the end-to-end run (captioner's batch size; default 8)")
     ap.add_argument("--block-trigrams", action="store_true",
                     help="never extend a caption with a word trigram it already holds, as captioner's search does")
     ap.add_argument("--threads", type=int, default=2, help="intra-op and OpenBLAS threads (default 2)")
@@ -350,19 +352,20 @@ def measure_decode(model, feats, args, result):
 
 def measure_end_to_end(enc, model, paths, args, result):
     """Photo files to captions at --beam (with --block-trigrams as given), the encoder called at its
-    fastest batch of the three measured, searching 8 images at a time."""
+    fastest batch of the three measured, searching --search-batch images at a time (captioner's)."""
     batch = max((1, 8, 32), key=lambda b: result[f"encoder_b{b}_ips"]["best_ips"])
 
     @torch.no_grad()
     def end_to_end():
-        for i in range(0, len(paths), batch):
-            feats = enc(torch.stack([load(p) for p in paths[i:i + batch]])).mean(dim=(2, 3))
-            for j in range(0, len(feats), 8):
-                beam_search(model, feats[j:j + 8], args.beam, args.length_penalty, args.max_length,
-                            args.block_trigrams)
+        for i in range(0, len(paths), args.search_batch):
+            group = paths[i:i + args.search_batch]
+            feats = torch.cat([enc(torch.stack([load(p) for p in group[j:j + batch]])).mean(dim=(2, 3))
+                               for j in range(0, len(group), batch)])
+            beam_search(model, feats, args.beam, args.length_penalty, args.max_length, args.block_trigrams)
     mn, md = timed(end_to_end, args.reps)
     result["end_to_end_ips"] = {"best": len(paths) / mn, "median": len(paths) / md, "beam": args.beam,
-                                "block_trigrams": args.block_trigrams, "encoder_batch": batch}
+                                "block_trigrams": args.block_trigrams, "encoder_batch": batch,
+                                "search_batch": args.search_batch}
 
 
 def measure_train_step(vocab, reps, result):

@@ -22,7 +22,6 @@ and lines, in every *.debug_pkl). The shipped file was traced at line 50 of a sc
 same torch build writes the same bytes and the sha256 matches.
 """
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
@@ -32,19 +31,13 @@ import tempfile
 import torch
 import torchvision
 
+from derived_weights import sha256  # shared with the other derivation scripts
+
 QUANTIZED_SHA256 = "01bfff6bf373fd58920828687f0697f424315d37b941f72510e7afc9bd8e2ce8"
 FEATURES_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
 # Where the shipped trunk was traced from, as its debug records say ("/tmp/work/dequant.py(50)").
 TRACE_FILE, TRACE_LINE = "/tmp/work/dequant.py", 50
 ARCHIVE_NAME = "mnv2_features_ts"  # the folder name inside the shipped archive
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def packed_convs(quantized):

@@ -29,7 +29,7 @@ import tempfile
 
 import torch
 
-from derived_weights import check, sha256
+from derived_weights import install, sha256
 
 QUANTIZED_SHA256 = "01bfff6bf373fd58920828687f0697f424315d37b941f72510e7afc9bd8e2ce8"
 SHIPPED = "models/default/mobilenet_v2_int8_features.pt"
@@ -60,19 +60,19 @@ def main():
         sys.exit(f"{args.quantized}: not the published quantized MobileNetV2 (sha256 {QUANTIZED_SHA256})")
     model = cut_before_pool(torch.jit.load(args.quantized).eval())
     # The archive's inner folder is named after the file it is saved as: save under the shipped
-    # name and copy, so that any --out gives the same bytes.
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, os.path.basename(SHIPPED))
-        model.save(path)
-        shutil.copyfile(path, args.out)
+    # name, so that any --out gets the same bytes.
+    tmp = tempfile.mkdtemp()
+    path = os.path.join(tmp, os.path.basename(SHIPPED))
+    model.save(path)
     # Torch 1.13 from Debian has no fbgemm kernels, so the cut model is checked with qnnpack's.
     torch.backends.quantized.engine = "qnnpack"
     with torch.no_grad():
-        out = torch.jit.load(args.out)(torch.rand(2, 3, 224, 224))
+        out = torch.jit.load(path)(torch.rand(2, 3, 224, 224))
     print(f"output shape {tuple(out.shape)} {out.dtype}; torch {torch.__version__}")
     if tuple(out.shape) != (2, 1280, 7, 7):
         sys.exit("unexpected output shape")
-    check(args.out, os.path.basename(SHIPPED))
+    install(path, args.out, os.path.basename(SHIPPED))
+    shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """Shared by the scripts that derive shipped weights: file digests and the committed list of them.
 
 scripts/derived-weights.sha256 lists, as `sha256sum` prints them, the files we derive from published
-weights (int8 encoder, ONNX export, the bench's int8 probe); each script checks what it wrote
-against its line, so a re-derivation that differs by one byte is reported.
+weights (the int8 encoder and the ONNX export); each script writes its result to a temporary file,
+checks it against its line and only then puts it in place, so a re-derivation that differs by one
+byte is reported and the shipped file is left as it was.
 """
 import hashlib
 import os
+import shutil
 import sys
 
 LISTING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "derived-weights.sha256")
@@ -19,15 +21,16 @@ def sha256(path):
     return h.hexdigest()
 
 
-def check(path, shipped_name):
-    """Prints `path`'s sha256 and exits with an error unless it is the listed one for `shipped_name`."""
-    digest = sha256(path)
-    print(f"{path}: sha256 {digest}")
+def install(written, out, shipped_name):
+    """Copies `written` to `out` if its sha256 is the listed one for `shipped_name` (or none is listed);
+    otherwise exits with an error and leaves `out` alone."""
+    digest = sha256(written)
+    print(f"{shipped_name}: sha256 {digest}")
     with open(LISTING) as f:
-        expected = [line.split()[0] for line in f if line.split() and line.split()[1].endswith("/" + shipped_name)]
-    if not expected:
-        print(f"({shipped_name} is not listed in {LISTING})")
-    elif digest != expected[0]:
-        sys.exit(f"MISMATCH: expected sha256 {expected[0]} (a different torch build writes other bytes)")
-    else:
-        print(f"identical to the shipped {shipped_name}")
+        expected = [line.split()[0] for line in f if len(line.split()) == 2
+                    and line.split()[1].endswith("/" + shipped_name)]
+    if expected and digest != expected[0]:
+        sys.exit(f"MISMATCH: expected sha256 {expected[0]} (a different torch build writes other bytes);"
+                 f" {out} left as it was, the new file is {written}")
+    shutil.copyfile(written, out)
+    print(f"wrote {out}" + (f", identical to the shipped {shipped_name}" if expected else ""))

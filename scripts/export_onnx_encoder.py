@@ -12,11 +12,14 @@ The TorchScript trunk is exported as it is: the same weights, opset 13, the batc
 DJL's OnnxRuntime engine; `./captioner bench` compares the two engines on this one network.
 """
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 
 import torch
 
-from derived_weights import check, sha256
+from derived_weights import install, sha256
 
 FLOAT_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
 
@@ -30,10 +33,13 @@ def main():
         sys.exit(f"{args.encoder}: not the default float trunk (sha256 {FLOAT_SHA256}); see derive_encoder.py")
     trunk = torch.jit.load(args.encoder).eval()
     example = torch.zeros(1, 3, 224, 224)
-    torch.onnx.export(trunk, (example,), args.out, input_names=["image"], output_names=["features"],
+    tmp = tempfile.mkdtemp()
+    path = os.path.join(tmp, "mobilenet_v2_features.onnx")
+    torch.onnx.export(trunk, (example,), path, input_names=["image"], output_names=["features"],
                       dynamic_axes={"image": {0: "batch"}, "features": {0: "batch"}}, opset_version=13)
     print(f"torch {torch.__version__}")
-    check(args.out, "mobilenet_v2_features.onnx")
+    install(path, args.out, "mobilenet_v2_features.onnx")
+    shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":

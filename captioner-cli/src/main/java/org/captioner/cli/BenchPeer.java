@@ -66,7 +66,7 @@ final class BenchPeer {
 
     /** What the peer measures: the same inputs, model and search settings as captioner. */
     record Work(Path encoder, List<Path> photos, Path model, int decoders, int vocab, double lengthPenalty,
-            int maxLength, int beam, boolean blockTrigrams, int reps) {}
+            int maxLength, int beam, boolean blockTrigrams, int searchBatch, int reps) {}
 
     private final String python;
     private final Path script;
@@ -173,7 +173,8 @@ final class BenchPeer {
                 work.encoder().toString(), "--images", list.toString(), "--vocab", String.valueOf(work.vocab()),
                 "--weights", weights.toString(), "--decoders", String.valueOf(work.decoders()), "--length-penalty",
                 String.valueOf(work.lengthPenalty()), "--max-length", String.valueOf(work.maxLength()), "--beam",
-                String.valueOf(work.beam()), "--threads", String.valueOf(threads), "--reps", String.valueOf(work.reps())));
+                String.valueOf(work.beam()), "--search-batch", String.valueOf(work.searchBatch()), "--threads",
+                String.valueOf(threads), "--reps", String.valueOf(work.reps())));
         if (work.blockTrigrams()) {
             command.add("--block-trigrams");
         }

@@ -65,7 +65,7 @@ final class BenchReport {
                             + " misbehave on this CPU without it)");
         }
         out.add(matmulLine());
-        out.add("malloc: GLIBC_TUNABLES " + (side.mallocTunables() == null ? "unset (glibc's defaults: every large"
+        out.add("malloc: GLIBC_TUNABLES" + (side.mallocTunables() == null ? " unset (glibc's defaults: every large"
                 + " block a fresh mmap; ./captioner sets them)" : "=" + side.mallocTunables()) + ", the same for the peer");
         out.add(decodersLine());
         if (peer.state() != State.OK) {
@@ -109,7 +109,7 @@ final class BenchReport {
             for (int b : BenchCommand.ENCODER_BATCHES) {
                 Double own = mine.get(variant + "_encoder_b" + b);
                 if (own != null) {
-                    row("encoder images/s, batch " + b + ", " + variantLabel(variant) + " (x float)", own, Double.NaN,
+                    row(variantLabel(variant) + " encoder images/s, batch " + b + " (x float)", own, Double.NaN,
                             own / mine.get("encoder_b" + b));
                 }
             }
@@ -137,14 +137,16 @@ final class BenchReport {
         System.out.printf(Locale.ROOT, "medians: encoder b1/b8/b32 %.1f/%.1f/%.1f img/s, end-to-end %.1f img/s,"
                         + " train step %.0f ms%n", mine.get("encoder_b1_median"), mine.get("encoder_b8_median"),
                 mine.get("encoder_b32_median"), mine.get("end_to_end_median"), mine.get("train_step_ms_median"));
-        System.out.printf(Locale.ROOT, "peak: fp32 %.1f GFLOP/s (best square product, sides %s)%s%n",
-                mine.get("peak_fp32_gflops"), java.util.Arrays.toString(BenchCommand.PEAK_SIDES),
+        System.out.printf(Locale.ROOT, "peak: fp32 %.1f GFLOP/s (the best product in this run: captioner's square"
+                        + " products of sides %s reached %.1f%s)%s%n", fp32Peak(),
+                java.util.Arrays.toString(BenchCommand.PEAK_SIDES), mine.get("peak_fp32_gflops"),
+                Double.isFinite(peerMatmul()) ? String.format(Locale.ROOT, ", the peer's matmul %.1f", peerMatmul()) : "",
                 mine.containsKey("peak_int8_gops") ? String.format(Locale.ROOT, ", int8 %.1f GOP/s (%s)",
                         mine.get("peak_int8_gops"), BenchCommand.INT8_PROBE) : ", int8 not measured ("
                         + BenchCommand.INT8_PROBE + " missing)");
-        encoderShare("encoder (float, PyTorch)", "", "peak_fp32_gflops", "fp32");
-        encoderShare("encoder (float, ONNX Runtime)", "onnx_", "peak_fp32_gflops", "fp32");
-        encoderShare("encoder (int8, PyTorch)", "int8_", "peak_int8_gops", "int8");
+        encoderShare("encoder (float, PyTorch)", "", fp32Peak(), "fp32");
+        encoderShare("encoder (float, ONNX Runtime)", "onnx_", fp32Peak(), "fp32");
+        encoderShare("encoder (int8, PyTorch)", "int8_", mine.getOrDefault("peak_int8_gops", Double.NaN), "int8");
         if (mine.containsKey("decode_beam3_grounded_ms")) {
             System.out.printf(Locale.ROOT, "grounding (the bundle's default; off in the rows above, as the peer has none):"
                             + " decode beam 3 %.2f ms/image with it, %.2f without (%.2fx)%n",
@@ -164,10 +166,9 @@ final class BenchReport {
     }
 
     /** One summary line: an encoder's rate at its best batch, in GFLOP/s and as a share of a peak. */
-    private void encoderShare(String label, String prefix, String peakKey, String kind) {
+    private void encoderShare(String label, String prefix, double peak, String kind) {
         Double best = mine.get(prefix + "encoder_best");
-        Double peak = mine.get(peakKey);
-        if (best == null || peak == null) {
+        if (best == null || !Double.isFinite(peak)) {
             return;
         }
         double rate = BenchCommand.MOBILENET_V2_GFLOP * best;
@@ -178,22 +179,24 @@ final class BenchReport {
     }
 
     private static String variantLabel(String variant) {
-        return variant.equals("onnx") ? "ONNX Runtime" : variant;
+        return variant.equals("onnx") ? "ONNX RT" : variant;
     }
 
     /**
      * {@code ratios end_to_end=X train_step=X encoder_vs_onnxruntime=X encoder_share_of_peak=X}, every
      * one from this run: end-to-end (default model and search) and the training step are captioner over
-     * the peer, {@code NA} without a fair peer; the encoder (float, PyTorch, best batch) is over ONNX
-     * Runtime's on the same network, and its GFLOP/s over the fp32 peak. The peer's state and the int8
-     * figures are on the line before.
+     * the peer, {@code NA} unless the peer is a fair one (state ok); the encoder (float, PyTorch, best
+     * batch) is over ONNX Runtime's on the same network, and its GFLOP/s over the fp32 peak
+     * ({@link #fp32Peak}). The peer's state and the int8 figures are on the line before.
      */
     String ratios() {
-        double endToEnd = mine.get("end_to_end") / peerValue("end_to_end_ips", "best");
-        double trainStep = peerValue("train_step_ms", "min") / mine.get("train_step_ms");
+        // Only a fair peer is a baseline: with --allow-reference-blas its figures are shown, not divided by.
+        boolean fair = peer.state() == State.OK;
+        double endToEnd = fair ? mine.get("end_to_end") / peerValue("end_to_end_ips", "best") : Double.NaN;
+        double trainStep = fair ? peerValue("train_step_ms", "min") / mine.get("train_step_ms") : Double.NaN;
         Double onnx = mine.get("onnx_encoder_best");
         double vsOnnx = onnx == null ? Double.NaN : mine.get("encoder_best") / onnx;
-        double share = BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best") / mine.get("peak_fp32_gflops");
+        double share = BenchCommand.MOBILENET_V2_GFLOP * mine.get("encoder_best") / fp32Peak();
         return String.format(Locale.ROOT, "ratios end_to_end=%s train_step=%s encoder_vs_onnxruntime=%s"
                 + " encoder_share_of_peak=%s", ratio(endToEnd), ratio(trainStep), ratio(vsOnnx), ratio(share));
     }
@@ -208,8 +211,18 @@ final class BenchReport {
                         : BenchCommand.MOBILENET_V2_GFLOP * int8 / mine.get("peak_int8_gops")));
     }
 
+    /**
+     * The fp32 peak the encoder is quoted against: the fastest fp32 product measured in this run,
+     * captioner's square products or the peer's matmul, whichever is higher.
+     */
+    double fp32Peak() {
+        double own = mine.get("peak_fp32_gflops");
+        double theirs = peerMatmul();
+        return Double.isFinite(theirs) ? Math.max(own, theirs) : own;
+    }
+
     private double peerMatmul() {
-        return peer.config().path("matmul").path("gflops").asDouble(Double.NaN);
+        return peer.config() == null ? Double.NaN : peer.config().path("matmul").path("gflops").asDouble(Double.NaN);
     }
 
     /** A figure of the peer's, NaN when it has none to compare. */

@@ -126,7 +126,7 @@ abstract class Command {
     /** --encoder, shared by the commands that caption with a bundle. */
     static Option encoderOption() {
         return opt("encoder", "PATH|URL|ZOO-ID|NAME", "use this encoder instead of the bundle's own: a location, or"
-                + " the name of one of the bundle's encoder variants (models/default has int8, about twice as fast,"
+                + " the name of one of the bundle's encoder variants (models/default has int8, 3-4x the encoder's speed,"
                 + " and onnx, run by ONNX Runtime)");
     }
 

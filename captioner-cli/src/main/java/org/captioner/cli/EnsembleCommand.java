@@ -94,7 +94,9 @@ final class EnsembleCommand extends Command {
         Provenance combined = new Provenance(p.dataset(), p.split(), p.trainImages(), p.trainCaptions(), p.settings(),
                 p.bestEpoch(), p.trainingSeconds(), p.history(), Map.of(), p.codeVersion(),
                 java.time.Instant.now().toString(), p.startedFrom());
-        ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined));
+        // A member's encoder variants were measured on that member's decoder, and their files are not
+        // copied: the ensemble starts without any (evaluate --add-encoder measures it anew).
+        ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined).withoutEncoderVariants());
         System.err.println("wrote an ensemble of " + bundles.size() + " decoders to " + out);
         return 0;
     }

@@ -84,6 +84,29 @@ final class EvaluateCommand extends Command {
     }
 
     /**
+     * What --add-encoder needs, checked before minutes of evaluation: a plain name, an encoder
+     * file (a URL or zoo id cannot be shipped in a bundle), and no other file of that name in the
+     * bundle folder.
+     */
+    private static void checkNewVariant(Path model, String name, String encoder) throws java.io.IOException,
+            UsageException {
+        if (encoder == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw new UsageException("--add-encoder NAME needs --encoder FILE, and a NAME of letters, digits, '_'"
+                    + " and '-'");
+        }
+        org.captioner.encoder.EncoderSource source = org.captioner.encoder.EncoderSource.parse(encoder);
+        if (source.kind() != org.captioner.encoder.EncoderSource.Kind.FILE || !Files.isRegularFile(source.path())) {
+            throw new UsageException("--add-encoder needs --encoder to be an encoder file, not " + encoder);
+        }
+        Path target = model.resolve(source.path().getFileName().toString());
+        if (Files.exists(target) && !Files.isSameFile(target, source.path())
+                && !org.captioner.encoder.ImageEncoder.sha256(target)
+                        .equals(org.captioner.encoder.ImageEncoder.sha256(source.path()))) {
+            throw new UsageException(target + " exists and is another file; rename the encoder file");
+        }
+    }
+
+    /**
      * Copies the trial encoder's file into the bundle (unless it is there already) and lists it in
      * bundle.json as variant {@code name}, with the scores just measured on its features.
      */
@@ -96,13 +119,21 @@ final class EvaluateCommand extends Command {
         Path file = Path.of(identity.origin());
         Path target = model.resolve(file.getFileName().toString());
         if (!Files.exists(target)) {
-            Files.copy(file, target);
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.copy(file, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            org.captioner.files.FileReplace.moveIntoPlace(tmp, target);
         } else if (!identity.sha256().equalsIgnoreCase(org.captioner.encoder.ImageEncoder.sha256(target))) {
             throw new UsageException(target + " exists and is another file; rename the encoder file");
         }
+        BundleInfo.EncoderVariant previous = ModelBundle.readInfo(model).encoderVariant(name);
+        if (previous != null && !previous.fileName().equals(target.getFileName().toString())) {
+            System.err.println("encoder variant " + name + " was " + previous.fileName() + "; that file is no longer"
+                    + " used and may be deleted");
+        }
+        long scored = result.images().stream().filter(e -> e.error() == null).count();
         var s = result.scores().asMap();
         String measured = String.format(Locale.ROOT, "%s %s, %d images, beam %d, grounding %s: BLEU-4 %.4f, CIDEr %.4f,"
-                        + " CHAIRs %.3f", dataset, split.label(), result.images().size(), options.beam(),
+                        + " CHAIRs %.3f", dataset, split.label(), scored, options.beam(),
                 captioner.grounding(options).describe(), s.get("Bleu_4"), s.get("CIDEr"), s.get("CHAIRs"));
         BundleInfo info = ModelBundle.readInfo(model).withEncoderVariant(new BundleInfo.EncoderVariant(name,
                 target.getFileName().toString(), new org.captioner.encoder.EncoderIdentity(identity.name(),
@@ -132,9 +163,8 @@ final class EvaluateCommand extends Command {
         Files.createDirectories(out);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
         String variant = line.getOptionValue("add-encoder");
-        if (variant != null && (!line.hasOption("encoder") || !variant.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"))) {
-            throw new UsageException("--add-encoder NAME needs --encoder FILE, and a NAME of letters, digits, '.', '_'"
-                    + " and '-'");
+        if (variant != null) {
+            checkNewVariant(model, variant, line.getOptionValue("encoder"));
         }
         try (Captioner captioner = variant == null ? Captioner.open(model, resolver)
                 : Captioner.openForTrial(model, resolver)) {
@@ -194,6 +224,12 @@ final class EvaluateCommand extends Command {
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
             HtmlReport.write(out, result, model.getFileName().toString());
+            if ((line.hasOption("record") || line.hasOption("adopt"))
+                    && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
+                // Scores and settings in bundle.json describe the bundle with its own encoder.
+                throw new UsageException("--record and --adopt need the bundle's own encoder; with another one the"
+                        + " scores go into the encoder variant (--add-encoder) instead");
+            }
             if (line.hasOption("record") || line.hasOption("adopt")) {
                 updateBundle(model, split, options, captioner.grounding(options), result, line.hasOption("record"),
                         line.hasOption("adopt"));

@@ -44,6 +44,10 @@ final class FeaturesCommand extends Command {
                         + " resize; use it for the shared 224x224 Flickr8k copy). Default: crop"));
         o.addOption(opt("splits", "LIST", "comma-separated splits to extract (default train,dev,test)"));
         o.addOption(opt("batch-size", "N", "images per encoder call (default 8; bigger is not always faster)"));
+        o.addOption(flag("grid", "store the encoder's whole spatial grid (7x7 regions of 1,280 values for MobileNetV2,"
+                + " float16, about 125 KB an image) instead of its mean, for decoders that attend to regions; its own"
+                + " sub-folder"));
+        o.addOption(flag("flip", "also store each image's left-right mirror image, for training augmentation"));
         return o;
     }
 
@@ -69,11 +73,13 @@ final class FeaturesCommand extends Command {
             images.addAll(data.images());
         }
         try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(line.getOptionValue("encoder")), preprocessing)) {
-            FeatureStore store = FeatureStore.open(Path.of(line.getOptionValue("out")), encoder.identity());
-            System.err.printf("encoder %s: %d-d features, %s%n", encoder.identity().name(), encoder.featureSize(),
-                    preprocessing.describe());
-            FeatureExtractor.Report report = new FeatureExtractor(encoder, new PhotoReader(), batch)
-                    .extract(images, store, new Bars("img"));
+            FeatureStore.Layout layout = line.hasOption("grid") ? FeatureStore.Layout.grid(encoder.gridRegions())
+                    : FeatureStore.Layout.POOLED;
+            FeatureStore store = FeatureStore.open(Path.of(line.getOptionValue("out")), encoder.identity(), layout);
+            System.err.printf("encoder %s: %d-d features%s, %s%n", encoder.identity().name(), encoder.featureSize(),
+                    layout.regions() > 1 ? " x " + layout.regions() + " regions" : "", preprocessing.describe());
+            FeatureExtractor.Report report = new FeatureExtractor(encoder, new PhotoReader(), batch,
+                    line.hasOption("flip")).extract(images, store, new Bars("img"));
             System.err.printf(Locale.ROOT, "%d images encoded in %.1f s (%.1f images/s), %d already cached, %d failed%n",
                     report.encoded(), report.seconds(), report.imagesPerSecond(), report.alreadyStored(),
                     report.failed().size());

@@ -54,6 +54,18 @@ class BenchReportTest {
     }
 
     @Test
+    void anUnfairPeersFiguresAreShownButNotDividedByAndAFasterPeerMatmulRaisesThePeak() throws Exception {
+        JsonNode figures = new ObjectMapper().readTree("""
+                {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "reference", "optimized": false,
+                 "libraries": []}, "matmul": {"gflops": 288.0}, "decoders": 3,
+                 "end_to_end_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
+        BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.UNFAIR, "reference BLAS", figures, figures));
+        // The peer's 288 GFLOP/s product is the best fp32 rate of the run: 0.6 x 120 / 288 = 0.25.
+        assertEquals("ratios end_to_end=NA train_step=NA encoder_vs_onnxruntime=1.20 encoder_share_of_peak=0.25",
+                report.ratios());
+    }
+
+    @Test
     void aReferenceBlasPeerIsNotComparedButItsMatmulIsShown() throws Exception {
         JsonNode config = new ObjectMapper().readTree("""
                 {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "reference", "optimized": false,

@@ -121,6 +121,13 @@ class EvaluateCommandTest {
         CliRunner.Run accepted = CliRunner.run("caption", "--model", copy.toString(), "--encoder", "int8", photo);
         assertEquals(0, accepted.status(), accepted.err());
         assertTrue(accepted.out().contains("fox.png"), accepted.out());
+
+        // The bundle's own scores and defaults are not recorded from another encoder's features.
+        CliRunner.Run record = CliRunner.run("evaluate", "--model", copy.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--encoder", "int8", "--record",
+                "--out", out.resolve("e2").toString());
+        assertEquals(2, record.status(), record.err());
+        assertTrue(record.err().contains("--record and --adopt need the bundle's own encoder"), record.err());
     }
 
     @Test

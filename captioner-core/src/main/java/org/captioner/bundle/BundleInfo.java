@@ -54,6 +54,11 @@ public record BundleInfo(
         return encoderVariants.stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
     }
 
+    /** This bundle without encoder variants (an ensemble's were measured with one member only). */
+    public BundleInfo withoutEncoderVariants() {
+        return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, members, List.of());
+    }
+
     /** This bundle with {@code variant} added, replacing one of the same name. */
     public BundleInfo withEncoderVariant(EncoderVariant variant) {
         List<EncoderVariant> all = new java.util.ArrayList<>(encoderVariants);

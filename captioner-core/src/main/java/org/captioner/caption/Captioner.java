@@ -114,6 +114,10 @@ public final class Captioner implements AutoCloseable {
             encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
             if (!trial) {
                 bundle.checkEncoder(encoder.identity());
+            } else if (encoder.featureSize() != info.encoder().featureSize()) {
+                throw new IllegalArgumentException("encoder " + encoder.identity().name() + " gives "
+                        + encoder.featureSize() + "-d features; the bundle's decoders take "
+                        + info.encoder().featureSize());
             }
             // An encoder variant (or one on trial) feeds the bundle's classifier as the bundle's own
             // encoder does: the variant's scores, measured when it was added, include grounding.
@@ -228,8 +232,10 @@ public final class Captioner implements AutoCloseable {
      * The encoder's fastest call size, which the C library's allocator decides: a batch of 8 needs
      * blocks of tens of MB, which glibc's defaults map afresh (and fault in page by page) on every
      * call. With the launcher's GLIBC_TUNABLES, which keep them for reuse, the 2-core bench machine
-     * runs the float trunk at 109 images/s in eights and 66 one at a time; without them, 13 and 60
-     * (./captioner bench, 2026-11-25). So 8 with tunables set, else 1.
+     * runs the float trunk at 105 images/s in eights and 65 one at a time; without them, 13 and 60
+     * (./captioner bench, 2026-11-25, README "Performance"). So 8 when the tunables name an mmap
+     * threshold (a user's own allocator settings may not help batches; -Dcaptioner.encoderBatch
+     * overrides), else 1.
      */
     static int defaultEncoderBatch() {
         String tunables = System.getenv("GLIBC_TUNABLES");

@@ -60,14 +60,26 @@ public final class EncoderResolver {
         if (override != null && !override.isBlank()) {
             BundleInfo.EncoderVariant variant = info.encoderVariant(override);
             if (variant == null) {
-                return EncoderSource.parse(override);
+                EncoderSource source = EncoderSource.parse(override);
+                if (source.kind() == EncoderSource.Kind.FILE && !Files.exists(source.path())
+                        && !override.contains("/") && !info.encoderVariants().isEmpty()) {
+                    throw new EncoderLoadException("--encoder " + override + ": no such file, and bundle " + bundleDir
+                            + " has no encoder variant of that name (it has: " + String.join(", ",
+                                    info.encoderVariants().stream().map(BundleInfo.EncoderVariant::name).toList()) + ")");
+                }
+                return source;
+            }
+            String sha = variant.identity().sha256();
+            // A variant is trusted by content: a file name alone (or one reaching outside the bundle) is not enough.
+            if (sha == null || variant.fileName().contains("/") || variant.fileName().contains("\\")) {
+                throw new EncoderLoadException("encoder variant " + variant.name() + " of bundle " + bundleDir
+                        + " must name a file in the bundle folder and its sha256");
             }
             Path file = bundleDir.resolve(variant.fileName());
-            String sha = variant.identity().sha256();
-            if (!Files.isRegularFile(file) || (sha != null && !sha.equalsIgnoreCase(ImageEncoder.sha256(file)))) {
+            if (!Files.isRegularFile(file) || !sha.equalsIgnoreCase(ImageEncoder.sha256(file))) {
                 throw new EncoderLoadException("encoder variant " + variant.name() + " of bundle " + bundleDir
-                        + " should be " + file + (sha == null ? "" : " (sha256 " + sha.substring(0, 12) + "…)")
-                        + ", which is missing or another file");
+                        + " should be " + file + " (sha256 " + sha.substring(0, Math.min(12, sha.length()))
+                        + "…), which is missing or another file");
             }
             return EncoderSource.parse(file.toString());
         }

@@ -18,18 +18,25 @@ import java.util.List;
 import org.captioner.image.PhotoReader;
 
 /**
- * Images → one normalised {@code [N,3,H,W]} batch; network output → one pooled vector per image.
- * Spatial maps ({@code [N,C,H,W]}) are averaged over H and W; vectors ({@code [N,C]}, e.g. fc7)
- * pass through.
+ * Images → one normalised {@code [N,3,H,W]} batch; network output → one vector per image. Pooled
+ * (the default): spatial maps ({@code [N,C,H,W]}) are averaged over H and W, and vectors
+ * ({@code [N,C]}, e.g. fc7) pass through. Grid: a spatial map is returned whole, region by region
+ * ({@code H*W} regions of C values, row-major over the map), for decoders that attend to regions.
  */
 final class FeatureTranslator implements NoBatchifyTranslator<ImageBatch, float[][]> {
 
     private final Preprocessing preprocessing;
+    private final boolean grid;
     private final float[] mean;
     private final float[] std;
 
     FeatureTranslator(Preprocessing preprocessing) {
+        this(preprocessing, false);
+    }
+
+    FeatureTranslator(Preprocessing preprocessing, boolean grid) {
         this.preprocessing = preprocessing;
+        this.grid = grid;
         this.mean = toFloats(preprocessing.mean());
         this.std = toFloats(preprocessing.std());
     }
@@ -83,6 +90,14 @@ final class FeatureTranslator implements NoBatchifyTranslator<ImageBatch, float[
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
         NDArray out = list.get(0);
         int rank = out.getShape().dimension();
+        if (grid) {
+            if (rank != 4) {
+                throw new IllegalStateException("encoder output " + out.getShape() + " has no spatial grid");
+            }
+            Shape s = out.getShape();
+            // [N,C,H,W] -> [N,H,W,C]: each region's C values together.
+            return rows(out.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(1) * s.get(2) * s.get(3)));
+        }
         NDArray pooled;
         if (rank == 4) {
             // The PyTorch engine averages over one axis at a time: flatten H and W first.
@@ -94,6 +109,11 @@ final class FeatureTranslator implements NoBatchifyTranslator<ImageBatch, float[
         } else {
             throw new IllegalStateException("encoder output has unexpected shape " + out.getShape());
         }
+        return rows(pooled);
+    }
+
+    /** A 2-d array as one float row per image. */
+    private static float[][] rows(NDArray pooled) {
         int n = (int) pooled.getShape().get(0);
         int f = (int) pooled.getShape().get(1);
         float[] flat = pooled.toType(DataType.FLOAT32, false).toFloatArray();

@@ -30,10 +30,14 @@ public final class ImageEncoder implements AutoCloseable {
 
     private final ZooModel<ImageBatch, float[][]> model;
     private final BlockingQueue<Predictor<ImageBatch, float[][]>> predictors;
+    /** Predictors that return whole grids, made on first use. */
+    private BlockingQueue<Predictor<ImageBatch, float[][]>> gridPredictors;
+    private final int poolSize;
     private final EncoderIdentity identity;
 
     private ImageEncoder(ZooModel<ImageBatch, float[][]> model, int poolSize, EncoderIdentity partial) {
         this.model = model;
+        this.poolSize = poolSize;
         this.predictors = new ArrayBlockingQueue<>(poolSize);
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor());
@@ -120,14 +124,47 @@ public final class ImageEncoder implements AutoCloseable {
         return identity.featureSize();
     }
 
+    /** The DJL engine running this encoder (PyTorch or OnnxRuntime). */
+    public String engine() {
+        return model.getNDManager().getEngine().getEngineName();
+    }
+
     /** One feature vector per image, in order. Blocks while all predictors are busy. */
     public float[][] encode(List<BufferedImage> images) {
+        return run(predictors, images);
+    }
+
+    /**
+     * The encoder's whole spatial map per image, region by region: {@link #gridRegions()} regions
+     * of {@link #featureSize()} values each (row-major over the map). The pooled vector of
+     * {@link #encode} is the mean of the regions. Fails for encoders without a spatial map.
+     */
+    public float[][] encodeGrid(List<BufferedImage> images) {
+        synchronized (this) {
+            if (gridPredictors == null) {
+                gridPredictors = new ArrayBlockingQueue<>(poolSize);
+                for (int i = 0; i < poolSize; i++) {
+                    gridPredictors.add(model.newPredictor(new FeatureTranslator(identity.preprocessing(), true)));
+                }
+            }
+        }
+        return run(gridPredictors, images);
+    }
+
+    /** Regions in this encoder's grid at its input size (7 x 7 = 49 for MobileNetV2 at 224). */
+    public int gridRegions() {
+        BufferedImage probe = new BufferedImage(identity.preprocessing().crop(), identity.preprocessing().crop(),
+                BufferedImage.TYPE_3BYTE_BGR);
+        return encodeGrid(List.of(probe))[0].length / featureSize();
+    }
+
+    private static float[][] run(BlockingQueue<Predictor<ImageBatch, float[][]>> pool, List<BufferedImage> images) {
         if (images.isEmpty()) {
             return new float[0][];
         }
         Predictor<ImageBatch, float[][]> predictor;
         try {
-            predictor = predictors.take();
+            predictor = pool.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the encoder", e);
@@ -137,7 +174,7 @@ public final class ImageEncoder implements AutoCloseable {
         } catch (TranslateException e) {
             throw new IllegalStateException("encoder failed: " + e.getMessage(), e);
         } finally {
-            predictors.add(predictor);
+            pool.add(predictor);
         }
     }
 
@@ -159,6 +196,11 @@ public final class ImageEncoder implements AutoCloseable {
     @Override
     public void close() {
         predictors.forEach(Predictor::close);
+        synchronized (this) {
+            if (gridPredictors != null) {
+                gridPredictors.forEach(Predictor::close);
+            }
+        }
         model.close();
     }
 }

@@ -1,5 +1,7 @@
 package org.captioner.features;
 
+import java.awt.geom.AffineTransform;
+import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,20 +31,35 @@ public final class FeatureExtractor {
     private final ImageEncoder encoder;
     private final PhotoReader reader;
     private final int batchSize;
+    private final boolean flips;
 
     public FeatureExtractor(ImageEncoder encoder, PhotoReader reader, int batchSize) {
+        this(encoder, reader, batchSize, false);
+    }
+
+    /**
+     * @param flips also store each image's horizontal mirror image (under {@link FeatureStore#flippedId}),
+     *     so that training can draw either: a caption says the same of a photo and its mirror image
+     */
+    public FeatureExtractor(ImageEncoder encoder, PhotoReader reader, int batchSize, boolean flips) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
         }
         this.encoder = encoder;
         this.reader = reader;
         this.batchSize = batchSize;
+        this.flips = flips;
     }
 
+    /**
+     * Encodes every image {@code store} lacks, in the store's layout: pooled vectors, or the
+     * encoder's whole grid for a grid store.
+     */
     public Report extract(List<CaptionedImage> images, FeatureStore store, Progress progress) throws IOException {
+        boolean grid = store.layout().regions() > 1;
         List<CaptionedImage> todo = new ArrayList<>();
         for (CaptionedImage image : images) {
-            if (!store.contains(image.id())) {
+            if (!store.contains(image.id()) || (flips && !store.contains(FeatureStore.flippedId(image.id())))) {
                 todo.add(image);
             }
         }
@@ -73,9 +90,16 @@ public final class FeatureExtractor {
                         ok.add(d.item());
                     }
                 }
-                float[][] vectors = encoder.encode(pixels);
+                float[][] vectors = grid ? encoder.encodeGrid(pixels) : encoder.encode(pixels);
                 for (int i = 0; i < ok.size(); i++) {
                     store.put(ok.get(i).id(), vectors[i]);
+                }
+                if (flips) {
+                    List<BufferedImage> mirrored = pixels.stream().map(FeatureExtractor::mirrored).toList();
+                    float[][] flipped = grid ? encoder.encodeGrid(mirrored) : encoder.encode(mirrored);
+                    for (int i = 0; i < ok.size(); i++) {
+                        store.put(FeatureStore.flippedId(ok.get(i).id()), flipped[i]);
+                    }
                 }
                 encoded += ok.size();
                 progress.advance(batch.size(), failed.isEmpty() ? "" : failed.size() + " failed");
@@ -85,5 +109,12 @@ public final class FeatureExtractor {
             progress.finish();
         }
         return new Report(encoded, already, failed, (System.nanoTime() - begin) / 1e9);
+    }
+
+    /** The image mirrored left to right, pixel for pixel. */
+    static BufferedImage mirrored(BufferedImage image) {
+        AffineTransform flip = AffineTransform.getScaleInstance(-1, 1);
+        flip.translate(-image.getWidth(), 0);
+        return new AffineTransformOp(flip, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
     }
 }

@@ -20,27 +20,72 @@ import org.captioner.encoder.EncoderIdentity;
 
 /**
  * An on-disk cache of image feature vectors for one encoder identity:
- * {@code ROOT/<fingerprint>/encoder.json}, one little-endian float32 file per image under
+ * {@code ROOT/<fingerprint>/encoder.json}, one little-endian file per image under
  * {@code vectors/}, and {@code failed.tsv} for images that could not be decoded. Each vector is
  * written to a temporary file and renamed, so an interrupted run leaves only whole vectors and a
  * re-run continues where it stopped.
+ *
+ * <p>Pooled caches hold one float32 vector per image. Grid caches ({@link Layout#grid}, in
+ * {@code <fingerprint>-grid<R>/} with a {@code layout.json}) hold the encoder's R regions per image
+ * as float16, about 125 KB an image for MobileNetV2's 7 x 7 x 1,280. A horizontally flipped copy of
+ * an image, for augmentation, is stored under {@link #flippedId}.
  */
 public final class FeatureStore {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String LAYOUT_FILE = "layout.json";
+    private static final String FLIPPED_SUFFIX = "#flipped";
+
+    /**
+     * How each image is stored: {@code regions} vectors of the encoder's feature size (1: the
+     * pooled vector), in float16 when {@code half}.
+     */
+    public record Layout(int regions, boolean half) {
+        public static final Layout POOLED = new Layout(1, false);
+
+        public Layout {
+            if (regions < 1) {
+                throw new IllegalArgumentException("regions must be positive");
+            }
+        }
+
+        /** An encoder's whole grid of {@code regions} regions, in float16. */
+        public static Layout grid(int regions) {
+            return new Layout(regions, true);
+        }
+
+        boolean pooled() {
+            return regions == 1 && !half;
+        }
+    }
 
     private final Path dir;
     private final EncoderIdentity identity;
+    private final Layout layout;
 
-    private FeatureStore(Path dir, EncoderIdentity identity) {
+    private FeatureStore(Path dir, EncoderIdentity identity, Layout layout) {
         this.dir = dir;
         this.identity = identity;
+        this.layout = layout;
     }
 
-    /** Opens (creating if needed) the cache for {@code identity} under {@code root}. */
+    /** Opens (creating if needed) the pooled cache for {@code identity} under {@code root}. */
     public static FeatureStore open(Path root, EncoderIdentity identity) throws IOException {
-        Path dir = root.resolve(identity.fingerprint());
+        return open(root, identity, Layout.POOLED);
+    }
+
+    /** Opens (creating if needed) the cache of {@code layout} for {@code identity} under {@code root}. */
+    public static FeatureStore open(Path root, EncoderIdentity identity, Layout layout) throws IOException {
+        Path dir = root.resolve(identity.fingerprint() + (layout.pooled() ? "" : "-grid" + layout.regions()));
         Files.createDirectories(dir.resolve("vectors"));
+        if (!layout.pooled()) {
+            Path layoutFile = dir.resolve(LAYOUT_FILE);
+            if (!Files.exists(layoutFile)) {
+                JSON.writeValue(layoutFile.toFile(), layout);
+            } else if (!JSON.readValue(layoutFile.toFile(), Layout.class).equals(layout)) {
+                throw new IOException("feature cache " + dir + " holds another layout than " + layout);
+            }
+        }
         Path meta = dir.resolve("encoder.json");
         if (Files.exists(meta)) {
             EncoderIdentity stored = JSON.readValue(meta.toFile(), EncoderIdentity.class);
@@ -51,7 +96,7 @@ public final class FeatureStore {
         } else {
             JSON.writeValue(meta.toFile(), identity);
         }
-        return new FeatureStore(dir, identity);
+        return new FeatureStore(dir, identity, layout);
     }
 
     /**
@@ -60,7 +105,7 @@ public final class FeatureStore {
      */
     public static FeatureStore openExisting(Path root) throws IOException {
         if (Files.exists(root.resolve("encoder.json"))) {
-            return new FeatureStore(root, JSON.readValue(root.resolve("encoder.json").toFile(), EncoderIdentity.class));
+            return existing(root);
         }
         if (!Files.isDirectory(root)) {
             throw new IOException("feature folder not found: " + root);
@@ -76,8 +121,23 @@ public final class FeatureStore {
             throw new IOException("several encoders' features in " + root + ": " + caches
                     + "; pass one of these folders");
         }
-        Path dir = caches.get(0);
-        return new FeatureStore(dir, JSON.readValue(dir.resolve("encoder.json").toFile(), EncoderIdentity.class));
+        return existing(caches.get(0));
+    }
+
+    private static FeatureStore existing(Path dir) throws IOException {
+        Path layoutFile = dir.resolve(LAYOUT_FILE);
+        Layout layout = Files.exists(layoutFile) ? JSON.readValue(layoutFile.toFile(), Layout.class) : Layout.POOLED;
+        return new FeatureStore(dir, JSON.readValue(dir.resolve("encoder.json").toFile(), EncoderIdentity.class),
+                layout);
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The id under which the horizontally flipped copy of {@code imageId} is stored. */
+    public static String flippedId(String imageId) {
+        return imageId + FLIPPED_SUFFIX;
     }
 
     public EncoderIdentity identity() {
@@ -93,13 +153,24 @@ public final class FeatureStore {
         return Files.exists(file(imageId));
     }
 
+    /** Values stored per image: the feature size times the regions. */
+    public int valuesPerImage() {
+        return identity.featureSize() * layout.regions();
+    }
+
     public void put(String imageId, float[] vector) throws IOException {
-        if (vector.length != identity.featureSize()) {
-            throw new IllegalArgumentException("vector has " + vector.length + " values, encoder gives "
-                    + identity.featureSize());
+        if (vector.length != valuesPerImage()) {
+            throw new IllegalArgumentException("vector has " + vector.length + " values, the cache holds "
+                    + valuesPerImage() + " per image");
         }
-        ByteBuffer buf = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(vector);
+        ByteBuffer buf = ByteBuffer.allocate(vector.length * bytesPerValue()).order(ByteOrder.LITTLE_ENDIAN);
+        if (layout.half()) {
+            for (float v : vector) {
+                buf.putShort(Float16.fromFloat(v));
+            }
+        } else {
+            buf.asFloatBuffer().put(vector);
+        }
         Path target = file(imageId);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(tmp, buf.array());
@@ -113,13 +184,24 @@ public final class FeatureStore {
             return null;
         }
         byte[] bytes = Files.readAllBytes(f);
-        if (bytes.length != identity.featureSize() * 4) {
+        if (bytes.length != valuesPerImage() * bytesPerValue()) {
             throw new IOException("feature file " + f + " has " + bytes.length + " bytes, expected "
-                    + identity.featureSize() * 4 + " (delete it and re-run features)");
+                    + valuesPerImage() * bytesPerValue() + " (delete it and re-run features)");
         }
-        float[] out = new float[identity.featureSize()];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        float[] out = new float[valuesPerImage()];
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (layout.half()) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Float16.toFloat(in.getShort());
+            }
+        } else {
+            in.asFloatBuffer().get(out);
+        }
         return out;
+    }
+
+    private int bytesPerValue() {
+        return layout.half() ? 2 : 4;
     }
 
     /** Records an image that could not be used, with the reason; later runs skip nothing for it. */
@@ -145,7 +227,7 @@ public final class FeatureStore {
     }
 
     private Path file(String imageId) {
-        return dir.resolve("vectors").resolve(safeName(imageId) + ".f32");
+        return dir.resolve("vectors").resolve(safeName(imageId) + (layout.half() ? ".f16" : ".f32"));
     }
 
     /** Image ids are file names or paths; keep them readable but never let them escape the folder. */

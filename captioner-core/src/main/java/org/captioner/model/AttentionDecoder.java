@@ -6,15 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 
 /**
@@ -67,12 +64,7 @@ public final class AttentionDecoder extends AbstractBlock {
         }
         this.config = config;
         this.attentionSize = attentionSize;
-        this.embedding = addParameter(Parameter.builder()
-                .setName("embedding")
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.vocabSize(), config.embedSize()))
-                .optInitializer(new UniformInitializer(0.1f))
-                .build());
+        this.embedding = addParameter(WordEmbedding.parameter(config));
         int hidden = config.hiddenSize();
         this.initH = addChildBlock("init_h", Linear.builder().setUnits(hidden).build());
         this.initC = addChildBlock("init_c", Linear.builder().setUnits(hidden).build());
@@ -205,8 +197,6 @@ public final class AttentionDecoder extends AbstractBlock {
     }
 
     private NDArray embed(ParameterStore ps, NDArray tokens, boolean training) {
-        NDArray weight = ps.getValue(embedding, tokens.getDevice(), training);
-        NDArray words = Embedding.embedding(tokens, weight, SparseFormat.DENSE).singletonOrThrow();
-        return dropout.forward(ps, new NDList(words), training).singletonOrThrow();
+        return WordEmbedding.embed(ps, embedding, dropout, tokens, training);
     }
 }

@@ -84,13 +84,33 @@ class EncoderVariantsTest {
     }
 
     @Test
-    void aVariantNameSelectsItsFileAndAnUnknownNameIsALocation() throws Exception {
+    void aVariantNameSelectsItsFileAndAnUnknownNameListsTheVariants() throws Exception {
         Path model = ProjectFiles.defaultModel();
         BundleInfo info = ModelBundle.readInfo(model);
         assertEquals(model.resolve("mobilenet_v2_int8_features.pt").toAbsolutePath().normalize(),
                 new EncoderResolver("int8", List.of()).resolve(model, info).path());
-        assertEquals(EncoderSource.Kind.FILE, new EncoderResolver("int9", List.of()).resolve(model, info).kind());
         assertNotEquals(info.encoderVariant("int8").identity().sha256(), info.encoder().sha256());
+        EncoderLoadException e = assertThrows(EncoderLoadException.class,
+                () -> new EncoderResolver("int9", List.of()).resolve(model, info));
+        assertTrue(e.getMessage().contains("no encoder variant of that name (it has: int8, onnx)"), e.getMessage());
+        // A path is a location, as before.
+        assertEquals(EncoderSource.Kind.FILE,
+                new EncoderResolver(ProjectFiles.encoder().toString(), List.of()).resolve(model, info).kind());
+    }
+
+    @Test
+    void aVariantWithoutItsSha256IsNotTrusted() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("nosha"));
+        String json = Files.readString(ProjectFiles.defaultModel().resolve(ModelBundle.INFO_FILE))
+                .replace("\"sha256\" : \"b6cb2e448bf2875584a03602fae6c23d5bd55fd1d291070d8c4236fbdaea0ee9\"",
+                        "\"sha256\" : null");
+        Files.writeString(copy.resolve(ModelBundle.INFO_FILE), json);
+        Files.copy(ProjectFiles.encoder(), copy.resolve("mobilenet_v2_int8_features.pt"));
+        BundleInfo info = ModelBundle.readInfo(copy);
+        assertEquals(null, info.encoderVariant("int8").identity().sha256());
+        EncoderLoadException e = assertThrows(EncoderLoadException.class,
+                () -> new EncoderResolver("int8", List.of()).resolve(copy, info));
+        assertTrue(e.getMessage().contains("its sha256"), e.getMessage());
     }
 
     @Test

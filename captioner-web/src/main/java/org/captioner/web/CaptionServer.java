@@ -124,6 +124,7 @@ public final class CaptionServer implements AutoCloseable {
         search.put("grounding", captioner.grounding(captioner.defaultOptions()).describe());
         ObjectNode encoder = o.putObject("encoder");
         encoder.put("name", captioner.encoder().identity().name());
+        encoder.put("engine", captioner.encoder().engine());
         encoder.put("sha256", captioner.encoder().identity().sha256());
         encoder.put("feature_size", captioner.encoder().identity().featureSize());
         encoder.put("preprocessing", captioner.encoder().identity().preprocessing().describe());
