@@ -21,14 +21,13 @@ those of the quantized network itself; they should agree (the trunk's weights ar
 ones; activations differ slightly: the float trunk clips at 6 where the int8 one saturates).
 """
 import argparse
+import hashlib
 import os
 import sys
 
 import torch
 import torch.nn.functional as F
 from PIL import Image
-
-from derived_weights import sha256  # shared with the other derivation scripts
 
 QUANTIZED_SHA256 = "01bfff6bf373fd58920828687f0697f424315d37b941f72510e7afc9bd8e2ce8"
 # What this script wrote with Debian's torch 1.13.1, run from the repository root as documented above.
@@ -47,6 +46,14 @@ class ImageNetHead(torch.nn.Module):
 
     def forward(self, pooled):
         return F.softmax(F.linear(pooled, self.weight.float(), self.bias.float()), dim=1)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def photo(path):
