@@ -40,13 +40,15 @@ public final class CaptionJob {
     /**
      * What to caption and how.
      *
+     * @param encoder one of the bundle's encoder variants by name (it travels with the bundle), or
+     *     null for the bundle's own encoder
      * @param beam beam width, 0 for the bundle's
      * @param partitions how many tasks to split the files into, 0 for Spark's choice
      * @param taskThreads libtorch threads per task (match spark.task.cpus)
      * @param maxBytes larger files are error rows (the CLI's limit by default)
      */
-    public record Settings(List<String> inputs, String glob, String bundle, int beam, int nBest, int partitions,
-            int taskThreads, long maxBytes) implements Serializable {}
+    public record Settings(List<String> inputs, String glob, String bundle, String encoder, int beam, int nBest,
+            int partitions, int taskThreads, long maxBytes) implements Serializable {}
 
     private static final StructType CAPTION = new StructType()
             .add("caption", DataTypes.StringType, false)
@@ -104,7 +106,8 @@ public final class CaptionJob {
 
         @Override
         public Iterator<Row> call(Iterator<String> paths) throws Exception {
-            ExecutorModels.Loaded model = ExecutorModels.get(settings.bundle(), settings.taskThreads());
+            ExecutorModels.Loaded model = ExecutorModels.get(settings.bundle(), settings.encoder(),
+                    settings.taskThreads());
             if (model.loadedNow()) {
                 loads.add(1);
             }

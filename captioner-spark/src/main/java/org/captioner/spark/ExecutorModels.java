@@ -61,8 +61,10 @@ final class ExecutorModels {
     /** The captioner, its bundle's id, and whether this call loaded it (for the job's load counter). */
     record Loaded(Captioner captioner, String modelId, boolean loadedNow) {}
 
-    static synchronized Loaded get(String bundle, int intraOpThreads) throws IOException {
-        Loaded known = LOADED.get(bundle);
+    /** @param encoder a variant name of the bundle's, or null for its own encoder */
+    static synchronized Loaded get(String bundle, String encoder, int intraOpThreads) throws IOException {
+        String key = bundle + (encoder == null ? "" : "\u0000" + encoder);
+        Loaded known = LOADED.get(key);
         if (known != null) {
             return new Loaded(known.captioner(), known.modelId(), false);
         }
@@ -70,9 +72,11 @@ final class ExecutorModels {
         Path dir = locate(bundle);
         // Every task this executor runs at once shares the one Captioner: give it as many encoder
         // instances as there are task slots, or concurrent tasks would queue for a single one.
-        Captioner captioner = Captioner.open(dir, new EncoderResolver(null, List.of()), new PhotoReader(), taskSlots());
-        Loaded loaded = new Loaded(captioner, ModelBundle.id(dir), true);
-        LOADED.put(bundle, loaded);
+        Captioner captioner = Captioner.open(dir, new EncoderResolver(encoder, List.of()), new PhotoReader(),
+                taskSlots());
+        // Rows name the bundle by content id, and the encoder variant when one was chosen ("<id>+int8").
+        Loaded loaded = new Loaded(captioner, ModelBundle.id(dir) + (encoder == null ? "" : "+" + encoder), true);
+        LOADED.put(key, loaded);
         if (LOADED.size() == 1 && ENCODERS.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "captioner-models"));
         }

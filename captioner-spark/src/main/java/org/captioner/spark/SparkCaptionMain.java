@@ -41,6 +41,8 @@ public final class SparkCaptionMain {
         o.addOption(opt("format", "FMT", "parquet (default), jsonl or coco (one results.json)"));
         o.addOption(opt("model", "BUNDLE", "model bundle folder on every machine (shared storage), or shipped"
                 + " with spark-submit --archives; default models/default"));
+        o.addOption(opt("encoder", "NAME", "one of the bundle's encoder variants, e.g. int8 for models/default"
+                + " (default: the bundle's own encoder)"));
         o.addOption(opt("beam", "K", "beam width (default: the bundle's)"));
         o.addOption(opt("n-best", "N", "captions per image (default 1; at most the beam width)"));
         o.addOption(opt("partitions", "N", "tasks to split the files into (default: Spark's choice)"));
@@ -104,7 +106,8 @@ public final class SparkCaptionMain {
                 inputs.add(a.contains(":/") ? a : Path.of(a).toAbsolutePath().normalize().toUri().toString());
             }
             settings = new CaptionJob.Settings(inputs, line.getOptionValue("glob"),
-                    model.contains(":/") ? model : Path.of(model).toAbsolutePath().normalize().toString(), beam, nBest,
+                    model.contains(":/") ? model : Path.of(model).toAbsolutePath().normalize().toString(),
+                    line.getOptionValue("encoder"), beam, nBest,
                     Sessions.intOption(line, "partitions", 0, 1, 1_000_000),
                     Sessions.intOption(line, "task-threads", 1, 1, 256),
                     org.captioner.image.PhotoReader.DEFAULT_MAX_BYTES);
