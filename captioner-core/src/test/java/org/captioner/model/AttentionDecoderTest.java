@@ -14,6 +14,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.util.List;
+import org.captioner.search.BeamSearch;
+import org.captioner.search.GreedySearch;
+import org.captioner.search.Hypothesis;
+import org.captioner.search.SearchSettings;
 import org.junit.jupiter.api.Test;
 
 class AttentionDecoderTest {
@@ -116,6 +121,59 @@ class AttentionDecoderTest {
                 }
             }
             assertTrue(last < first / 3, "loss " + first + " -> " + last);
+        }
+    }
+
+    @Test
+    void searchesRunOnGridsAndBeamOfOneEqualsGreedy() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(8);
+            AttentionDecoder decoder = new AttentionDecoder(new DecoderConfig(15, 6, 5, 9, 1, 0), 4);
+            decoder.initialize(m, 9);
+            float[][] grids = new float[3][9 * 6];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < grids[i].length; j++) {
+                    grids[i][j] = (float) Math.sin(i * 5 + j * 0.7);
+                }
+            }
+            SearchSettings s = SearchSettings.of(8, 0);
+            List<Hypothesis> greedy = new GreedySearch(s).search(new AttentionSearchModel(decoder, m), grids);
+            List<List<Hypothesis>> beam = new BeamSearch(1, 1, s).search(new AttentionSearchModel(decoder, m), grids);
+            List<List<Hypothesis>> wide = new BeamSearch(4, 2, s).search(new AttentionSearchModel(decoder, m), grids);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(greedy.get(i).words(), beam.get(i).get(0).words());
+                assertEquals(greedy.get(i).logProb(), beam.get(i).get(0).logProb(), 1e-4);
+                assertEquals(2, wide.get(i).size());
+                assertTrue(wide.get(i).get(0).score() >= greedy.get(i).score() - 1e-4);
+                // The caption's log-probability is what teacher forcing gives its words.
+                int[] words = wide.get(i).get(0).words();
+                long[] input = new long[words.length + 1];
+                input[0] = 1; // <start>
+                for (int t = 0; t < words.length; t++) {
+                    input[t + 1] = words[t];
+                }
+                NDArray grid = m.create(grids[i], new Shape(1, 9, 6));
+                NDArray logProbs = decoder.forward(new ParameterStore(m, false),
+                        new NDList(grid, m.create(input, new Shape(1, input.length))), false).get(0).logSoftmax(2);
+                double total = 0;
+                for (int t = 0; t < words.length; t++) {
+                    total += logProbs.getFloat(0, t, words[t]);
+                }
+                if (wide.get(i).get(0).ended()) {
+                    total += logProbs.getFloat(0, words.length, 2); // <end>
+                }
+                assertEquals(total, wide.get(i).get(0).logProb(), 1e-3, "image " + i);
+            }
+        }
+    }
+
+    @Test
+    void aPooledVectorIsNotAGrid() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);
+            decoder.initialize(m, 9);
+            assertThrows(IllegalArgumentException.class,
+                    () -> new AttentionSearchModel(decoder, m).start(new float[][] {new float[6]}));
         }
     }
 
