@@ -199,7 +199,11 @@ final class BenchPeer {
                 FileChannel out = FileChannel.open(dir.resolve("weights.f32"), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
             long offset = 0;
-            for (CaptionDecoder decoder : bundle.decoders()) {
+            for (org.captioner.model.DecoderBlock block : bundle.decoders()) {
+                if (!(block instanceof CaptionDecoder decoder)) {
+                    throw new IOException("the peer runs Show-and-Tell decoders only; " + model + " has an attention"
+                            + " decoder");
+                }
                 Map<String, Object> tensors = new LinkedHashMap<>();
                 for (Map.Entry<String, NDArray> t : peerNames(decoder).entrySet()) {
                     float[] values = t.getValue().toFloatArray();

@@ -181,7 +181,11 @@ final class EvaluateCommand extends Command {
             FeatureStore cache = null;
             if (line.hasOption("features")) {
                 FeatureStore store = FeatureStore.openExisting(Path.of(line.getOptionValue("features")));
-                if (store.identity().compatibleWith(captioner.encoder().identity())) {
+                if ((store.layout().regions() > 1) != captioner.takesGrids()) {
+                    System.err.println("feature cache " + store.dir() + " holds " + (captioner.takesGrids()
+                            ? "pooled vectors; this model attends to grids (features --grid)" : "grids; this model"
+                                    + " takes pooled vectors") + "; encoding images instead");
+                } else if (store.identity().compatibleWith(captioner.encoder().identity())) {
                     cache = store;
                 } else {
                     System.err.println("feature cache " + store.dir() + " is for another encoder ("

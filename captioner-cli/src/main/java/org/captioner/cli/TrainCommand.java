@@ -57,6 +57,9 @@ final class TrainCommand extends Command {
         o.addOption(opt("hidden", "N", "LSTM state size (default 512)"));
         o.addOption(opt("layers", "N", "LSTM layers, 1 or 2 (default 1)"));
         o.addOption(opt("dropout", "P", "dropout on embeddings, between layers and before the output (default 0.5)"));
+        o.addOption(opt("attention", "A", "train a Show-Attend-and-Tell decoder with soft attention of width A (e.g."
+                + " 512) over the grid of each image: --features must be a grid cache (features --grid). Default 0,"
+                + " the Show-and-Tell decoder on pooled features"));
         o.addOption(opt("min-count", "N", "words seen fewer times become <unk> (default " + d.minWordCount() + ")"));
         o.addOption(opt("max-words", "N", "truncate training captions to N words (default " + d.maxWords() + ")"));
         o.addOption(opt("seed", "N", "random seed: same seed, same model (default " + d.seed() + ")"));
@@ -130,6 +133,13 @@ final class TrainCommand extends Command {
             System.err.println("warning: LSTM state sizes of 16 or less compute wrong results in libtorch 2.7.1 on"
                     + " AVX-512 CPUs (ONEDNN_MAX_CPU_ISA=AVX2 avoids it); use --hidden 17 or more");
         }
+        boolean grids = store.layout().regions() > 1;
+        if (config.attends() != grids) {
+            throw new UsageException(config.attends()
+                    ? "an attention decoder trains on grids: make --features with ./captioner features --grid"
+                    : "--features " + store.dir() + " holds grids; a Show-and-Tell decoder trains on pooled features"
+                            + " (features without --grid), or pass --attention A");
+        }
         System.err.println("building training data...");
         CaptionCorpus trainCorpus = CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
         CaptionCorpus devCorpus = CaptionCorpus.build(dev.images(), store, vocabulary, settings.maxWords());
@@ -164,7 +174,8 @@ final class TrainCommand extends Command {
             "embed", new DecoderOption("embedSize", DecoderConfig::embedSize),
             "hidden", new DecoderOption("hiddenSize", DecoderConfig::hiddenSize),
             "layers", new DecoderOption("numLayers", DecoderConfig::numLayers),
-            "dropout", new DecoderOption("dropout", DecoderConfig::dropout));
+            "dropout", new DecoderOption("dropout", DecoderConfig::dropout),
+            "attention", new DecoderOption("attentionSize", DecoderConfig::attentionSize));
 
     /**
      * A resumed run continues with the settings it was started with: options given again must agree
@@ -209,7 +220,8 @@ final class TrainCommand extends Command {
         try {
             return DecoderConfig.defaults(vocabulary.size(), encoder.featureSize()).withSizes(
                     intValue(line, "embed", 512, 1, 8192), intValue(line, "hidden", 512, 1, 8192),
-                    intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95));
+                    intValue(line, "layers", 1, 1, 2), doubleValue(line, "dropout", 0.5, 0, 0.95))
+                    .withAttention(intValue(line, "attention", 0, 0, 8192));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

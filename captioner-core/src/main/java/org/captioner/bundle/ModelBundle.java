@@ -15,7 +15,7 @@ import org.captioner.encoder.EncoderIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import org.captioner.files.FileReplace;
-import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderBlock;
 import org.captioner.model.DecoderConfig;
 import org.captioner.text.Vocabulary;
 
@@ -37,10 +37,10 @@ public final class ModelBundle implements AutoCloseable {
     private final Path dir;
     private final BundleInfo info;
     private final Vocabulary vocabulary;
-    private final List<CaptionDecoder> decoders;
+    private final List<DecoderBlock> decoders;
     private final NDManager manager;
 
-    private ModelBundle(Path dir, BundleInfo info, Vocabulary vocabulary, List<CaptionDecoder> decoders,
+    private ModelBundle(Path dir, BundleInfo info, Vocabulary vocabulary, List<DecoderBlock> decoders,
             NDManager manager) {
         this.dir = dir;
         this.info = info;
@@ -58,7 +58,7 @@ public final class ModelBundle implements AutoCloseable {
                     + info.decoder().vocabSize());
         }
         NDManager manager = NDManager.newBaseManager("PyTorch");
-        List<CaptionDecoder> decoders = new ArrayList<>();
+        List<DecoderBlock> decoders = new ArrayList<>();
         try {
             decoders.add(loadDecoder(manager, info.decoder(), dir.resolve(PARAMS_FILE)));
             for (BundleInfo.EnsembleMember m : info.members()) {
@@ -75,8 +75,8 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    private static CaptionDecoder loadDecoder(NDManager manager, DecoderConfig config, Path params) throws IOException {
-        CaptionDecoder decoder = new CaptionDecoder(config);
+    private static DecoderBlock loadDecoder(NDManager manager, DecoderConfig config, Path params) throws IOException {
+        DecoderBlock decoder = DecoderBlock.create(config);
         decoder.loadParameters(manager, params);
         return decoder;
     }
@@ -96,7 +96,7 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** Writes a bundle; each file is replaced atomically, vocabulary and parameters before the info. */
-    public static void save(Path dir, BundleInfo info, Vocabulary vocabulary, CaptionDecoder decoder) throws IOException {
+    public static void save(Path dir, BundleInfo info, Vocabulary vocabulary, DecoderBlock decoder) throws IOException {
         Files.createDirectories(dir);
         Path vocabTmp = dir.resolve(VOCABULARY_FILE + ".tmp");
         vocabulary.save(vocabTmp);
@@ -111,7 +111,7 @@ public final class ModelBundle implements AutoCloseable {
      */
     public static void copyDecoder(Path from, Path to, DecoderConfig config, DataType storage) throws IOException {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            CaptionDecoder decoder = new CaptionDecoder(config);
+            DecoderBlock decoder = DecoderBlock.create(config);
             decoder.loadParameters(manager, from);
             decoder.convertWeights(manager, storage);
             writeParameters(decoder, to);
@@ -119,7 +119,7 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** Writes {@code decoder}'s weights to {@code file}, replacing it atomically. */
-    private static void writeParameters(CaptionDecoder decoder, Path file) throws IOException {
+    private static void writeParameters(DecoderBlock decoder, Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
             decoder.saveParameters(out);
@@ -198,12 +198,12 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** The main decoder. */
-    public CaptionDecoder decoder() {
+    public DecoderBlock decoder() {
         return decoders.get(0);
     }
 
     /** All decoders: the main one, then any ensemble members. */
-    public List<CaptionDecoder> decoders() {
+    public List<DecoderBlock> decoders() {
         return decoders;
     }
 

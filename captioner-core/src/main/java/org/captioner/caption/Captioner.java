@@ -21,7 +21,6 @@ import org.captioner.encoder.ImageEncoder;
 import org.captioner.image.PhotoReader;
 import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
-import org.captioner.model.DecoderSearchModel;
 import org.captioner.model.StackedDecoders;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
@@ -198,7 +197,7 @@ public final class Captioner implements AutoCloseable {
     }
 
     private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
-        float[][] probabilities = objects == null || features.length == 0 ? null : objects.evidence(features);
+        float[][] probabilities = objects == null || features.length == 0 ? null : objects.evidence(pooled(features));
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of()
                 : search(features, probabilities, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
@@ -242,12 +241,41 @@ public final class Captioner implements AutoCloseable {
         return tunables != null && tunables.contains("glibc.malloc.mmap_threshold") ? 8 : 1;
     }
 
-    /** Features in the encoder's fastest call size ({@code -Dcaptioner.encoderBatch=N} sets it). */
+    /**
+     * Features in the encoder's fastest call size ({@code -Dcaptioner.encoderBatch=N} sets it):
+     * pooled vectors, or whole grids for a bundle whose decoders attend to regions.
+     */
     private float[][] encode(List<BufferedImage> images) {
+        boolean grids = bundle.info().decoder().attends();
         float[][] out = new float[images.size()][];
         for (int i = 0; i < images.size(); i += encoderBatch) {
-            float[][] part = encoder.encode(images.subList(i, Math.min(images.size(), i + encoderBatch)));
-            System.arraycopy(part, 0, out, i, part.length);
+            List<BufferedImage> part = images.subList(i, Math.min(images.size(), i + encoderBatch));
+            float[][] features = grids ? encoder.encodeGrid(part) : encoder.encode(part);
+            System.arraycopy(features, 0, out, i, features.length);
+        }
+        return out;
+    }
+
+    /**
+     * The pooled vector of each image, which the object classifier takes: the features themselves,
+     * or the mean of a grid's regions (region-major, as {@link ImageEncoder#encodeGrid} gives them).
+     */
+    private float[][] pooled(float[][] features) {
+        int size = bundle.info().encoder().featureSize();
+        if (features.length == 0 || features[0].length == size) {
+            return features;
+        }
+        float[][] out = new float[features.length][size];
+        for (int i = 0; i < features.length; i++) {
+            int regions = features[i].length / size;
+            for (int r = 0; r < regions; r++) {
+                for (int c = 0; c < size; c++) {
+                    out[i][c] += features[i][r * size + c];
+                }
+            }
+            for (int c = 0; c < size; c++) {
+                out[i][c] /= regions;
+            }
         }
         return out;
     }
@@ -262,9 +290,17 @@ public final class Captioner implements AutoCloseable {
         return captionFeatures(encode(images), options);
     }
 
-    /** Captions precomputed feature vectors (e.g. from a FeatureStore). */
+    /**
+     * Captions precomputed features (e.g. from a FeatureStore): pooled vectors, or grids for a bundle
+     * whose decoders attend to regions.
+     */
     public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
-        return search(features, objects == null ? null : objects.evidence(features), options);
+        return search(features, objects == null ? null : objects.evidence(pooled(features)), options);
+    }
+
+    /** Whether this bundle's decoders take grids of regions (features caches must then be grid caches). */
+    public boolean takesGrids() {
+        return bundle.info().decoder().attends();
     }
 
     /** @param probabilities the ImageNet class posterior of each photo, or null without a classifier */
@@ -279,9 +315,9 @@ public final class Captioner implements AutoCloseable {
             if (stacked != null) {
                 model = stacked.searchModel(manager);
             } else {
-                List<DecoderSearchModel> members = new ArrayList<>();
+                List<DecodingModel<?>> members = new ArrayList<>();
                 for (var d : bundle.decoders()) {
-                    members.add(new DecoderSearchModel(d, manager));
+                    members.add(d.searchModel(manager));
                 }
                 model = members.size() == 1 ? members.get(0) : new EnsembleModel(members);
             }

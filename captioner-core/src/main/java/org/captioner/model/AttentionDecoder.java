@@ -6,13 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.captioner.search.DecodingModel;
 
 /**
  * The Show, Attend and Tell language model (Xu et al., ICML 2015, soft attention) as a DJL block:
@@ -32,7 +32,7 @@ import ai.djl.util.PairList;
  * {@link #keys} and {@link #step} run one word at a time for search; step-by-step logits equal the
  * full-sequence ones.
  */
-public final class AttentionDecoder extends AbstractBlock {
+public final class AttentionDecoder extends DecoderBlock {
 
     private static final byte VERSION = 1;
 
@@ -55,14 +55,12 @@ public final class AttentionDecoder extends AbstractBlock {
      * @param attentionSize width A of the additive attention
      */
     public AttentionDecoder(DecoderConfig config, int attentionSize) {
-        super(VERSION);
-        if (config.numLayers() != 1) {
-            throw new IllegalArgumentException("the attention decoder has one LSTM layer, not " + config.numLayers());
-        }
+        // The config records the attention size, so that a saved bundle loads as this kind again.
+        super(VERSION, config.withAttention(attentionSize));
         if (attentionSize < 1) {
             throw new IllegalArgumentException("attentionSize must be positive");
         }
-        this.config = config;
+        this.config = config.withAttention(attentionSize);
         this.attentionSize = attentionSize;
         this.embedding = addParameter(WordEmbedding.parameter(config));
         int hidden = config.hiddenSize();
@@ -78,17 +76,24 @@ public final class AttentionDecoder extends AbstractBlock {
         this.output = addChildBlock("output", Linear.builder().setUnits(config.vocabSize()).build());
     }
 
-    public DecoderConfig config() {
-        return config;
-    }
-
     public int attentionSize() {
         return attentionSize;
+    }
+
+    /** Builds and initialises the parameters (random); their sizes do not depend on the grid's. */
+    @Override
+    public void initialize(NDManager manager) {
+        initialize(manager, 1);
     }
 
     /** Builds and initialises the parameters (random) for grids of {@code regions} regions. */
     public void initialize(NDManager manager, int regions) {
         initialize(manager, DataType.FLOAT32, new Shape(1, regions, config.featureSize()), new Shape(1, 1));
+    }
+
+    @Override
+    public DecodingModel<?> searchModel(NDManager root) {
+        return new AttentionSearchModel(this, root);
     }
 
     @Override
@@ -113,15 +118,16 @@ public final class AttentionDecoder extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape regions = inputShapes[0];
         Shape tokens = inputShapes[1];
+        long r = regions.dimension() == 3 ? regions.get(1) : regions.get(1) / config.featureSize();
         return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize()),
-            new Shape(tokens.get(0), tokens.get(1), regions.get(1))};
+            new Shape(tokens.get(0), tokens.get(1), r)};
     }
 
     /** Teacher forcing: logits {@code [B,T,V]} for every position of {@code tokens}, and α {@code [B,T,R]}. */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray regions = inputs.get(0);
+        NDArray regions = grid(inputs.get(0));
         NDArray tokens = inputs.get(1);
         NDList state = initialState(ps, regions, training);
         NDArray h = state.get(0);
@@ -139,6 +145,14 @@ public final class AttentionDecoder extends AbstractBlock {
             alphas.add(out.get(3));
         }
         return new NDList(NDArrays.stack(logits, 1), NDArrays.stack(alphas, 1));
+    }
+
+    /** Grids as {@code [B, R, F]}: given so, or flattened region by region as {@code [B, R*F]} (feature caches). */
+    private NDArray grid(NDArray features) {
+        if (features.getShape().dimension() == 3) {
+            return features;
+        }
+        return features.reshape(features.getShape().get(0), -1, config.featureSize());
     }
 
     /** {@code (h0, c0)}, each {@code [B, hidden]}, from the mean of the regions {@code [B, R, F]}. */
@@ -164,13 +178,14 @@ public final class AttentionDecoder extends AbstractBlock {
     }
 
     /**
-     * The paper's doubly stochastic regulariser: {@code Σ_r (1 − Σ_t α_tr)²} averaged over the
-     * images, with {@code mask [B,T]} (1 for real words) leaving out the padding's α. It pushes
-     * the model to look at every region over the caption.
+     * The paper's doubly stochastic regulariser, {@code (1 − Σ_t α_tr)²} averaged over the regions
+     * and the images (as common implementations of the paper do, so that λ = 1 suits any grid),
+     * with {@code mask [B,T]} (1 for real words) leaving out the padding's α. It pushes the model to
+     * look at every region over the caption.
      */
     public static NDArray doublyStochasticPenalty(NDArray alphas, NDArray mask) {
         NDArray attended = alphas.mul(mask.expandDims(2)).sum(new int[] {1});
-        return attended.neg().add(1f).square().sum(new int[] {1}).mean();
+        return attended.neg().add(1f).square().mean();
     }
 
     private NDList cell(ParameterStore ps, NDArray word, NDArray h, NDArray c, NDArray regions, NDArray keys,

@@ -1,23 +1,17 @@
 package org.captioner.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.captioner.search.DecodingModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +24,7 @@ import java.util.List;
  * {@code [B,T,V]} (teacher forcing). {@link #initialState} and {@link #step} run one word at a time
  * for search; step-by-step logits equal the full-sequence ones.
  */
-public final class CaptionDecoder extends AbstractBlock {
+public final class CaptionDecoder extends DecoderBlock {
 
     private static final byte VERSION = 1;
 
@@ -43,7 +37,10 @@ public final class CaptionDecoder extends AbstractBlock {
     private final Linear output;
 
     public CaptionDecoder(DecoderConfig config) {
-        super(VERSION);
+        super(VERSION, config);
+        if (config.attends()) {
+            throw new IllegalArgumentException("an attention config makes an AttentionDecoder (DecoderBlock.create)");
+        }
         this.config = config;
         this.embedding = addParameter(WordEmbedding.parameter(config));
         long stateValues = (long) config.numLayers() * config.hiddenSize();
@@ -60,11 +57,8 @@ public final class CaptionDecoder extends AbstractBlock {
         this.output = addChildBlock("output", Linear.builder().setUnits(config.vocabSize()).build());
     }
 
-    public DecoderConfig config() {
-        return config;
-    }
-
     /** Builds and initialises the parameters (random) for a batch of the given sizes. */
+    @Override
     public void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32,
                 new Shape(1, config.featureSize()), new Shape(1, 1));
@@ -124,36 +118,9 @@ public final class CaptionDecoder extends AbstractBlock {
         return new NDList(logits.squeeze(1), rnn.get(1), rnn.get(2));
     }
 
-    /**
-     * Replaces this decoder's weights with those saved in {@code params} (a {@code decoder.params}
-     * file of a bundle or checkpoint); any failure is an IOException naming the file.
-     */
-    public void loadParameters(NDManager manager, Path params) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
-            loadParameters(manager, in);
-            // Weights may be stored as float16 (half the bundle); search and training compute in float32.
-            convertWeights(manager, DataType.FLOAT32);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
-            throw new IOException("cannot load decoder parameters from " + params + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Changes the type every weight is held in, e.g. to float16 before saving a smaller bundle.
-     * Loading converts back to float32.
-     */
-    public void convertWeights(NDManager manager, DataType type) {
-        for (Parameter p : getParameters().values()) {
-            NDArray held = p.getArray();
-            if (held.getDataType() == type) {
-                continue;
-            }
-            NDArray converted = held.toType(type, false);
-            p.close();
-            // A Parameter takes no new array once it has had one; as its initial value it does.
-            p.setInitializer((m, shape, dataType) -> converted);
-            p.initialize(manager, type);
-        }
+    @Override
+    public DecodingModel<?> searchModel(NDManager root) {
+        return new DecoderSearchModel(this, root);
     }
 
     /**

@@ -9,9 +9,13 @@ package org.captioner.model;
  * @param hiddenSize LSTM state width (h and c)
  * @param numLayers stacked LSTM layers, 1 or 2
  * @param dropout dropout on embeddings, between LSTM layers and before the output layer, in [0, 1)
+ * @param attentionSize 0 for the Show-and-Tell decoder ({@link CaptionDecoder}, one pooled vector
+ *     per image); above 0, the width of the soft attention of the Show-Attend-and-Tell decoder
+ *     ({@link AttentionDecoder}), whose images are grids of regions of {@code featureSize} values
  */
 public record DecoderConfig(
-        int vocabSize, int featureSize, int embedSize, int hiddenSize, int numLayers, double dropout) {
+        int vocabSize, int featureSize, int embedSize, int hiddenSize, int numLayers, double dropout,
+        int attentionSize) {
 
     public DecoderConfig {
         if (vocabSize < 5) {
@@ -26,6 +30,27 @@ public record DecoderConfig(
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        if (attentionSize < 0) {
+            throw new IllegalArgumentException("attentionSize must be 0 (no attention) or positive, got " + attentionSize);
+        }
+        if (attentionSize > 0 && numLayers != 1) {
+            throw new IllegalArgumentException("the attention decoder has one LSTM layer, not " + numLayers);
+        }
+    }
+
+    /** A Show-and-Tell decoder's shape (no attention). */
+    public DecoderConfig(int vocabSize, int featureSize, int embedSize, int hiddenSize, int numLayers, double dropout) {
+        this(vocabSize, featureSize, embedSize, hiddenSize, numLayers, dropout, 0);
+    }
+
+    /** Whether this is the attention decoder's shape. */
+    public boolean attends() {
+        return attentionSize > 0;
+    }
+
+    /** The same decoder with soft attention of width {@code size} (0: none). */
+    public DecoderConfig withAttention(int size) {
+        return new DecoderConfig(vocabSize, featureSize, embedSize, hiddenSize, numLayers, dropout, size);
     }
 
     /** Show-and-Tell sizes: 512-d embedding and state, one layer, dropout 0.5. */
@@ -34,6 +59,6 @@ public record DecoderConfig(
     }
 
     public DecoderConfig withSizes(int embed, int hidden, int layers, double drop) {
-        return new DecoderConfig(vocabSize, featureSize, embed, hidden, layers, drop);
+        return new DecoderConfig(vocabSize, featureSize, embed, hidden, layers, drop, attentionSize);
     }
 }

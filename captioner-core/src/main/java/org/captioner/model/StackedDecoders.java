@@ -51,17 +51,24 @@ public final class StackedDecoders implements AutoCloseable {
     private final NDArray output;     // [M, H, V]
     private final NDArray outputBias; // [M, 1, V]
 
-    /** Whether these decoders can be stacked: same sizes apart from dropout, which inference ignores. */
-    public static boolean canStack(List<CaptionDecoder> decoders) {
+    /**
+     * Whether these decoders can be stacked: Show-and-Tell decoders (attention decoders are
+     * searched one by one) of the same sizes apart from dropout, which inference ignores.
+     */
+    public static boolean canStack(List<? extends DecoderBlock> decoders) {
+        if (!decoders.stream().allMatch(d -> d instanceof CaptionDecoder)) {
+            return false;
+        }
         DecoderConfig first = decoders.get(0).config();
-        return decoders.stream().map(CaptionDecoder::config).allMatch(c -> c.vocabSize() == first.vocabSize()
+        return decoders.stream().map(DecoderBlock::config).allMatch(c -> c.vocabSize() == first.vocabSize()
                 && c.featureSize() == first.featureSize() && c.embedSize() == first.embedSize()
                 && c.hiddenSize() == first.hiddenSize() && c.numLayers() == first.numLayers());
     }
 
-    public StackedDecoders(List<CaptionDecoder> decoders, NDManager parent) {
+    public StackedDecoders(List<? extends DecoderBlock> decoders, NDManager parent) {
         if (decoders.isEmpty() || !canStack(decoders)) {
-            throw new IllegalArgumentException("stacked decoders must be one or more of the same sizes");
+            throw new IllegalArgumentException("stacked decoders must be one or more Show-and-Tell decoders of the"
+                    + " same sizes");
         }
         DecoderConfig c = decoders.get(0).config();
         this.manager = parent.newSubManager();
@@ -71,7 +78,8 @@ public final class StackedDecoders implements AutoCloseable {
         this.vocab = c.vocabSize();
         this.featureSize = c.featureSize();
         try (NDManager scratch = manager.newSubManager()) {
-            List<CaptionDecoder.Weights> w = decoders.stream().map(d -> local(d.weights(), scratch)).toList();
+            List<CaptionDecoder.Weights> w = decoders.stream()
+                    .map(d -> local(((CaptionDecoder) d).weights(), scratch)).toList();
             this.initH = keep(stack(w, x -> x.initHWeight().transpose()));
             this.initHBias = keep(stack(w, x -> x.initHBias().expandDims(0)));
             this.initC = keep(stack(w, x -> x.initCWeight().transpose()));

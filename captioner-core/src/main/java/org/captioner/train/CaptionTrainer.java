@@ -21,7 +21,7 @@ import org.captioner.bundle.EncoderLocation;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.bundle.SearchDefaults;
 import org.captioner.encoder.EncoderIdentity;
-import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderBlock;
 import org.captioner.model.DecoderConfig;
 import org.captioner.provenance.EpochRecord;
 import org.captioner.provenance.Provenance;
@@ -29,7 +29,7 @@ import org.captioner.provenance.TrainingSettings;
 import org.captioner.text.Vocabulary;
 
 /**
- * Trains a {@link CaptionDecoder} on cached image features with teacher forcing: masked
+ * Trains a {@link DecoderBlock} on cached image features with teacher forcing: masked
  * cross-entropy over real tokens (optionally label-smoothed), Adam with global-norm clipping and
  * step decay of the learning rate. After every epoch it validates (loss and greedy CIDEr on the
  * dev split), writes a checkpoint atomically, and writes the bundle when the epoch is the best so
@@ -114,7 +114,7 @@ public final class CaptionTrainer {
         Provenance startedFrom = startingProvenance();
         try (NDManager root = NDManager.newBaseManager("PyTorch")) {
             Engine.getInstance().setRandomSeed((int) settings.seed());
-            CaptionDecoder decoder = new CaptionDecoder(config);
+            DecoderBlock decoder = DecoderBlock.create(config);
             decoder.initialize(root);
             AdamOptimizer adam = new AdamOptimizer(decoder.getParameters(), root);
 
@@ -230,7 +230,7 @@ public final class CaptionTrainer {
     }
 
     /** Continues from saved weights (a checkpoint's or a starting bundle's). */
-    private static void loadWeights(CaptionDecoder decoder, Path params, NDManager root) throws IOException {
+    private static void loadWeights(DecoderBlock decoder, Path params, NDManager root) throws IOException {
         decoder.loadParameters(root, params);
         // Loaded arrays replace the initial ones; initialize() marks them as needing gradients.
         decoder.initialize(root);

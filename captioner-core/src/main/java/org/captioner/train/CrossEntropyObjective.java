@@ -6,9 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import org.captioner.model.CaptionDecoder;
+import org.captioner.model.AttentionDecoder;
+import org.captioner.model.DecoderBlock;
 
-/** Teacher-forced cross-entropy on the human captions, optionally label-smoothed. */
+/**
+ * Teacher-forced cross-entropy on the human captions, optionally label-smoothed; for an attention
+ * decoder plus the doubly stochastic penalty on its attention, with λ = 1 as in Xu et al. (2015).
+ */
 final class CrossEntropyObjective implements TrainingObjective {
 
     private final double labelSmoothing;
@@ -23,15 +27,19 @@ final class CrossEntropyObjective implements TrainingObjective {
     }
 
     @Override
-    public StepResult step(CaptionDecoder decoder, ParameterStore parameters, CaptionCorpus train, int[] order,
+    public StepResult step(DecoderBlock decoder, ParameterStore parameters, CaptionCorpus train, int[] order,
             int from, int to, NDManager scratch, long seed) {
         TeacherBatch batch = TeacherBatch.of(train, order, from, to, scratch);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = decoder.forward(parameters, new NDList(batch.features(), batch.inputs()), true)
-                    .singletonOrThrow();
-            NDArray loss = maskedLoss(logits, batch, labelSmoothing);
+            NDList out = decoder.forward(parameters, new NDList(batch.features(), batch.inputs()), true);
+            NDArray loss = maskedLoss(out.get(0), batch, labelSmoothing);
+            float crossEntropy = loss.getFloat();
+            if (out.size() > 1) {
+                loss = loss.add(AttentionDecoder.doublyStochasticPenalty(out.get(1), batch.mask()));
+            }
             gc.backward(loss);
-            return new StepResult(loss.getFloat(), batch.tokens());
+            // The log shows the cross-entropy alone, comparable with Show-and-Tell runs and with dev loss.
+            return new StepResult(crossEntropy, batch.tokens());
         }
     }
 

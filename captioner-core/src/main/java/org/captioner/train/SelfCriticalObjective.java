@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Set;
-import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderBlock;
 
 /**
  * Self-critical sequence training: REINFORCE on the decoder's own sampled captions with their
@@ -33,14 +33,14 @@ final class SelfCriticalObjective implements TrainingObjective {
     }
 
     @Override
-    public StepResult step(CaptionDecoder decoder, ParameterStore parameters, CaptionCorpus train, int[] order,
+    public StepResult step(DecoderBlock decoder, ParameterStore parameters, CaptionCorpus train, int[] order,
             int from, int to, NDManager scratch, long seed) {
         SelfCriticalSampler.Draw draw = sampler.draw(decoder, train, order, from, to, scratch, seed);
         TeacherBatch batch = draw.batch();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             // No dropout: the gradient must be that of the policy the captions were drawn from.
             NDArray logits = decoder.forward(parameters, new NDList(batch.features(), batch.inputs()), false)
-                    .singletonOrThrow();
+                    .get(0);
             gc.backward(policyLoss(tokenLogProbs(logits, batch, sampler.banned()), batch, draw.advantages()));
         }
         // What the log and curves show for a self-critical run: minus the mean sample reward.

@@ -6,8 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.captioner.metrics.CiderD;
-import org.captioner.model.CaptionDecoder;
-import org.captioner.model.DecoderSearchModel;
+import org.captioner.model.DecoderBlock;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
@@ -60,7 +59,7 @@ final class SelfCriticalSampler {
     record Draw(TeacherBatch batch, NDArray advantages, double meanReward) {}
 
     /** Samples for the images {@code order[from..to)}, drawn with {@code seed} (no dropout). */
-    Draw draw(CaptionDecoder decoder, CaptionCorpus train, int[] order, int from, int to, NDManager scratch,
+    Draw draw(DecoderBlock decoder, CaptionCorpus train, int[] order, int from, int to, NDManager scratch,
             long seed) {
         int images = to - from;
         float[][] features = new float[images][];
@@ -68,7 +67,7 @@ final class SelfCriticalSampler {
             features[i] = train.features(order[from + i]);
         }
         List<List<Hypothesis>> drawn = new SamplingSearch(sampling, 1.0, seed)
-                .search(new DecoderSearchModel(decoder, scratch), features, samples);
+                .search(decoder.searchModel(scratch), features, samples);
         int rows = images * samples;
         float[][] rowFeatures = new float[rows][];
         int[][] sequences = new int[rows][];

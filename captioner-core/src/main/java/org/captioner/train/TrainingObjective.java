@@ -2,7 +2,7 @@ package org.captioner.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderBlock;
 
 /** What one training step minimises: turns a slice of the shuffled epoch into gradients. */
 interface TrainingObjective {
@@ -16,7 +16,7 @@ interface TrainingObjective {
      *
      * @param seed for any sampling the objective does; the same seed draws the same samples
      */
-    StepResult step(CaptionDecoder decoder, ParameterStore parameters, CaptionCorpus train, int[] order, int from,
+    StepResult step(DecoderBlock decoder, ParameterStore parameters, CaptionCorpus train, int[] order, int from,
             int to, NDManager scratch, long seed);
 
     /**

@@ -8,8 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.captioner.metrics.CaptionScorer;
-import org.captioner.model.CaptionDecoder;
-import org.captioner.model.DecoderSearchModel;
+import org.captioner.model.DecoderBlock;
 import org.captioner.search.GreedySearch;
 import org.captioner.search.Hypothesis;
 import org.captioner.search.SearchSettings;
@@ -29,7 +28,7 @@ final class Validation {
     }
 
     /** Mean per-token cross-entropy of the dev captions (NaN without dev captions). */
-    double loss(CaptionDecoder decoder, ParameterStore parameters, NDManager root) {
+    double loss(DecoderBlock decoder, ParameterStore parameters, NDManager root) {
         if (dev.captionCount() == 0) {
             return Double.NaN;
         }
@@ -43,7 +42,7 @@ final class Validation {
             try (NDManager scratch = root.newSubManager()) {
                 TeacherBatch batch = TeacherBatch.of(dev, order, from, Math.min(order.length, from + 128), scratch);
                 NDArray logits = decoder.forward(parameters, new NDList(batch.features(), batch.inputs()), false)
-                        .singletonOrThrow();
+                        .get(0);
                 sum += CrossEntropyObjective.maskedLoss(logits, batch, 0).getFloat() * batch.tokens();
                 tokens += batch.tokens();
             }
@@ -52,7 +51,7 @@ final class Validation {
     }
 
     /** CIDEr-D of greedy captions for the dev images against their references (NaN without dev images). */
-    double cider(CaptionDecoder decoder, NDManager root) {
+    double cider(DecoderBlock decoder, NDManager root) {
         if (dev.imageCount() == 0) {
             return Double.NaN;
         }
@@ -66,7 +65,7 @@ final class Validation {
                 feats[i - from] = dev.features(i);
             }
             try (NDManager scratch = root.newSubManager()) {
-                List<Hypothesis> out = greedy.search(new DecoderSearchModel(decoder, scratch), feats);
+                List<Hypothesis> out = greedy.search(decoder.searchModel(scratch), feats);
                 for (int i = from; i < to; i++) {
                     candidates.put(dev.imageId(i), vocabulary.text(out.get(i - from).words()));
                     references.put(dev.imageId(i), dev.references(i));

@@ -80,12 +80,12 @@ class AttentionDecoderTest {
             NDArray once = m.create(new float[] {1, 0, 0, 1}, new Shape(1, 2, 2));
             NDArray bothReal = m.create(new float[] {1, 1}, new Shape(1, 2));
             assertEquals(0f, AttentionDecoder.doublyStochasticPenalty(once, bothReal).getFloat(), 1e-6f);
-            // The second step is padding: region 2 is never seen, region 1 once: (1-1)^2 + (1-0)^2 = 1.
+            // The second step is padding: region 2 is never seen, region 1 once: ((1-1)^2 + (1-0)^2) / 2.
             NDArray firstReal = m.create(new float[] {1, 0}, new Shape(1, 2));
-            assertEquals(1f, AttentionDecoder.doublyStochasticPenalty(once, firstReal).getFloat(), 1e-6f);
-            // Always the first region: (1-2)^2 + (1-0)^2 = 2.
+            assertEquals(0.5f, AttentionDecoder.doublyStochasticPenalty(once, firstReal).getFloat(), 1e-6f);
+            // Always the first region: ((1-2)^2 + (1-0)^2) / 2.
             NDArray stuck = m.create(new float[] {1, 0, 1, 0}, new Shape(1, 2, 2));
-            assertEquals(2f, AttentionDecoder.doublyStochasticPenalty(stuck, bothReal).getFloat(), 1e-6f);
+            assertEquals(1f, AttentionDecoder.doublyStochasticPenalty(stuck, bothReal).getFloat(), 1e-6f);
         }
     }
 

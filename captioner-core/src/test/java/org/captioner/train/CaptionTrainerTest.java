@@ -80,7 +80,7 @@ class CaptionTrainerTest {
                 feats[i] = corpus.features(i);
             }
             List<Hypothesis> out2 = new GreedySearch(SearchSettings.of(20, 0))
-                    .search(new DecoderSearchModel(bundle.decoder(), m), feats);
+                    .search(bundle.decoder().searchModel(m), feats);
             int exact = 0;
             for (int i = 0; i < feats.length; i++) {
                 String caption = bundle.vocabulary().text(out2.get(i).words());
@@ -90,6 +90,44 @@ class CaptionTrainerTest {
                 }
             }
             assertTrue(exact >= feats.length - 1, exact + " of " + feats.length + " training captions reproduced");
+        }
+    }
+
+    @Test
+    void anAttentionDecoderTrainsOnGridsIntoABundleThatCaptionsImages() throws Exception {
+        org.captioner.features.FeatureStore grids;
+        try (org.captioner.encoder.ImageEncoder encoder = org.captioner.encoder.ImageEncoder.load(
+                org.captioner.encoder.EncoderSource.parse(org.captioner.ProjectFiles.encoder().toString()),
+                org.captioner.encoder.Preprocessing.squash(224))) {
+            grids = org.captioner.features.FeatureStore.open(tmp.resolve("grids"), encoder.identity(),
+                    org.captioner.features.FeatureStore.Layout.grid(49));
+            new org.captioner.features.FeatureExtractor(encoder, new org.captioner.image.PhotoReader(), 8)
+                    .extract(shapes.train.images(), grids, org.captioner.progress.Progress.NONE);
+        }
+        CaptionCorpus train = CaptionCorpus.build(shapes.train.images(), grids, shapes.vocabulary, 20);
+        assertEquals(49 * 1280, train.featureSize());
+        DecoderConfig config = new DecoderConfig(shapes.vocabulary.size(), 1280, 32, 64, 1, 0.1).withAttention(32);
+        Path out = tmp.resolve("attention");
+        CaptionTrainer.Result result = new CaptionTrainer(settings(12), config, shapes.vocabulary, grids.identity(),
+                new EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(train, CaptionCorpus.of(java.util.Map.of(), java.util.Map.of(), shapes.vocabulary, 20), out,
+                        false, TrainingListener.NONE);
+        List<EpochRecord> h = result.history();
+        assertTrue(h.get(h.size() - 1).trainLoss() < 0.5 * h.get(0).trainLoss(),
+                "loss fell from " + h.get(0).trainLoss() + " to " + h.get(h.size() - 1).trainLoss());
+        try (ModelBundle bundle = ModelBundle.load(out)) {
+            assertTrue(bundle.decoder() instanceof org.captioner.model.AttentionDecoder, "the bundle loads its kind");
+            assertEquals(32, bundle.info().decoder().attentionSize());
+        }
+        // The captioner encodes grids for it and captions a training image with its own kind of words.
+        try (org.captioner.caption.Captioner captioner = org.captioner.caption.Captioner.open(out,
+                new org.captioner.caption.EncoderResolver(org.captioner.ProjectFiles.encoder().toString(), List.of()))) {
+            assertTrue(captioner.takesGrids());
+            var image = shapes.train.images().get(0);
+            String caption = captioner.captionImages(List.of(new org.captioner.image.PhotoReader().read(image.image())),
+                    captioner.defaultOptions()).get(0).get(0).text();
+            assertTrue(!caption.isBlank() && java.util.Arrays.stream(caption.split(" ")).allMatch(
+                    w -> shapes.vocabulary.words().contains(w)), caption);
         }
     }
 
