@@ -72,6 +72,12 @@ final class EnsembleCommand extends Command {
                 if (!Vocabulary.load(b.resolve(ModelBundle.VOCABULARY_FILE)).equals(vocabulary)) {
                     throw new IllegalArgumentException(b + " has a different vocabulary from " + bundles.get(0));
                 }
+                // One encoder call feeds every member: pooled vectors or grids, not both.
+                if (info.decoder().attends() != first.decoder().attends()) {
+                    throw new IllegalArgumentException(b + (info.decoder().attends() ? " attends to grids" : " takes"
+                            + " pooled features") + ", unlike " + bundles.get(0) + "; an ensemble's decoders must be"
+                            + " of one kind");
+                }
             }
             infos.add(info);
         }

@@ -137,14 +137,18 @@ class AttentionDecoderTest {
                 }
             }
             SearchSettings s = SearchSettings.of(8, 0);
-            List<Hypothesis> greedy = new GreedySearch(s).search(new AttentionSearchModel(decoder, m), grids);
-            List<List<Hypothesis>> beam = new BeamSearch(1, 1, s).search(new AttentionSearchModel(decoder, m), grids);
             List<List<Hypothesis>> wide = new BeamSearch(4, 2, s).search(new AttentionSearchModel(decoder, m), grids);
             for (int i = 0; i < 3; i++) {
-                assertArrayEquals(greedy.get(i).words(), beam.get(i).get(0).words());
-                assertEquals(greedy.get(i).logProb(), beam.get(i).get(0).logProb(), 1e-4);
+                // One image at a time: the same rows in every product on both sides, so that a near-tie
+                // between two words cannot fall differently through float rounding.
+                float[][] one = {grids[i]};
+                Hypothesis greedyOne = new GreedySearch(s).search(new AttentionSearchModel(decoder, m), one).get(0);
+                Hypothesis beamOne = new BeamSearch(1, 1, s).search(new AttentionSearchModel(decoder, m), one).get(0).get(0);
+                assertArrayEquals(greedyOne.words(), beamOne.words());
+                assertEquals(greedyOne.logProb(), beamOne.logProb(), 1e-4);
+                Hypothesis greedy = greedyOne;
                 assertEquals(2, wide.get(i).size());
-                assertTrue(wide.get(i).get(0).score() >= greedy.get(i).score() - 1e-4);
+                assertTrue(wide.get(i).get(0).score() >= greedy.score() - 1e-4);
                 // The caption's log-probability is what teacher forcing gives its words.
                 int[] words = wide.get(i).get(0).words();
                 long[] input = new long[words.length + 1];
