@@ -36,8 +36,6 @@ public final class AttentionDecoder extends DecoderBlock {
 
     private static final byte VERSION = 1;
 
-    private final DecoderConfig config;
-    private final int attentionSize;
     private final Parameter embedding;
     private final Linear initH;
     private final Linear initC;
@@ -60,8 +58,6 @@ public final class AttentionDecoder extends DecoderBlock {
         if (attentionSize < 1) {
             throw new IllegalArgumentException("attentionSize must be positive");
         }
-        this.config = config.withAttention(attentionSize);
-        this.attentionSize = attentionSize;
         this.embedding = addParameter(WordEmbedding.parameter(config));
         int hidden = config.hiddenSize();
         this.initH = addChildBlock("init_h", Linear.builder().setUnits(hidden).build());
@@ -77,7 +73,7 @@ public final class AttentionDecoder extends DecoderBlock {
     }
 
     public int attentionSize() {
-        return attentionSize;
+        return config().attentionSize();
     }
 
     /** Builds and initialises the parameters (random); their sizes do not depend on the grid's. */
@@ -88,7 +84,7 @@ public final class AttentionDecoder extends DecoderBlock {
 
     /** Builds and initialises the parameters (random) for grids of {@code regions} regions. */
     public void initialize(NDManager manager, int regions) {
-        initialize(manager, DataType.FLOAT32, new Shape(1, regions, config.featureSize()), new Shape(1, 1));
+        initialize(manager, DataType.FLOAT32, new Shape(1, regions, config().featureSize()), new Shape(1, 1));
     }
 
     @Override
@@ -100,15 +96,15 @@ public final class AttentionDecoder extends DecoderBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long batch = inputShapes[0].get(0);
         long regions = inputShapes[0].get(1);
-        Shape pooled = new Shape(batch, config.featureSize());
-        Shape state = new Shape(batch, config.hiddenSize());
+        Shape pooled = new Shape(batch, config().featureSize());
+        Shape state = new Shape(batch, config().hiddenSize());
         initH.initialize(manager, dataType, pooled);
         initC.initialize(manager, dataType, pooled);
-        regionKeys.initialize(manager, dataType, new Shape(batch, regions, config.featureSize()));
+        regionKeys.initialize(manager, dataType, new Shape(batch, regions, config().featureSize()));
         stateQuery.initialize(manager, dataType, state);
-        score.initialize(manager, dataType, new Shape(batch, regions, attentionSize));
+        score.initialize(manager, dataType, new Shape(batch, regions, config().attentionSize()));
         gate.initialize(manager, dataType, state);
-        inputGates.initialize(manager, dataType, new Shape(batch, config.embedSize() + config.featureSize()));
+        inputGates.initialize(manager, dataType, new Shape(batch, config().embedSize() + config().featureSize()));
         recurrentGates.initialize(manager, dataType, state);
         dropout.initialize(manager, dataType, state);
         output.initialize(manager, dataType, state);
@@ -118,8 +114,8 @@ public final class AttentionDecoder extends DecoderBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape regions = inputShapes[0];
         Shape tokens = inputShapes[1];
-        long r = regions.dimension() == 3 ? regions.get(1) : regions.get(1) / config.featureSize();
-        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize()),
+        long r = regions.dimension() == 3 ? regions.get(1) : regions.get(1) / config().featureSize();
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config().vocabSize()),
             new Shape(tokens.get(0), tokens.get(1), r)};
     }
 
@@ -152,7 +148,7 @@ public final class AttentionDecoder extends DecoderBlock {
         if (features.getShape().dimension() == 3) {
             return features;
         }
-        return features.reshape(features.getShape().get(0), -1, config.featureSize());
+        return features.reshape(features.getShape().get(0), -1, config().featureSize());
     }
 
     /** {@code (h0, c0)}, each {@code [B, hidden]}, from the mean of the regions {@code [B, R, F]}. */

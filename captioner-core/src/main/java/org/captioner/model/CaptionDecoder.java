@@ -28,7 +28,6 @@ public final class CaptionDecoder extends DecoderBlock {
 
     private static final byte VERSION = 1;
 
-    private final DecoderConfig config;
     private final Parameter embedding;
     private final Linear initH;
     private final Linear initC;
@@ -41,7 +40,6 @@ public final class CaptionDecoder extends DecoderBlock {
         if (config.attends()) {
             throw new IllegalArgumentException("an attention config makes an AttentionDecoder (DecoderBlock.create)");
         }
-        this.config = config;
         this.embedding = addParameter(WordEmbedding.parameter(config));
         long stateValues = (long) config.numLayers() * config.hiddenSize();
         this.initH = addChildBlock("init_h", Linear.builder().setUnits(stateValues).build());
@@ -61,7 +59,7 @@ public final class CaptionDecoder extends DecoderBlock {
     @Override
     public void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32,
-                new Shape(1, config.featureSize()), new Shape(1, 1));
+                new Shape(1, config().featureSize()), new Shape(1, 1));
     }
 
     @Override
@@ -71,9 +69,9 @@ public final class CaptionDecoder extends DecoderBlock {
         long steps = inputShapes[1].get(1);
         initH.initialize(manager, dataType, features);
         initC.initialize(manager, dataType, features);
-        Shape embedded = new Shape(batch, steps, config.embedSize());
+        Shape embedded = new Shape(batch, steps, config().embedSize());
         lstm.initialize(manager, dataType, embedded);
-        Shape hidden = new Shape(batch, steps, config.hiddenSize());
+        Shape hidden = new Shape(batch, steps, config().hiddenSize());
         dropout.initialize(manager, dataType, hidden);
         output.initialize(manager, dataType, hidden);
     }
@@ -81,7 +79,7 @@ public final class CaptionDecoder extends DecoderBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape tokens = inputShapes[1];
-        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config().vocabSize())};
     }
 
     /** Teacher forcing: logits for every position of {@code tokens} given the image. */
@@ -104,7 +102,7 @@ public final class CaptionDecoder extends DecoderBlock {
     private NDArray stateFrom(ParameterStore ps, Linear projection, NDArray features, boolean training) {
         long batch = features.getShape().get(0);
         NDArray flat = projection.forward(ps, new NDList(features), training).singletonOrThrow().tanh();
-        return flat.reshape(batch, config.numLayers(), config.hiddenSize()).transpose(1, 0, 2);
+        return flat.reshape(batch, config().numLayers(), config().hiddenSize()).transpose(1, 0, 2);
     }
 
     /**
@@ -139,7 +137,7 @@ public final class CaptionDecoder extends DecoderBlock {
         List<NDArray> bi = new ArrayList<>();
         List<NDArray> bh = new ArrayList<>();
         PairList<String, Parameter> rnn = lstm.getDirectParameters();
-        for (int l = 0; l < config.numLayers(); l++) {
+        for (int l = 0; l < config().numLayers(); l++) {
             wi.add(rnn.get("l_" + l + "_i2h_WEIGHT").getArray());
             wh.add(rnn.get("l_" + l + "_h2h_WEIGHT").getArray());
             bi.add(rnn.get("l_" + l + "_i2h_BIAS").getArray());
