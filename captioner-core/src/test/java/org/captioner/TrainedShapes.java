@@ -65,6 +65,30 @@ public final class TrainedShapes {
         return out;
     }
 
+    /**
+     * Trains a small attention decoder (attention width 32) on the training split's 7×7 grids into
+     * {@code out}; the grids are extracted into {@code out}'s sibling {@code grids/}.
+     */
+    public Path trainAttentionBundle(Path out, int epochs) throws Exception {
+        FeatureStore grids;
+        try (ImageEncoder encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
+                Preprocessing.squash(224))) {
+            grids = FeatureStore.open(out.resolveSibling(out.getFileName() + "-grids"), encoder.identity(),
+                    FeatureStore.Layout.grid(49));
+            new FeatureExtractor(encoder, new PhotoReader(), 8).extract(train.images(), grids, Progress.NONE);
+        }
+        org.captioner.model.DecoderConfig config =
+                new org.captioner.model.DecoderConfig(vocabulary.size(), 1280, 32, 64, 1, 0.1).withAttention(32);
+        new org.captioner.train.CaptionTrainer(
+                new org.captioner.provenance.TrainingSettings(epochs, 8, 5e-3, 0.9, 10, 5.0, 0.0, 20, 1, 7L, true),
+                config, vocabulary, grids.identity(),
+                new org.captioner.bundle.EncoderLocation("mobilenet_v2_features.pt", null), "shapes")
+                .train(CaptionCorpus.build(train.images(), grids, vocabulary, 20),
+                        CaptionCorpus.of(java.util.Map.of(), java.util.Map.of(), vocabulary, 20), out, false,
+                        org.captioner.train.TrainingListener.NONE);
+        return out;
+    }
+
     public List<String> captionsOf(String id) {
         return fixture.captions.get(id);
     }

@@ -61,6 +61,9 @@ final class CaptionCommand extends Command {
         o.addOption(flag("progress", "show a progress bar even when stderr is not a terminal"));
         o.addOption(groundingOption());
         o.addOption(flag("tags", "text and csv: add what the encoder's ImageNet classifier sees (jsonl always has it)"));
+        o.addOption(opt("attention", "DIR", "for a bundle whose decoder attends to image regions (train --attention):"
+                + " write a picture per image into DIR of where it looked for each word (jsonl output then"
+                + " carries each word's attention weights too)"));
         return o;
     }
 
@@ -85,6 +88,10 @@ final class CaptionCommand extends Command {
             OutputFile.check(output, roots);
         }
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path attentionDir = path(line, "attention");
+        if (attentionDir != null) {
+            Files.createDirectories(attentionDir);
+        }
         requireObjects(line, model);
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
@@ -117,12 +124,26 @@ final class CaptionCommand extends Command {
                     new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1);
                     OutputFile out = output == null ? OutputFile.stdout() : OutputFile.replacing(output)) {
                 CaptionOptions options = options(line, captioner.defaultOptions());
+                AttentionPictures pictures = null;
+                if (attentionDir != null) {
+                    if (!captioner.takesGrids()) {
+                        throw new UsageException("--attention needs a bundle whose decoder attends to image regions"
+                                + " (made by train --attention); " + model + " sees one pooled vector per photo");
+                    }
+                    options = options.withAttention(true);
+                    pictures = new AttentionPictures(attentionDir, captioner.encoder().identity().preprocessing(),
+                            new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES));
+                }
+                AttentionPictures drawn = pictures;
                 try (ResultWriter results = ResultWriter.create(format, out.writer(), line.hasOption("tags"))) {
                     progress.start("caption", -1, 0);
                     captioner.captionAll(until(stop, paths), options, r -> {
                         counts[r.succeeded() ? 0 : 1]++;
                         try {
                             results.write(r);
+                            if (drawn != null && r.succeeded()) {
+                                drawn.write(r);
+                            }
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -174,7 +174,9 @@ final class EvaluateCommand extends Command {
                 int beam = intValue(line, "beam", defaults.beam(), 1, 100);
                 options = new CaptionOptions(beam, 1, intValue(line, "max-length", defaults.maxLength(), 1, 200),
                         doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2), 0, 0,
-                        intValue(line, "batch-size", 32, 1, 1024), grounding(line));
+                        intValue(line, "batch-size", 32, 1, 1024), grounding(line))
+                        // The report shows where an attending decoder looked for each word.
+                        .withAttention(captioner.takesGrids());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -227,7 +229,7 @@ final class EvaluateCommand extends Command {
                 }
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
-            HtmlReport.write(out, result, model.getFileName().toString());
+            HtmlReport.write(out, result, model.getFileName().toString(), captioner.encoder().identity().preprocessing());
             if ((line.hasOption("record") || line.hasOption("adopt"))
                     && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
                 // Scores and settings in bundle.json describe the bundle with its own encoder.

@@ -11,6 +11,7 @@ final class ShapesBundle {
 
     final TrainedShapes shapes;
     final Path bundle;
+    private Path attentionBundle;
 
     private ShapesBundle(TrainedShapes shapes, Path bundle) {
         this.shapes = shapes;
@@ -26,5 +27,13 @@ final class ShapesBundle {
             instance = new ShapesBundle(shapes, bundle);
         }
         return instance;
+    }
+
+    /** A small Show-Attend-and-Tell bundle on the same fixture, trained the first time it is asked for. */
+    synchronized Path attentionBundle() throws Exception {
+        if (attentionBundle == null) {
+            attentionBundle = shapes.trainAttentionBundle(bundle.resolveSibling("attention"), 12);
+        }
+        return attentionBundle;
     }
 }

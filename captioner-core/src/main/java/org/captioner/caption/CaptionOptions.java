@@ -15,9 +15,17 @@ import org.captioner.objects.Grounding;
  * @param batchSize images per encoder and decoder call
  * @param grounding how object words are held to what the encoder sees; null for the bundle's
  *     own choice, {@link Grounding.Settings#OFF} for the language model alone
+ * @param attention whether captions carry where an attending decoder looked for each word
+ *     ({@link ScoredCaption#attention}); ignored by decoders that see one pooled vector
  */
 public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature,
-        long seed, int batchSize, Grounding.Settings grounding) {
+        long seed, int batchSize, Grounding.Settings grounding, boolean attention) {
+
+    /** Without attention maps. */
+    public CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature, long seed,
+            int batchSize, Grounding.Settings grounding) {
+        this(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, false);
+    }
 
     /** With the bundle's grounding. */
     public CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature, long seed,
@@ -55,18 +63,22 @@ public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPe
     }
 
     public CaptionOptions withBeam(int b) {
-        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize, grounding);
+        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention);
     }
 
     public CaptionOptions withNBest(int n) {
-        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize, grounding);
+        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention);
     }
 
     public CaptionOptions withBatchSize(int b) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b, grounding);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b, grounding, attention);
     }
 
     public CaptionOptions withGrounding(Grounding.Settings g) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, g);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, g, attention);
+    }
+
+    public CaptionOptions withAttention(boolean a) {
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, a);
     }
 }

@@ -9,7 +9,9 @@ import org.captioner.objects.ObjectTag;
  * The one JSON shape of a caption result, shared by the CLI's jsonl output and the web API:
  * {@code file}, {@code caption}, {@code score}, {@code log_prob}, {@code alternatives} (when more
  * than one caption was asked for), {@code tags} (what the encoder's ImageNet classifier sees:
- * {@code word}, {@code probability}, {@code label}) and {@code error} when the image failed.
+ * {@code word}, {@code probability}, {@code label}), {@code attention} when an attending decoder
+ * was asked where it looked ({@code grid}: the square grid's side; {@code words}: each word with
+ * its α over the grid's cells, row-major, 4 decimals) and {@code error} when the image failed.
  */
 public final class CaptionResultJson {
 
@@ -31,6 +33,9 @@ public final class CaptionResultJson {
                     alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
                 }
             }
+            if (best.attention() != null) {
+                o.set("attention", attention(best));
+            }
             if (!r.tags().isEmpty()) {
                 ArrayNode tags = o.putArray("tags");
                 for (ObjectTag t : r.tags()) {
@@ -40,6 +45,23 @@ public final class CaptionResultJson {
         } else {
             o.putNull("caption");
             o.put("error", r.error());
+        }
+        return o;
+    }
+
+    private static ObjectNode attention(ScoredCaption caption) {
+        float[][] alphas = caption.attention();
+        String[] words = caption.text().isEmpty() ? new String[0] : caption.text().split(" ");
+        ObjectNode o = JSON.createObjectNode();
+        o.put("grid", alphas.length == 0 ? 0 : (int) Math.round(Math.sqrt(alphas[0].length)));
+        ArrayNode list = o.putArray("words");
+        for (int k = 0; k < alphas.length; k++) {
+            ObjectNode w = list.addObject();
+            w.put("word", k < words.length ? words[k] : "");
+            ArrayNode alpha = w.putArray("alpha");
+            for (float a : alphas[k]) {
+                alpha.add(Math.round(a * 1e4) / 1e4);
+            }
         }
         return o;
     }

@@ -21,6 +21,8 @@ import org.captioner.encoder.ImageEncoder;
 import org.captioner.image.PhotoReader;
 import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
+import org.captioner.model.AttentionDecoder;
+import org.captioner.model.DecoderBlock;
 import org.captioner.model.StackedDecoders;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
@@ -334,15 +336,46 @@ public final class Captioner implements AutoCloseable {
                 found = new BeamSearch(options.beam(), options.nBest(), settings).search(model, features);
             }
         }
+        boolean maps = options.attention() && takesGrids();
         List<List<ScoredCaption>> out = new ArrayList<>(found.size());
-        for (List<Hypothesis> hyps : found) {
-            List<ScoredCaption> texts = new ArrayList<>(hyps.size());
-            for (Hypothesis h : hyps) {
-                texts.add(new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score()));
+        for (int i = 0; i < found.size(); i++) {
+            List<ScoredCaption> texts = new ArrayList<>(found.get(i).size());
+            for (Hypothesis h : found.get(i)) {
+                ScoredCaption caption = new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score());
+                texts.add(maps ? caption.withAttention(attention(features[i], h.words())) : caption);
             }
             out.add(texts);
         }
         return out;
+    }
+
+    /**
+     * Where the bundle's decoders looked for each word of a caption: one member's α, or the mean of
+     * the members' (each weighs the same regions; the ensemble's words come from all of them).
+     */
+    private float[][] attention(float[] grid, int[] words) {
+        float[][] sum = null;
+        List<DecoderBlock> members = bundle.decoders();
+        for (DecoderBlock d : members) {
+            float[][] alphas = ((AttentionDecoder) d).attention(bundle.manager(), grid, words);
+            if (sum == null) {
+                sum = alphas;
+            } else {
+                for (int k = 0; k < sum.length; k++) {
+                    for (int r = 0; r < sum[k].length; r++) {
+                        sum[k][r] += alphas[k][r];
+                    }
+                }
+            }
+        }
+        if (members.size() > 1) {
+            for (float[] row : sum) {
+                for (int r = 0; r < row.length; r++) {
+                    row[r] /= members.size();
+                }
+            }
+        }
+        return sum;
     }
 
     private static float[][] repeatRows(float[][] rows, int times) {

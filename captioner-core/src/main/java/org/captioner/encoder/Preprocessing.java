@@ -62,6 +62,19 @@ public record Preprocessing(Mode mode, int resize, int crop, List<Double> mean, 
         }
     }
 
+    /**
+     * The part of a {@code width}×{@code height} photo the encoder sees, in its pixels: all of it
+     * when squashed, else the centre square that survives the crop (side {@code crop/resize} of the
+     * shorter side). What a grid of regions covers.
+     */
+    public java.awt.geom.Rectangle2D seenRegion(int width, int height) {
+        if (mode == Mode.SQUASH) {
+            return new java.awt.geom.Rectangle2D.Double(0, 0, width, height);
+        }
+        double side = Math.min(width, height) * (double) crop / resize;
+        return new java.awt.geom.Rectangle2D.Double((width - side) / 2, (height - side) / 2, side, side);
+    }
+
     /** Short text for logs and cache keys. */
     public String describe() {
         String geometry = mode == Mode.SQUASH

@@ -42,6 +42,7 @@ public final class SplitEvaluator {
         List<CaptionedImage> images = split.images();
         Map<String, String> captions = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, float[][]> attention = new LinkedHashMap<>();
         progress.start("evaluate " + split.split().label(), images.size(), 0);
         try {
             List<CaptionedImage> toEncode = new ArrayList<>();
@@ -58,6 +59,9 @@ public final class SplitEvaluator {
                 List<List<ScoredCaption>> out = captioner.captionFeatures(features, options);
                 for (int i = 0; i < batch.size(); i++) {
                     captions.put(batch.get(i).id(), out.get(i).get(0).text());
+                    if (out.get(i).get(0).attention() != null) {
+                        attention.put(batch.get(i).id(), out.get(i).get(0).attention());
+                    }
                 }
                 progress.advance(batch.size(), "");
             }
@@ -72,6 +76,9 @@ public final class SplitEvaluator {
                 String id = idByName.get(r.name());
                 if (r.succeeded()) {
                     captions.put(id, r.best().text());
+                    if (r.best().attention() != null) {
+                        attention.put(id, r.best().attention());
+                    }
                 } else {
                     errors.put(id, r.error());
                 }
@@ -92,7 +99,8 @@ public final class SplitEvaluator {
         List<ImageEvaluation> rows = new ArrayList<>();
         for (CaptionedImage image : images) {
             rows.add(new ImageEvaluation(image.id(), image.image(), captions.get(image.id()), image.captions(),
-                    scores.ciderPerImage().getOrDefault(image.id(), Double.NaN), errors.get(image.id())));
+                    scores.ciderPerImage().getOrDefault(image.id(), Double.NaN), errors.get(image.id()),
+                    attention.get(image.id())));
         }
         return new EvaluationResult(dataset, split.split().label(), options.beam(), scores, rows,
                 (System.nanoTime() - begin) / 1e9);

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.captioner.search.DecodingModel;
+import org.captioner.text.Vocabulary;
 
 /**
  * The Show, Attend and Tell language model (Xu et al., ICML 2015, soft attention) as a DJL block:
@@ -85,6 +86,39 @@ public final class AttentionDecoder extends DecoderBlock {
     /** Builds and initialises the parameters (random) for grids of {@code regions} regions. */
     public void initialize(NDManager manager, int regions) {
         initialize(manager, DataType.FLOAT32, new Shape(1, regions, config().featureSize()), new Shape(1, 1));
+    }
+
+    /**
+     * Where the model looked for each word of a caption: row k is the α over the grid's regions
+     * with which it wrote {@code words[k]} (teacher forcing from {@code <start>}, which the search's
+     * step-by-step α equals). {@code grid} is one image's regions, region-major ({@code R*F}).
+     */
+    public float[][] attention(NDManager manager, float[] grid, int[] words) {
+        int featureSize = config().featureSize();
+        if (grid.length % featureSize != 0) {
+            throw new IllegalArgumentException("a grid of regions of " + featureSize + " values expected, got "
+                    + grid.length + " values");
+        }
+        int regions = grid.length / featureSize;
+        if (words.length == 0) {
+            return new float[0][regions];
+        }
+        try (NDManager m = manager.newSubManager()) {
+            long[] tokens = new long[words.length];
+            tokens[0] = Vocabulary.START_ID;
+            for (int k = 1; k < words.length; k++) {
+                tokens[k] = words[k - 1];
+            }
+            NDArray alphas = forward(new ParameterStore(m, false), new NDList(
+                    m.create(grid, new Shape(1, regions, featureSize)), m.create(tokens, new Shape(1, words.length))),
+                    false).get(1);
+            float[] flat = alphas.toFloatArray();
+            float[][] out = new float[words.length][regions];
+            for (int k = 0; k < words.length; k++) {
+                System.arraycopy(flat, k * regions, out[k], 0, regions);
+            }
+            return out;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.captioner.report;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.captioner.encoder.Preprocessing;
 import org.captioner.eval.EvaluationResult;
 import org.captioner.eval.ImageEvaluation;
 import org.captioner.image.ImageReadException;
@@ -25,9 +27,70 @@ public final class HtmlReport {
 
     private static final int THUMB = 200;
 
+    /**
+     * Draws a card's attention map for the word pointed at: the grid's α (scaled to its largest) as
+     * light over the part of the photo the grid covers, the browser's bilinear smoothing doing the
+     * upsampling, and the rest dimmed. Shared with the web page's way of showing maps.
+     */
+    public static final String ATTENTION_SCRIPT = """
+            function showAttention(card, k) {
+              if (!card) return;
+              const canvas = card.querySelector('canvas.map');
+              const img = card.querySelector('img');
+              if (!canvas || !img) return;
+              canvas.width = img.clientWidth; canvas.height = img.clientHeight;
+              const ctx = canvas.getContext('2d');
+              ctx.clearRect(0, 0, canvas.width, canvas.height);
+              card.querySelectorAll('.w').forEach(w => w.classList.toggle('on', k !== null && w.dataset.k == k));
+              if (k === null) return;
+              const alpha = JSON.parse(card.dataset.alpha)[k];
+              const side = Math.round(Math.sqrt(alpha.length));
+              const max = Math.max(...alpha);
+              const grid = document.createElement('canvas');
+              grid.width = side; grid.height = side;
+              const g = grid.getContext('2d');
+              const px = g.createImageData(side, side);
+              for (let i = 0; i < alpha.length; i++) {
+                px.data[4 * i + 3] = Math.round(255 * 0.8 * (1 - (max > 0 ? alpha[i] / max : 0)));
+              }
+              g.putImageData(px, 0, 0);
+              const [x, y, w, h] = card.dataset.seen.split(',').map(Number);
+              ctx.fillStyle = 'rgba(0,0,0,0.8)';
+              ctx.fillRect(0, 0, canvas.width, canvas.height);
+              ctx.clearRect(x * canvas.width, y * canvas.height, w * canvas.width, h * canvas.height);
+              ctx.imageSmoothingEnabled = true;
+              ctx.drawImage(grid, x * canvas.width, y * canvas.height, w * canvas.width, h * canvas.height);
+            }
+            document.addEventListener('mouseover', ev => {
+              const w = ev.target.closest('.w');
+              if (w) showAttention(w.closest('[data-alpha]'), w.dataset.k);
+            });
+            document.addEventListener('focusin', ev => {
+              const w = ev.target.closest('.w');
+              if (w) showAttention(w.closest('[data-alpha]'), w.dataset.k);
+            });
+            document.addEventListener('mouseout', ev => {
+              const w = ev.target.closest('.w');
+              if (w) showAttention(w.closest('[data-alpha]'), null);
+            });
+            """;
+
     private HtmlReport() {}
 
+    private static boolean anyMaps(EvaluationResult result) {
+        return result.images().stream().anyMatch(e -> e.attention() != null);
+    }
+
     public static void write(Path outDir, EvaluationResult result, String modelName) throws IOException {
+        write(outDir, result, modelName, null);
+    }
+
+    /**
+     * @param preprocessing how the encoder saw each photo (which part of it an attention grid
+     *     covers); null: the whole photo
+     */
+    public static void write(Path outDir, EvaluationResult result, String modelName, Preprocessing preprocessing)
+            throws IOException {
         Path thumbs = outDir.resolve("thumbs");
         Files.createDirectories(thumbs);
         PhotoReader reader = new PhotoReader();
@@ -36,18 +99,26 @@ public final class HtmlReport {
         int index = 0;
         for (ImageEvaluation e : result.images()) {
             String thumbName = String.format("%05d.jpg", index++);
-            boolean haveThumb = thumbnail(reader, e.image(), thumbs.resolve(thumbName));
+            int[] size = thumbnail(reader, e.image(), thumbs.resolve(thumbName));
             double cider = Double.isNaN(e.cider()) ? -1 : e.cider();
+            boolean maps = size != null && e.caption() != null && e.attention() != null;
             cards.append("<figure class=\"card\" data-cider=\"").append(String.format(Locale.ROOT, "%.6f", cider))
-                    .append("\">\n");
-            if (haveThumb) {
-                cards.append("  <img src=\"thumbs/").append(thumbName).append("\" alt=\"")
-                        .append(escape(e.id())).append("\" loading=\"lazy\">\n");
+                    .append("\"");
+            if (maps) {
+                cards.append(" data-alpha=\"").append(alphaJson(e.attention())).append("\" data-seen=\"")
+                        .append(seenFraction(preprocessing, size[0], size[1])).append("\"");
+            }
+            cards.append(">\n");
+            if (size != null) {
+                cards.append(maps ? "  <div class=\"photo\"><img src=\"thumbs/" : "  <img src=\"thumbs/").append(thumbName)
+                        .append("\" alt=\"").append(escape(e.id())).append("\" loading=\"lazy\">")
+                        .append(maps ? "<canvas class=\"map\"></canvas></div>\n" : "\n");
             } else {
                 cards.append("  <div class=\"noimg\">no thumbnail</div>\n");
             }
             cards.append("  <figcaption>\n    <p class=\"gen\">")
-                    .append(e.caption() == null ? "<em>" + escape(String.valueOf(e.error())) + "</em>" : escape(e.caption()))
+                    .append(e.caption() == null ? "<em>" + escape(String.valueOf(e.error())) + "</em>"
+                            : maps ? wordSpans(e.caption()) : escape(e.caption()))
                     .append("</p>\n    <p class=\"score\">CIDEr-D ")
                     .append(Double.isNaN(e.cider()) ? "–" : String.format(Locale.ROOT, "%.3f", e.cider()))
                     .append(" · ").append(escape(e.id())).append("</p>\n");
@@ -90,11 +161,16 @@ public final class HtmlReport {
                 .score { color: #666; font-size: .85rem; margin: 0; }
                 .refs { font-size: .85rem; color: #444; padding-left: 1.2rem; margin: .3rem 0 0; }
                 .halluc { color: #b02a2a; font-size: .85rem; margin: .2rem 0 0; }
+                .photo { position: relative; }
+                .photo canvas.map { position: absolute; left: 0; top: 0; width: 100%%; height: 100%%; pointer-events: none; }
+                .w { cursor: pointer; border-bottom: 1px dotted #999; }
+                .w.on { background: #ffe08a; }
                 </style>
                 </head>
                 <body>
                 <h1>%s — %s split, beam %d</h1>
                 <p class="meta">model %s · %d images · %.1f s · COCO caption metrics (PTB tokenisation; METEOR and SPICE not computed); CHAIR object hallucination against the references; distinct captions</p>
+                %s
                 %s
                 <div class="controls">Sort by CIDEr-D:
                 <button type="button" id="best">best first</button><button type="button" id="worst">worst first</button></div>
@@ -110,16 +186,19 @@ public final class HtmlReport {
                 document.getElementById('best').addEventListener('click', () => sortCards(true));
                 document.getElementById('worst').addEventListener('click', () => sortCards(false));
                 sortCards(true);
+                %s
                 </script>
                 </body>
                 </html>
                 """.formatted(escape(result.dataset()), escape(result.split()), escape(result.dataset()),
                 escape(result.split()), result.beam(), escape(modelName), result.images().size(), result.seconds(),
-                table, cards);
+                table, anyMaps(result) ? "<p class=\"meta\">Point at (or tab to) a word of a caption to see where the"
+                        + " decoder looked when it wrote it.</p>" : "", cards, ATTENTION_SCRIPT);
         Files.writeString(outDir.resolve("report.html"), html, StandardCharsets.UTF_8);
     }
 
-    private static boolean thumbnail(PhotoReader reader, Path image, Path target) throws IOException {
+    /** Writes the thumbnail; the photo's width and height, or null when it cannot be read. */
+    private static int[] thumbnail(PhotoReader reader, Path image, Path target) throws IOException {
         if (Files.exists(target)) {
             Files.delete(target);
         }
@@ -127,7 +206,7 @@ public final class HtmlReport {
         try {
             src = reader.read(image);
         } catch (ImageReadException e) {
-            return false;
+            return null;
         }
         double scale = (double) THUMB / Math.max(src.getWidth(), src.getHeight());
         int w = Math.max(1, (int) Math.round(src.getWidth() * Math.min(1, scale)));
@@ -137,7 +216,41 @@ public final class HtmlReport {
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(src, 0, 0, w, h, null);
         g.dispose();
-        return ImageIO.write(out, "jpg", target.toFile());
+        return ImageIO.write(out, "jpg", target.toFile()) ? new int[] {src.getWidth(), src.getHeight()} : null;
+    }
+
+    /** The caption's words as spans a reader can point at to see that word's attention map. */
+    private static String wordSpans(String caption) {
+        StringBuilder sb = new StringBuilder();
+        String[] words = caption.split(" ");
+        for (int k = 0; k < words.length; k++) {
+            sb.append(k == 0 ? "" : " ").append("<span class=\"w\" tabindex=\"0\" data-k=\"").append(k).append("\">")
+                    .append(escape(words[k])).append("</span>");
+        }
+        return sb.toString();
+    }
+
+    /** α per word as a JSON array of arrays, 3 decimals: a few KB per image. */
+    static String alphaJson(float[][] alphas) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int k = 0; k < alphas.length; k++) {
+            sb.append(k == 0 ? "[" : ",[");
+            for (int r = 0; r < alphas[k].length; r++) {
+                sb.append(r == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", alphas[k][r]));
+            }
+            sb.append(']');
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The part of the photo the grid covers, as fractions x,y,w,h of its width and height. */
+    private static String seenFraction(Preprocessing preprocessing, int width, int height) {
+        if (preprocessing == null) {
+            return "0,0,1,1";
+        }
+        Rectangle2D seen = preprocessing.seenRegion(width, height);
+        return String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f", seen.getX() / width, seen.getY() / height,
+                seen.getWidth() / width, seen.getHeight() / height);
     }
 
     static String escape(String s) {

@@ -52,6 +52,35 @@ class AttentionDecoderTest {
     }
 
     @Test
+    void eachWordsAttentionIsTheOneTheSearchUsedToWriteIt() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(5);
+            AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);
+            decoder.initialize(m, 9);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray regions = m.randomNormal(new Shape(1, 9, 6));
+            float[] grid = regions.toFloatArray();
+            int[] words = {5, 7, 9};
+            float[][] alphas = decoder.attention(m, grid, words);
+            assertEquals(3, alphas.length);
+            // Word k is written at the step fed word k-1 (<start> for the first).
+            NDList state = decoder.initialState(ps, regions, false);
+            NDArray keys = decoder.keys(ps, regions, false);
+            NDArray h = state.get(0);
+            NDArray c = state.get(1);
+            long[] fed = {org.captioner.text.Vocabulary.START_ID, 5, 7};
+            for (int k = 0; k < 3; k++) {
+                NDList out = decoder.step(ps, m.create(new long[] {fed[k]}), h, c, regions, keys);
+                assertArrayEquals(out.get(3).toFloatArray(), alphas[k], 1e-6f);
+                h = out.get(1);
+                c = out.get(2);
+            }
+            assertEquals(0, decoder.attention(m, grid, new int[0]).length);
+            assertThrows(IllegalArgumentException.class, () -> decoder.attention(m, new float[10], words));
+        }
+    }
+
+    @Test
     void attentionIsADistributionOverRegionsThatDependsOnTheImage() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Engine.getInstance().setRandomSeed(4);

@@ -1,0 +1,68 @@
+package org.captioner.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.captioner.caption.CaptionResult;
+import org.captioner.caption.ScoredCaption;
+import org.captioner.encoder.Preprocessing;
+import org.captioner.image.ImageReadException;
+import org.captioner.image.PhotoReader;
+import org.captioner.report.AttentionPicture;
+
+/**
+ * {@code caption --attention DIR}: one PNG per captioned photo, {@code <file name>.attention.png}
+ * ({@code -2}, {@code -3}… when two photos share a file name), showing where the decoder looked for
+ * each word of the best caption. The photo is read again from its path: the captioner keeps no
+ * photo once it is encoded, and a second decode costs less than the search.
+ */
+final class AttentionPictures {
+
+    private final Path dir;
+    private final Preprocessing preprocessing;
+    private final PhotoReader reader;
+    private final Set<String> used = new HashSet<>();
+
+    AttentionPictures(Path dir, Preprocessing preprocessing, PhotoReader reader) {
+        this.dir = dir;
+        this.preprocessing = preprocessing;
+        this.reader = reader;
+    }
+
+    /** Draws {@code result}'s best caption's attention over its photo; the file written. */
+    Path write(CaptionResult result) throws IOException {
+        ScoredCaption best = result.best();
+        if (best == null || best.attention() == null) {
+            return null;
+        }
+        Path photoPath = Path.of(result.name());
+        BufferedImage photo;
+        try {
+            photo = reader.read(photoPath);
+        } catch (ImageReadException e) {
+            // Read once already; if it changed since, the caption stands and only the picture is missing.
+            System.err.println("captioner: no attention picture for " + ResultWriter.escape(result.name()) + ": "
+                    + e.getMessage());
+            return null;
+        }
+        List<String> words = best.text().isEmpty() ? List.of() : Arrays.asList(best.text().split(" "));
+        BufferedImage picture = AttentionPicture.draw(photo, preprocessing.seenRegion(photo.getWidth(),
+                photo.getHeight()), best.text(), words, best.attention());
+        Path target = dir.resolve(uniqueName(photoPath.getFileName().toString()));
+        ImageIO.write(picture, "png", target.toFile());
+        return target;
+    }
+
+    private String uniqueName(String fileName) {
+        String name = fileName + ".attention.png";
+        for (int n = 2; !used.add(name); n++) {
+            name = fileName + "-" + n + ".attention.png";
+        }
+        return name;
+    }
+}
