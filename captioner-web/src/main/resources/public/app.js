@@ -6,10 +6,15 @@
   const results = document.getElementById('results');
 
   let beamChosen = false;
+  // Set from /api/health: whether the model can say where it looked, and what part of a photo its encoder sees.
+  let attends = false;
+  let view = { mode: 'squash', resize: 224, crop: 224 };
   document.getElementById('beam').addEventListener('change', () => { beamChosen = true; });
 
   fetch('/api/health').then(r => r.json()).then(h => {
     const m = h.model || {};
+    attends = !!m.attends;
+    if (h.encoder && h.encoder.view) view = h.encoder.view;
     document.getElementById('model').textContent =
       'model: ' + (m.dataset || 'unknown data') + ', ' + m.vocabulary + ' words · encoder: ' +
       (h.encoder && h.encoder.name);
@@ -46,7 +51,8 @@
     const beam = document.getElementById('beam').value;
     const nbest = Math.min(parseInt(document.getElementById('nbest').value, 10), parseInt(beam, 10));
     const started = performance.now();
-    fetch('/api/captions?beam=' + beam + '&n_best=' + nbest, { method: 'POST', body: form })
+    fetch('/api/captions?beam=' + beam + '&n_best=' + nbest + (attends ? '&attention=1' : ''),
+      { method: 'POST', body: form })
       .then(r => r.json().then(j => ({ code: r.status, reply: j })))
       .then(({ code, reply }) => {
         const ms = Math.round(performance.now() - started);
@@ -55,7 +61,11 @@
         if (!r || r.error) {
           body.appendChild(el('p', 'error', (r && r.error) || reply.error || ('HTTP ' + code)));
         } else {
-          body.appendChild(el('p', 'caption', r.caption));
+          if (r.attention) {
+            showWords(card, img, r);
+          } else {
+            body.appendChild(el('p', 'caption', r.caption));
+          }
           const alts = el('ol', 'alts');
           (r.alternatives || []).forEach(a => {
             const li = el('li', '', a.caption + ' ');
@@ -80,6 +90,34 @@
         status.remove();
         body.appendChild(el('p', 'error', 'request failed: ' + e));
       });
+  }
+
+  // The caption as words to point at; attention.js draws the pointed word's map over the photo.
+  function showWords(card, img, r) {
+    const body = card.querySelector('.body');
+    const photo = el('div', 'photo');
+    card.insertBefore(photo, img);
+    photo.appendChild(img);
+    const canvas = el('canvas', 'map');
+    photo.appendChild(canvas);
+    card.dataset.alpha = JSON.stringify(r.attention.words.map(w => w.alpha));
+    const setSeen = () => {
+      const w = img.naturalWidth || 1, h = img.naturalHeight || 1;
+      if (view.mode !== 'crop') { card.dataset.seen = '0,0,1,1'; return; }
+      const side = Math.min(w, h) * view.crop / view.resize;
+      card.dataset.seen = [(w - side) / 2 / w, (h - side) / 2 / h, side / w, side / h].join(',');
+    };
+    if (img.complete) setSeen(); else img.addEventListener('load', setSeen);
+    const p = el('p', 'caption');
+    r.attention.words.forEach((w, k) => {
+      if (k > 0) p.appendChild(document.createTextNode(' '));
+      const span = el('span', 'w', w.word);
+      span.tabIndex = 0;
+      span.dataset.k = k;
+      p.appendChild(span);
+    });
+    body.appendChild(p);
+    body.appendChild(el('p', 'muted hint', 'point at a word to see where the model looked'));
   }
 
   function handle(files) { Array.from(files).forEach(caption); }

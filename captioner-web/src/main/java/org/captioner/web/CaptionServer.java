@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.captioner.caption.CaptionOptions;
+import org.captioner.encoder.Preprocessing;
+import org.captioner.report.HtmlReport;
 import org.captioner.caption.CaptionResult;
 import org.captioner.caption.CaptionResultJson;
 import org.captioner.caption.Captioner;
@@ -83,6 +85,9 @@ public final class CaptionServer implements AutoCloseable {
     private void routes() {
         app.get("/api/health", this::health);
         app.post("/api/captions", this::captions);
+        // The report's map drawing, so the page and the report show attention the same way.
+        app.get("/attention.js", ctx -> ctx.contentType("text/javascript; charset=utf-8")
+                .result(HtmlReport.ATTENTION_SCRIPT));
     }
 
     private void errors() {
@@ -122,12 +127,20 @@ public final class CaptionServer implements AutoCloseable {
         search.put("beam", info.search().beam());
         search.put("length_penalty", info.search().lengthPenalty());
         search.put("grounding", captioner.grounding(captioner.defaultOptions()).describe());
+        // Whether captions can carry where the decoder looked (attention=1 on /api/captions).
+        model.put("attends", captioner.takesGrids());
         ObjectNode encoder = o.putObject("encoder");
         encoder.put("name", captioner.encoder().identity().name());
         encoder.put("engine", captioner.encoder().engine());
         encoder.put("sha256", captioner.encoder().identity().sha256());
         encoder.put("feature_size", captioner.encoder().identity().featureSize());
-        encoder.put("preprocessing", captioner.encoder().identity().preprocessing().describe());
+        Preprocessing view = captioner.encoder().identity().preprocessing();
+        encoder.put("preprocessing", view.describe());
+        // What part of a photo the encoder sees, so a page can lay an attention grid over it.
+        ObjectNode seen = encoder.putObject("view");
+        seen.put("mode", view.mode() == Preprocessing.Mode.SQUASH ? "squash" : "crop");
+        seen.put("resize", view.resize());
+        seen.put("crop", view.crop());
         o.put("uptime_seconds", Duration.between(started, Instant.now()).toSeconds());
         o.put("in_flight", gate.inFlight());
         o.put("max_in_flight", gate.capacity());
@@ -274,7 +287,12 @@ public final class CaptionServer implements AutoCloseable {
         CaptionOptions d = captioner.defaultOptions();
         int beam = intParam(ctx, "beam", d.beam(), 1, 10);
         int nBest = intParam(ctx, "n_best", Math.min(3, beam), 1, beam);
-        return new CaptionOptions(beam, nBest, d.maxLength(), d.lengthPenalty(), 0, 0, 8);
+        boolean attention = intParam(ctx, "attention", 0, 0, 1) == 1;
+        if (attention && !captioner.takesGrids()) {
+            throw new ApiError(400, "attention=1 needs a model whose decoder attends to image regions;"
+                    + " this one sees one pooled vector per photo");
+        }
+        return new CaptionOptions(beam, nBest, d.maxLength(), d.lengthPenalty(), 0, 0, 8).withAttention(attention);
     }
 
     private static int intParam(Context ctx, String name, int fallback, int min, int max) {

@@ -63,6 +63,31 @@ class CaptionApiTest {
     }
 
     @Test
+    void attentionMapsComeFromAnAttentionModelAndAreRefusedByOthers() throws Exception {
+        HttpResponse<String> refused = server.upload("?attention=1", List.of(kitten));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(json(refused).get("error").asText().contains("attends"), refused.body());
+        assertFalse(json(server.get("/api/health")).get("model").get("attends").asBoolean());
+        try (TestServer attending = new TestServer(TestServer.attentionBundle(), 8L << 20, 2)) {
+            JsonNode health = json(attending.get("/api/health"));
+            assertTrue(health.get("model").get("attends").asBoolean());
+            assertEquals("squash", health.get("encoder").get("view").get("mode").asText());
+            HttpResponse<String> r = attending.upload("?attention=1&n_best=1", List.of(kitten));
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode o = json(r).get("results").get(0);
+            JsonNode words = o.get("attention").get("words");
+            assertEquals(o.get("caption").asText().split(" ").length, words.size());
+            assertEquals(49, words.get(0).get("alpha").size());
+            // Without asking, no maps: they are a few KB per caption.
+            JsonNode plain = json(attending.upload("", List.of(kitten))).get("results").get(0);
+            assertTrue(plain.get("attention") == null, plain.toString());
+            HttpResponse<String> script = attending.get("/attention.js");
+            assertEquals(200, script.statusCode());
+            assertTrue(script.body().contains("function showAttention"));
+        }
+    }
+
+    @Test
     void captionsOneOrMoreImagesWithAlternatives() throws Exception {
         HttpResponse<String> r = server.upload("?beam=3&n_best=2", List.of(kitten, dogs));
         assertEquals(200, r.statusCode(), r.body());

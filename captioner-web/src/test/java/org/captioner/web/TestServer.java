@@ -20,6 +20,7 @@ import org.captioner.image.PhotoReader;
 final class TestServer implements AutoCloseable {
 
     private static Path bundle;
+    private static Path attentionBundle;
 
     final Captioner captioner;
     final CaptionServer server;
@@ -38,17 +39,37 @@ final class TestServer implements AutoCloseable {
         return bundle;
     }
 
+    /** A small Show-Attend-and-Tell bundle on the same fixture. */
+    static synchronized Path attentionBundle() throws Exception {
+        if (attentionBundle == null) {
+            Path tmp = Files.createTempDirectory("captioner-web-attention");
+            attentionBundle = TrainedShapes.prepare(tmp.resolve("shapes")).trainAttentionBundle(tmp.resolve("bundle"), 12);
+        }
+        return attentionBundle;
+    }
+
     TestServer(long maxFileBytes, int maxInFlight) throws Exception {
-        this(maxFileBytes, maxInFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
+        this(bundle(), maxFileBytes, maxInFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
+                ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+    }
+
+    /** Serving {@code model}. */
+    TestServer(Path model, long maxFileBytes, int maxInFlight) throws Exception {
+        this(model, maxFileBytes, maxInFlight, ServerSettings.DEFAULT_BODY_IDLE_MILLIS,
                 ServerSettings.DEFAULT_MIN_BODY_BYTES_PER_SECOND);
     }
 
     /** With the given body timing; at most 16 megapixels and 8 files per request. */
     TestServer(long maxFileBytes, int maxInFlight, long bodyIdleMillis, long minBodyBytesPerSecond) throws Exception {
+        this(bundle(), maxFileBytes, maxInFlight, bodyIdleMillis, minBodyBytesPerSecond);
+    }
+
+    private TestServer(Path model, long maxFileBytes, int maxInFlight, long bodyIdleMillis, long minBodyBytesPerSecond)
+            throws Exception {
         Path uploads = Files.createTempDirectory("captioner-uploads");
         settings = new ServerSettings("127.0.0.1", 0, maxFileBytes, maxFileBytes * 3, 4_000_000L, 16_000_000L, 8,
                 maxInFlight, bodyIdleMillis, minBodyBytesPerSecond, maxFileBytes * 3 * 8, uploads);
-        captioner = Captioner.open(bundle(), new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
+        captioner = Captioner.open(model, new EncoderResolver(null, List.of(ProjectFiles.encoder().getParent())),
                 new PhotoReader(settings.maxPixels(), settings.maxFileBytes()), 1);
         server = new CaptionServer(captioner, settings).start();
     }
