@@ -71,6 +71,8 @@ final class TrainCommand extends Command {
                 + " (default " + d.samples() + ")"));
         o.addOption(opt("init-from", "BUNDLE-DIR", "start from this single-decoder bundle's weights, vocabulary"
                 + " and sizes instead of random ones"));
+        o.addOption(flag("flip", "augment with mirror images: each epoch shows every training image as itself or"
+                + " mirrored, drawn afresh (needs a cache made with features --flip)"));
         o.addOption(flag("resume", "continue the run in --out from its latest checkpoint"));
         return o;
     }
@@ -95,7 +97,8 @@ final class TrainCommand extends Command {
                     choice(line, "objective", "cross-entropy", "cross-entropy", "self-critical")
                             .equals("self-critical") ? Objective.SELF_CRITICAL : Objective.CROSS_ENTROPY,
                     intValue(line, "samples", d.samples(), 2, 100),
-                    line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")).toString() : null);
+                    line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")).toString() : null,
+                    line.hasOption("flip"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -141,7 +144,14 @@ final class TrainCommand extends Command {
                             + " (features without --grid), or pass --attention A");
         }
         System.err.println("building training data...");
-        CaptionCorpus trainCorpus = CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
+        CaptionCorpus trainCorpus;
+        try {
+            trainCorpus = settings.mirrors()
+                    ? CaptionCorpus.buildWithMirrors(train.images(), store, vocabulary, settings.maxWords())
+                    : CaptionCorpus.build(train.images(), store, vocabulary, settings.maxWords());
+        } catch (CaptionCorpus.MissingMirrorException e) {
+            throw new UsageException("--flip: " + e.getMessage());
+        }
         CaptionCorpus devCorpus = CaptionCorpus.build(dev.images(), store, vocabulary, settings.maxWords());
         if (trainCorpus.skipped() > 0 || devCorpus.skipped() > 0) {
             System.err.printf("%d train and %d dev images have no cached features (skipped); run ./captioner features%n",
@@ -165,7 +175,8 @@ final class TrainCommand extends Command {
             Map.entry("lr-decay-every", "lrDecayEvery"), Map.entry("clip", "clipNorm"),
             Map.entry("label-smoothing", "labelSmoothing"), Map.entry("max-words", "maxWords"),
             Map.entry("min-count", "minWordCount"), Map.entry("seed", "seed"), Map.entry("select", "validateCider"),
-            Map.entry("objective", "objective"), Map.entry("samples", "samples"), Map.entry("init-from", "initFrom"));
+            Map.entry("objective", "objective"), Map.entry("samples", "samples"), Map.entry("init-from", "initFrom"),
+            Map.entry("flip", "mirrors"));
 
     /** A decoder-size option: the {@link DecoderConfig} component it sets, and how to read it. */
     private record DecoderOption(String component, ToDoubleFunction<DecoderConfig> value) {}

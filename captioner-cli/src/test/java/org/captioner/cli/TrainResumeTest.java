@@ -57,6 +57,19 @@ class TrainResumeTest {
     }
 
     @Test
+    void mirrorImagesNeedACacheThatHoldsThemAndCannotBeSwitchedOnAtResume() {
+        List<String> args = new ArrayList<>(base(tmp.resolve("flipped")));
+        args.addAll(List.of("--epochs", "1", "--min-count", "1", "--flip"));
+        CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("--flip") && r.err().contains("features --flip"), r.err());
+
+        CliRunner.Run resumed = resume("--flip");
+        assertEquals(2, resumed.status(), resumed.err());
+        assertTrue(resumed.err().contains("mirrors false"), resumed.err());
+    }
+
+    @Test
     void resumingWithoutRetypingTheFlagsContinuesWithTheStoredSettings() throws Exception {
         CliRunner.Run r = resume("--epochs", "2", "--lr", "0.003");
         assertEquals(0, r.status(), r.err());

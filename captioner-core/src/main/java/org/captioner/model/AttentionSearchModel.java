@@ -44,7 +44,10 @@ public final class AttentionSearchModel implements DecodingModel<AttentionSearch
         NDManager m = root.newSubManager();
         int regions = grids.length == 0 ? 1 : grids[0].length / f;
         NDArray flat = SearchArrays.features(m, grids, regions * f);
-        NDArray grid = flat.reshape(grids.length, regions, f);
+        // A copy the engine owns: `flat` reads a direct buffer that only its own array object keeps
+        // alive, and the state outlives it (the first step closes this manager), so a reshaped view of
+        // it would read freed memory once the collector ran.
+        NDArray grid = flat.reshape(grids.length, regions, f).duplicate();
         NDList hc = decoder.initialState(parameters, grid, false);
         NDArray keys = decoder.keys(parameters, grid, false);
         return new State(m, hc.get(0), hc.get(1), grid, keys);

@@ -27,6 +27,8 @@ import java.util.Objects;
  *     reward of the others, so no greedy decode is needed
  * @param initFrom the bundle whose decoder weights the run starts from, or null for random
  *     initialisation (self-critical training starts from a cross-entropy model)
+ * @param mirrors each epoch shows every training image as itself or as its mirror image, drawn
+ *     afresh per epoch (augmentation; needs a {@code features --flip} cache)
  */
 public record TrainingSettings(
         int epochs,
@@ -42,7 +44,8 @@ public record TrainingSettings(
         boolean validateCider,
         Objective objective,
         int samples,
-        String initFrom) {
+        String initFrom,
+        boolean mirrors) {
 
     /** The training objective. */
     public enum Objective {
@@ -68,6 +71,14 @@ public record TrainingSettings(
         require(samples >= 2, "self-critical training needs at least 2 samples per image");
     }
 
+    /** Without mirror images. */
+    public TrainingSettings(int epochs, int batchSize, double learningRate, double lrDecay, int lrDecayEvery,
+            double clipNorm, double labelSmoothing, int maxWords, int minWordCount, long seed, boolean validateCider,
+            Objective objective, int samples, String initFrom) {
+        this(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing, maxWords,
+                minWordCount, seed, validateCider, objective, samples, initFrom, false);
+    }
+
     /** Cross-entropy training from random initialisation. */
     public TrainingSettings(int epochs, int batchSize, double learningRate, double lrDecay, int lrDecayEvery,
             double clipNorm, double labelSmoothing, int maxWords, int minWordCount, long seed, boolean validateCider) {
@@ -78,7 +89,13 @@ public record TrainingSettings(
     /** The same settings run for {@code n} epochs in all (how a resumed run is extended). */
     public TrainingSettings withEpochs(int n) {
         return new TrainingSettings(n, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing,
-                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom);
+                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, mirrors);
+    }
+
+    /** The same settings, with or without mirror images. */
+    public TrainingSettings withMirrors(boolean m) {
+        return new TrainingSettings(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing,
+                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, m);
     }
 
     /**

@@ -12,24 +12,83 @@ import org.captioner.text.Vocabulary;
 /**
  * A split prepared for the decoder: one feature vector per image and every caption as word ids
  * ({@code <start> ... <end>}). Images without a stored feature vector are left out and counted.
+ * Built {@link #buildWithMirrors with mirrors}, it also holds each image's mirror-image features,
+ * and {@link #drawingMirrors} gives an epoch's view in which each image is shown one way or the
+ * other (the captions are the same: left and right are rare words in them).
  */
 public final class CaptionCorpus {
 
     private final List<String> imageIds;
     private final float[][] features;
+    private final float[][] mirrors;
     private final List<List<String>> references;
     private final int[][] captions;
     private final int[] captionImage;
     private final int skipped;
 
-    private CaptionCorpus(List<String> imageIds, float[][] features, List<List<String>> references,
-            int[][] captions, int[] captionImage, int skipped) {
+    private CaptionCorpus(List<String> imageIds, float[][] features, float[][] mirrors,
+            List<List<String>> references, int[][] captions, int[] captionImage, int skipped) {
         this.imageIds = imageIds;
         this.features = features;
+        this.mirrors = mirrors;
         this.references = references;
         this.captions = captions;
         this.captionImage = captionImage;
         this.skipped = skipped;
+    }
+
+    private CaptionCorpus(List<String> imageIds, float[][] features, List<List<String>> references,
+            int[][] captions, int[] captionImage, int skipped) {
+        this(imageIds, features, null, references, captions, captionImage, skipped);
+    }
+
+    /**
+     * Like {@link #build}, with each image's mirror image ({@link FeatureStore#flippedId}, written by
+     * {@code features --flip}) held beside it.
+     *
+     * @throws MissingMirrorException when the store lacks a mirror image of a kept image
+     */
+    public static CaptionCorpus buildWithMirrors(List<CaptionedImage> images, FeatureStore store,
+            Vocabulary vocabulary, int maxWords) throws IOException {
+        CaptionCorpus plain = build(images, store, vocabulary, maxWords);
+        float[][] mirrors = new float[plain.imageCount()][];
+        for (int i = 0; i < mirrors.length; i++) {
+            mirrors[i] = store.get(FeatureStore.flippedId(plain.imageId(i)));
+            if (mirrors[i] == null) {
+                throw new MissingMirrorException("feature cache " + store.dir() + " has no mirror image of "
+                        + plain.imageId(i) + " (extract with features --flip)");
+            }
+        }
+        return new CaptionCorpus(plain.imageIds, plain.features, mirrors, plain.references, plain.captions,
+                plain.captionImage, plain.skipped);
+    }
+
+    /** A cache without the mirror images a corpus was asked to hold. */
+    public static final class MissingMirrorException extends IOException {
+        public MissingMirrorException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether the corpus holds mirror images. */
+    public boolean hasMirrors() {
+        return mirrors != null;
+    }
+
+    /**
+     * One epoch's view: each image shown as itself or as its mirror image, a fair coin from
+     * {@code random} per image in order (the same random, the same view: a resumed run sees the
+     * epochs it would have seen). Without mirrors, this corpus.
+     */
+    public CaptionCorpus drawingMirrors(java.util.Random random) {
+        if (mirrors == null) {
+            return this;
+        }
+        float[][] shown = new float[features.length][];
+        for (int i = 0; i < shown.length; i++) {
+            shown[i] = random.nextBoolean() ? mirrors[i] : features[i];
+        }
+        return new CaptionCorpus(imageIds, shown, null, references, captions, captionImage, skipped);
     }
 
     /** Tokenised captions of {@code images}, for building a vocabulary. */

@@ -101,6 +101,10 @@ public final class CaptionTrainer {
      */
     public Result train(CaptionCorpus train, CaptionCorpus validation, Path outDir, boolean resume,
             TrainingListener listener) throws IOException {
+        if (settings.mirrors() && !train.hasMirrors()) {
+            throw new IllegalArgumentException("training with mirror images needs a corpus that holds them"
+                    + " (CaptionCorpus.buildWithMirrors)");
+        }
         if (train.captionCount() == 0) {
             throw new IllegalArgumentException("no training captions (are the features extracted?)");
         }
@@ -161,6 +165,9 @@ public final class CaptionTrainer {
                 long begin = System.nanoTime();
                 double lr = settings.learningRateAt(epoch);
                 int[] order = permutation(units, new Random(settings.seed() * 1_000_003L + epoch));
+                // With mirror images, this epoch's coin per image (re-drawn on resume from the same seed).
+                CaptionCorpus shown = settings.mirrors()
+                        ? train.drawingMirrors(new Random(settings.seed() * 1_000_033L + epoch)) : train;
                 listener.epochStarted(epoch, settings.epochs(), stepsPerEpoch);
                 double lossSum = 0;
                 long tokenSum = 0;
@@ -172,7 +179,7 @@ public final class CaptionTrainer {
                     long stepSeed = settings.seed() * 7919 + globalStep;
                     Engine.getInstance().setRandomSeed((int) stepSeed);
                     try (NDManager scratch = root.newSubManager()) {
-                        TrainingObjective.StepResult step = objective.step(decoder, ps, train, order, from, to,
+                        TrainingObjective.StepResult step = objective.step(decoder, ps, shown, order, from, to,
                                 scratch, stepSeed);
                         adam.step(lr, settings.clipNorm(), scratch);
                         lossSum += step.loss() * step.tokens();

@@ -80,6 +80,75 @@ class AttentionDecoderTest {
         }
     }
 
+    /**
+     * The engine array a search makes from Java floats lives in a direct buffer that only its own
+     * array object keeps alive; a state that kept a reshaped view of it read freed memory once the
+     * first step had closed that array and the collector had run (a SIGSEGV in self-critical
+     * training, where no beam gather copies the grid). The state must own its grid.
+     */
+    @Test
+    void aSearchStateKeepsItsGridAfterTheArraysItWasMadeFromAreCollected() throws Exception {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(6);
+            AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);
+            decoder.initialize(m, 9);
+            float[][] grids = new float[2][];
+            java.util.Random random = new java.util.Random(1);
+            for (int i = 0; i < 2; i++) {
+                grids[i] = new float[9 * 6];
+                for (int j = 0; j < grids[i].length; j++) {
+                    grids[i][j] = (float) random.nextGaussian();
+                }
+            }
+            int[][] words = {{5, 7, 9, 3}, {4, 4, 11, 8}};
+            float[][] expected = new float[2][];
+            for (int i = 0; i < 2; i++) {
+                // Teacher forcing on a fresh array: the log-probabilities of the last word.
+                NDArray regions = m.create(grids[i], new Shape(1, 9, 6));
+                long[] fed = {org.captioner.text.Vocabulary.START_ID, words[i][0], words[i][1], words[i][2]};
+                NDArray logits = decoder.forward(new ParameterStore(m, false),
+                        new NDList(regions, m.create(fed, new Shape(1, 4))), false).get(0);
+                expected[i] = logits.get("0, 3, :").logSoftmax(0).toFloatArray();
+            }
+            AttentionSearchModel search = new AttentionSearchModel(decoder, m);
+            AttentionSearchModel.State state = search.start(grids);
+            for (int t = 0; t < 4; t++) {
+                if (t == 1) {
+                    // The start's arrays are closed by now: let their buffers be freed and reused.
+                    for (int round = 0; round < 5; round++) {
+                        System.gc();
+                        Thread.sleep(20);
+                        for (int k = 0; k < 2000; k++) {
+                            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2 * 9 * 6 * 4);
+                            while (b.hasRemaining()) {
+                                b.putFloat(1e30f);
+                            }
+                        }
+                    }
+                }
+                DecodingModelStep step = new DecodingModelStep(search.step(state, new int[] {
+                    t == 0 ? org.captioner.text.Vocabulary.START_ID : words[0][t - 1],
+                    t == 0 ? org.captioner.text.Vocabulary.START_ID : words[1][t - 1]}));
+                state = step.state;
+                if (t == 3) {
+                    assertArrayEquals(expected[0], step.logProbs[0], 1e-4f);
+                    assertArrayEquals(expected[1], step.logProbs[1], 1e-4f);
+                }
+            }
+            search.release(state);
+        }
+    }
+
+    private static final class DecodingModelStep {
+        final AttentionSearchModel.State state;
+        final float[][] logProbs;
+
+        DecodingModelStep(org.captioner.search.DecodingModel.Step<AttentionSearchModel.State> step) {
+            this.state = step.state();
+            this.logProbs = step.logProbs();
+        }
+    }
+
     @Test
     void attentionIsADistributionOverRegionsThatDependsOnTheImage() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
