@@ -11,7 +11,8 @@
   let view = { mode: 'squash', resize: 224, crop: 224 };
   document.getElementById('beam').addEventListener('change', () => { beamChosen = true; });
 
-  fetch('/api/health').then(r => r.json()).then(h => {
+  // Uploads wait for this answer: it says whether to ask for attention maps.
+  const health = fetch('/api/health').then(r => r.json()).then(h => {
     const m = h.model || {};
     attends = !!m.attends;
     if (h.encoder && h.encoder.view) view = h.encoder.view;
@@ -51,8 +52,8 @@
     const beam = document.getElementById('beam').value;
     const nbest = Math.min(parseInt(document.getElementById('nbest').value, 10), parseInt(beam, 10));
     const started = performance.now();
-    fetch('/api/captions?beam=' + beam + '&n_best=' + nbest + (attends ? '&attention=1' : ''),
-      { method: 'POST', body: form })
+    health.then(() => fetch('/api/captions?beam=' + beam + '&n_best=' + nbest + (attends ? '&attention=1' : ''),
+      { method: 'POST', body: form }))
       .then(r => r.json().then(j => ({ code: r.status, reply: j })))
       .then(({ code, reply }) => {
         const ms = Math.round(performance.now() - started);

@@ -2,6 +2,7 @@ package org.captioner.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,6 +28,35 @@ final class AttentionPictures {
     private final Preprocessing preprocessing;
     private final PhotoReader reader;
     private final Set<String> used = new HashSet<>();
+
+    /**
+     * Refuses a folder for the pictures that lies inside a folder being captioned: the walk would
+     * caption the pictures as photos.
+     */
+    static void check(Path dir, List<Path> inputs) throws UsageException {
+        Path real = dir.toAbsolutePath().normalize();
+        try {
+            // The deepest existing ancestor decides where the folder really is.
+            Path existing = real;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                real = existing.toRealPath().resolve(existing.relativize(real));
+            }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new UsageException("--attention " + dir + " is a file; name a folder");
+            }
+            for (Path input : inputs) {
+                if (Files.isDirectory(input) && real.startsWith(input.toRealPath())) {
+                    throw new UsageException("--attention " + dir + " lies inside " + input
+                            + ", which is being captioned; put the pictures somewhere else");
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException("--attention " + dir + ": " + e.getMessage());
+        }
+    }
 
     AttentionPictures(Path dir, Preprocessing preprocessing, PhotoReader reader) {
         this.dir = dir;
@@ -54,7 +84,9 @@ final class AttentionPictures {
         BufferedImage picture = AttentionPicture.draw(photo, preprocessing.seenRegion(photo.getWidth(),
                 photo.getHeight()), best.text(), words, best.attention());
         Path target = dir.resolve(uniqueName(photoPath.getFileName().toString()));
-        ImageIO.write(picture, "png", target.toFile());
+        if (!ImageIO.write(picture, "png", target.toFile())) {
+            throw new IOException("no PNG writer for " + target);
+        }
         return target;
     }
 

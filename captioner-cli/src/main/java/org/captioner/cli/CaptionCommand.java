@@ -90,7 +90,7 @@ final class CaptionCommand extends Command {
         Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
         Path attentionDir = path(line, "attention");
         if (attentionDir != null) {
-            Files.createDirectories(attentionDir);
+            AttentionPictures.check(attentionDir, roots);
         }
         requireObjects(line, model);
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
@@ -131,6 +131,7 @@ final class CaptionCommand extends Command {
                                 + " (made by train --attention); " + model + " sees one pooled vector per photo");
                     }
                     options = options.withAttention(true);
+                    Files.createDirectories(attentionDir);
                     pictures = new AttentionPictures(attentionDir, captioner.encoder().identity().preprocessing(),
                             new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES));
                 }

@@ -198,7 +198,8 @@ final class TrainCommand extends Command {
         for (Map.Entry<String, String> o : SETTING_OPTIONS.entrySet()) {
             if (line.hasOption(o.getKey()) && changed.containsKey(o.getValue())) {
                 List<Object> values = changed.get(o.getValue());
-                throw new UsageException("--" + o.getKey() + " " + line.getOptionValue(o.getKey(), "")
+                String typed = line.getOptionValue(o.getKey());
+                throw new UsageException("--" + o.getKey() + (typed == null ? "" : " " + typed)
                         + " contradicts the run being resumed, which was started with " + o.getValue() + " "
                         + values.get(0) + " (resume keeps a run's settings; only --epochs may change)");
             }

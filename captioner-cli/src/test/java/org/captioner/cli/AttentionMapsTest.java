@@ -77,6 +77,19 @@ class AttentionMapsTest {
     }
 
     @Test
+    void picturesInsideAFolderBeingCaptionedAreRefusedBeforeAnythingIsWritten() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path photos = out.resolve("photos");
+        Files.createDirectories(photos);
+        Files.copy(b.shapes.fixture.dir.resolve("images").toFile().listFiles()[0].toPath(), photos.resolve("a.jpg"));
+        CliRunner.Run run = CliRunner.run("caption", "--model", b.attentionBundle().toString(), "--attention",
+                photos.resolve("maps").toString(), photos.toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("lies inside"), run.err());
+        assertTrue(!Files.exists(photos.resolve("maps")), "no folder was made");
+    }
+
+    @Test
     void theEvaluationReportCarriesAttentionMapsForEachCaption() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         CliRunner.Run run = CliRunner.run("evaluate", "--model", b.attentionBundle().toString(), "--dataset",

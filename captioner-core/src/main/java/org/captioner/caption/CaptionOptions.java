@@ -15,8 +15,8 @@ import org.captioner.objects.Grounding;
  * @param batchSize images per encoder and decoder call
  * @param grounding how object words are held to what the encoder sees; null for the bundle's
  *     own choice, {@link Grounding.Settings#OFF} for the language model alone
- * @param attention whether captions carry where an attending decoder looked for each word
- *     ({@link ScoredCaption#attention}); ignored by decoders that see one pooled vector
+ * @param attention whether each image's best caption carries where an attending decoder looked
+ *     for each word ({@link ScoredCaption#attention}); ignored by decoders that see one pooled vector
  */
 public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature,
         long seed, int batchSize, Grounding.Settings grounding, boolean attention) {

@@ -342,7 +342,8 @@ public final class Captioner implements AutoCloseable {
             List<ScoredCaption> texts = new ArrayList<>(found.get(i).size());
             for (Hypothesis h : found.get(i)) {
                 ScoredCaption caption = new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score());
-                texts.add(maps ? caption.withAttention(attention(features[i], h.words())) : caption);
+                // Maps for the best caption only: it is the one shown, and each costs a pass per member.
+                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], h.words())) : caption);
             }
             out.add(texts);
         }

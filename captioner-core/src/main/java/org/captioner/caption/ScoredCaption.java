@@ -3,9 +3,9 @@ package org.captioner.caption;
 /**
  * A caption with its total log-probability and the (length-normalised) score it was ranked by.
  *
- * @param attention for a decoder that attends to the image's regions, when asked for
- *     ({@link CaptionOptions#attention}): row k is where it looked (α over the regions, row-major
- *     over a square grid) for the caption's k-th word; otherwise null
+ * @param attention for an image's best caption from a decoder that attends to its regions, when
+ *     asked for ({@link CaptionOptions#attention}): row k is where it looked (α over the regions,
+ *     row-major over a square grid) for the caption's k-th word; otherwise null
  */
 public record ScoredCaption(String text, double logProb, double score, float[][] attention) {
 

@@ -92,12 +92,6 @@ public record TrainingSettings(
                 maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, mirrors);
     }
 
-    /** The same settings, with or without mirror images. */
-    public TrainingSettings withMirrors(boolean m) {
-        return new TrainingSettings(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing,
-                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, m);
-    }
-
     /**
      * The settings, other than the epoch count, in which {@code other} differs from these:
      * name → {these, other}, in declaration order. What a resumed run may not change.

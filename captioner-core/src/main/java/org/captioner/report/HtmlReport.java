@@ -27,53 +27,18 @@ public final class HtmlReport {
 
     private static final int THUMB = 200;
 
-    /**
-     * Draws a card's attention map for the word pointed at: the grid's α (scaled to its largest) as
-     * light over the part of the photo the grid covers, the browser's bilinear smoothing doing the
-     * upsampling, and the rest dimmed. Shared with the web page's way of showing maps.
-     */
-    public static final String ATTENTION_SCRIPT = """
-            function showAttention(card, k) {
-              if (!card) return;
-              const canvas = card.querySelector('canvas.map');
-              const img = card.querySelector('img');
-              if (!canvas || !img) return;
-              canvas.width = img.clientWidth; canvas.height = img.clientHeight;
-              const ctx = canvas.getContext('2d');
-              ctx.clearRect(0, 0, canvas.width, canvas.height);
-              card.querySelectorAll('.w').forEach(w => w.classList.toggle('on', k !== null && w.dataset.k == k));
-              if (k === null) return;
-              const alpha = JSON.parse(card.dataset.alpha)[k];
-              const side = Math.round(Math.sqrt(alpha.length));
-              const max = Math.max(...alpha);
-              const grid = document.createElement('canvas');
-              grid.width = side; grid.height = side;
-              const g = grid.getContext('2d');
-              const px = g.createImageData(side, side);
-              for (let i = 0; i < alpha.length; i++) {
-                px.data[4 * i + 3] = Math.round(255 * 0.8 * (1 - (max > 0 ? alpha[i] / max : 0)));
-              }
-              g.putImageData(px, 0, 0);
-              const [x, y, w, h] = card.dataset.seen.split(',').map(Number);
-              ctx.fillStyle = 'rgba(0,0,0,0.8)';
-              ctx.fillRect(0, 0, canvas.width, canvas.height);
-              ctx.clearRect(x * canvas.width, y * canvas.height, w * canvas.width, h * canvas.height);
-              ctx.imageSmoothingEnabled = true;
-              ctx.drawImage(grid, x * canvas.width, y * canvas.height, w * canvas.width, h * canvas.height);
+    /** The map-drawing script (attention.js beside this class), for the report and the upload page. */
+    public static String attentionScript() {
+        try (var in = HtmlReport.class.getResourceAsStream("attention.js")) {
+            if (in == null) {
+                throw new IllegalStateException("attention.js is missing from the classpath");
             }
-            document.addEventListener('mouseover', ev => {
-              const w = ev.target.closest('.w');
-              if (w) showAttention(w.closest('[data-alpha]'), w.dataset.k);
-            });
-            document.addEventListener('focusin', ev => {
-              const w = ev.target.closest('.w');
-              if (w) showAttention(w.closest('[data-alpha]'), w.dataset.k);
-            });
-            document.addEventListener('mouseout', ev => {
-              const w = ev.target.closest('.w');
-              if (w) showAttention(w.closest('[data-alpha]'), null);
-            });
-            """;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
 
     private HtmlReport() {}
 
@@ -101,7 +66,7 @@ public final class HtmlReport {
             String thumbName = String.format("%05d.jpg", index++);
             int[] size = thumbnail(reader, e.image(), thumbs.resolve(thumbName));
             double cider = Double.isNaN(e.cider()) ? -1 : e.cider();
-            boolean maps = size != null && e.caption() != null && e.attention() != null;
+            boolean maps = size != null && e.caption() != null && !e.caption().isEmpty() && e.attention() != null;
             cards.append("<figure class=\"card\" data-cider=\"").append(String.format(Locale.ROOT, "%.6f", cider))
                     .append("\"");
             if (maps) {
@@ -162,6 +127,7 @@ public final class HtmlReport {
                 .refs { font-size: .85rem; color: #444; padding-left: 1.2rem; margin: .3rem 0 0; }
                 .halluc { color: #b02a2a; font-size: .85rem; margin: .2rem 0 0; }
                 .photo { position: relative; }
+                .photo img { display: block; }
                 .photo canvas.map { position: absolute; left: 0; top: 0; width: 100%%; height: 100%%; pointer-events: none; }
                 .w { cursor: pointer; border-bottom: 1px dotted #999; }
                 .w.on { background: #ffe08a; }
@@ -193,7 +159,7 @@ public final class HtmlReport {
                 """.formatted(escape(result.dataset()), escape(result.split()), escape(result.dataset()),
                 escape(result.split()), result.beam(), escape(modelName), result.images().size(), result.seconds(),
                 table, anyMaps(result) ? "<p class=\"meta\">Point at (or tab to) a word of a caption to see where the"
-                        + " decoder looked when it wrote it.</p>" : "", cards, ATTENTION_SCRIPT);
+                        + " decoder looked when it wrote it.</p>" : "", cards, anyMaps(result) ? attentionScript() : "");
         Files.writeString(outDir.resolve("report.html"), html, StandardCharsets.UTF_8);
     }
 

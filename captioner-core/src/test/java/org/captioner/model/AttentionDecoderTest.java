@@ -52,7 +52,7 @@ class AttentionDecoderTest {
     }
 
     @Test
-    void eachWordsAttentionIsTheOneTheSearchUsedToWriteIt() {
+    void eachWordsAttentionIsTheOneItsDecodingStepComputed() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Engine.getInstance().setRandomSeed(5);
             AttentionDecoder decoder = new AttentionDecoder(CONFIG, 4);

@@ -82,12 +82,14 @@ public final class CaptionServer implements AutoCloseable {
         errors();
     }
 
+    private static final String ATTENTION_SCRIPT = HtmlReport.attentionScript();
+
     private void routes() {
         app.get("/api/health", this::health);
         app.post("/api/captions", this::captions);
         // The report's map drawing, so the page and the report show attention the same way.
         app.get("/attention.js", ctx -> ctx.contentType("text/javascript; charset=utf-8")
-                .result(HtmlReport.ATTENTION_SCRIPT));
+                .result(ATTENTION_SCRIPT));
     }
 
     private void errors() {
