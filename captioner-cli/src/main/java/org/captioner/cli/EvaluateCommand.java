@@ -59,6 +59,8 @@ final class EvaluateCommand extends Command {
                 + " scores measured here, so that --encoder NAME selects it. Run it on the dev split"));
         o.addOption(groundingOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
+        o.addOption(flag("no-attention-maps", "for a bundle whose decoder attends to regions: leave the per-word"
+                + " attention maps out of the report (each costs one more decoder pass per image)"));
         o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>)"));
         o.addOption(flag("adopt", "make this beam width, length penalty and max length the bundle's defaults"
                 + " (choose them on the dev split)"));
@@ -176,7 +178,7 @@ final class EvaluateCommand extends Command {
                         doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2), 0, 0,
                         intValue(line, "batch-size", 32, 1, 1024), grounding(line))
                         // The report shows where an attending decoder looked for each word.
-                        .withAttention(captioner.takesGrids());
+                        .withAttention(captioner.takesGrids() && !line.hasOption("no-attention-maps"));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
