@@ -74,6 +74,7 @@ class AttentionMapsTest {
                 out.resolve("maps").toString(), b.shapes.fixture.dir.resolve("images").toString());
         assertEquals(2, run.status(), run.err());
         assertTrue(run.err().contains("--attention needs a bundle whose decoder attends"), run.err());
+        assertTrue(!Files.exists(out.resolve("maps")), "the refused run made no folder");
     }
 
     @Test
