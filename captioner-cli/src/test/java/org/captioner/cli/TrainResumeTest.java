@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +84,39 @@ class TrainResumeTest {
         assertEquals(5, settings.get("seed").asLong());
         assertEquals(false, settings.get("validateCider").asBoolean());
         assertEquals(64, state.get("config").get("hiddenSize").asInt());
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeMirrorImagesExistedStillResumes() throws Exception {
+        Path old = tmp.resolve("old-run");
+        copyTree(run, old);
+        int completed = 0;
+        try (var files = Files.walk(old.resolve("checkpoints"))) {
+            for (Path state : files.filter(f -> f.getFileName().toString().equals("state.json")).toList()) {
+                ObjectNode json = (ObjectNode) new ObjectMapper().readTree(state.toFile());
+                // What a checkpoint of an earlier version holds: no "mirrors" among its settings.
+                ((ObjectNode) json.get("settings")).remove("mirrors");
+                new ObjectMapper().writeValue(state.toFile(), json);
+                completed = Math.max(completed, json.get("completedEpochs").asInt());
+            }
+        }
+        List<String> args = new ArrayList<>(base(old));
+        args.addAll(List.of("--resume", "--epochs", String.valueOf(completed + 1)));
+        CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("resuming after epoch " + completed), r.err());
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 }
