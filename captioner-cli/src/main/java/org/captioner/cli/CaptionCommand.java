@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.captioner.caption.CaptionOptions;
@@ -96,30 +94,14 @@ final class CaptionCommand extends Command {
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
-        // Ctrl-C (or SIGTERM) stops the walk; the batches in flight finish, the output is closed as a
-        // valid file and the models are freed before the JVM may tear down libtorch: exiting under a
-        // running forward pass crashed it (SIGSEGV in libtorch_cpu.so).
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onSignal = new Thread(() -> {
-            stop.set(true);
-            System.err.println("captioner: stopping after the images already in hand...");
-            try {
-                // No time limit: exiting under a running forward pass is what crashed libtorch.
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "captioner-stop");
         int[] counts = new int[2];
         long begin = System.nanoTime();
         Progress progress = Bars.when(line.hasOption("progress") || Bars.stderrIsTerminal(), "img");
         ImagePaths paths = new ImagePaths(roots, note -> System.err.println("captioner: " + ResultWriter.escape(note)))
                 .protecting(output == null ? null : OutputFile.existingKey(output));
-        // Registered right before the block whose finally releases it: a hook that waits on a latch
-        // nobody releases would hang the JVM at exit.
-        Runtime.getRuntime().addShutdownHook(onSignal);
-        try {
+        // Ctrl-C (or SIGTERM) stops the walk; the batches in flight finish, the output is closed as a
+        // valid file and the models are freed before the JVM may exit.
+        try (StopSignal stop = StopSignal.install("stopping after the images already in hand...")) {
             try (Captioner captioner = Captioner.open(model, resolver,
                     new PhotoReader(maxPixels, PhotoReader.DEFAULT_MAX_BYTES), 1);
                     OutputFile out = output == null ? OutputFile.stdout() : OutputFile.replacing(output)) {
@@ -155,7 +137,7 @@ final class CaptionCommand extends Command {
                 }
                 // Stopped before anything was captioned (Ctrl-C during the model load): an existing
                 // output keeps its earlier results rather than becoming an empty file.
-                if (!stop.get() || counts[0] + counts[1] > 0) {
+                if (!stop.requested() || counts[0] + counts[1] > 0) {
                     out.commit();
                 }
             } catch (ImagePaths.OutputAmongInputs e) {
@@ -164,9 +146,9 @@ final class CaptionCommand extends Command {
             // Reported before the signal hook is released: the JVM may exit as soon as it is.
             double seconds = (System.nanoTime() - begin) / 1e9;
             int failed = counts[1] + paths.unlistableFolders();
-            if (stop.get() && counts[0] + counts[1] == 0) {
+            if (stop.requested() && counts[0] + counts[1] == 0) {
                 System.err.println("captioner: interrupted before any image was captioned; the output was left as it was");
-            } else if (stop.get()) {
+            } else if (stop.requested()) {
                 System.err.printf(Locale.ROOT, "captioner: interrupted after %d images; what was written is complete%n",
                         counts[0] + counts[1]);
             } else if (failed > 0 || progress != Progress.NONE) {
@@ -176,22 +158,15 @@ final class CaptionCommand extends Command {
             }
             System.err.flush();
             return failed == 0 ? 0 : 1;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook is running and has just been released.
-            }
         }
     }
 
     /** {@code inputs}, ending early once {@code stop} is set. */
-    private static Iterator<ImageInput> until(AtomicBoolean stop, Iterator<ImageInput> inputs) {
+    private static Iterator<ImageInput> until(StopSignal stop, Iterator<ImageInput> inputs) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return !stop.get() && inputs.hasNext();
+                return !stop.requested() && inputs.hasNext();
             }
 
             @Override

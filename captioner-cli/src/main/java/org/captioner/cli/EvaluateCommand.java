@@ -168,8 +168,11 @@ final class EvaluateCommand extends Command {
         if (variant != null) {
             checkNewVariant(model, variant, line.getOptionValue("encoder"));
         }
-        try (Captioner captioner = variant == null ? Captioner.open(model, resolver)
-                : Captioner.openForTrial(model, resolver)) {
+        // Ctrl-C (or SIGTERM) stops after the batch in hand, writes nothing and frees the models
+        // before the JVM may exit (exiting under a running forward pass crashed libtorch).
+        try (StopSignal stop = StopSignal.install("stopping after the images in hand...");
+                Captioner captioner = variant == null ? Captioner.open(model, resolver)
+                        : Captioner.openForTrial(model, resolver)) {
             CaptionOptions defaults = captioner.defaultOptions();
             CaptionOptions options;
             try {
@@ -196,8 +199,14 @@ final class EvaluateCommand extends Command {
                             + store.identity().differences(captioner.encoder().identity()) + "); encoding images instead");
                 }
             }
-            EvaluationResult result = new SplitEvaluator(captioner, cache)
-                    .evaluate(dataset.name(), data, options, new Bars("img"));
+            EvaluationResult result;
+            try {
+                result = new SplitEvaluator(captioner, cache)
+                        .evaluate(dataset.name(), data, options, new Bars("img"), stop::requested);
+            } catch (SplitEvaluator.Stopped e) {
+                System.err.println("captioner: interrupted (" + e.getMessage() + "); no scores were written");
+                return 130;
+            }
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode metrics = json.createObjectNode();
             metrics.put("model", model.toString());

@@ -240,4 +240,48 @@ class HostileInputsTest {
         assertTrue(printed.contains(results.size() == 0 ? "before any image was captioned"
                 : "interrupted after " + results.size() + " images"), printed);
     }
+
+    @Test
+    void aStopSignalEndsAnEvaluationWithoutScoresOrACrash() throws Exception {
+        // A Flickr8k-format split of many small photos, so that the signal arrives mid-evaluation.
+        Path data = Files.createDirectories(tmp.resolve("eval-data/images"));
+        java.util.Random random = new java.util.Random(6);
+        int total = 1500;
+        StringBuilder tokens = new StringBuilder();
+        StringBuilder test = new StringBuilder();
+        for (int i = 0; i < total; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(48, 48,
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 48; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            String name = String.format("%05d.png", i);
+            javax.imageio.ImageIO.write(image, "png", data.resolve(name).toFile());
+            tokens.append(name).append("#0\ta red square .\n");
+            test.append(name).append('\n');
+        }
+        Path root = data.getParent();
+        Files.writeString(root.resolve("Flickr8k.token.txt"), tokens);
+        Files.writeString(root.resolve("Flickr_8k.testImages.txt"), test);
+        Files.writeString(root.resolve("Flickr_8k.trainImages.txt"), "");
+        Files.writeString(root.resolve("Flickr_8k.devImages.txt"), "");
+        Path out = tmp.resolve("eval-out");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Dcaptioner.home=" + ProjectFiles.root(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "evaluate", "--model", bundle.toString(),
+                "--dataset", "flickr8k", "--data-dir", root.toString(), "--split", "test", "--out", out.toString());
+        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve("eval-out.txt").toFile())
+                .redirectError(tmp.resolve("eval-err.txt").toFile()).start();
+        Thread.sleep(9000);
+        assertTrue(child.isAlive(), "finished before it could be interrupted");
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
+        assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
+        String printed = Files.readString(tmp.resolve("eval-out.txt")) + Files.readString(tmp.resolve("eval-err.txt"));
+        assertEquals(143, child.exitValue(), printed);
+        assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
+        assertTrue(printed.contains("no scores were written"), printed);
+        assertFalse(Files.exists(out.resolve("metrics.json")), "no scores of part of a split");
+    }
 }

@@ -38,6 +38,23 @@ public final class SplitEvaluator {
 
     public EvaluationResult evaluate(String dataset, SplitData split, CaptionOptions options, Progress progress)
             throws IOException {
+        return evaluate(dataset, split, options, progress, () -> false);
+    }
+
+    /** Evaluation stopped on request before every image was captioned: there are no scores. */
+    public static final class Stopped extends RuntimeException {
+        public Stopped(int captioned, int total) {
+            super("stopped after " + captioned + " of " + total + " images");
+        }
+    }
+
+    /**
+     * As {@link #evaluate(String, SplitData, CaptionOptions, Progress)}, checking {@code stop}
+     * between batches: once it is true, the batch in hand finishes and {@link Stopped} is thrown
+     * (scores of part of a split would be misleading).
+     */
+    public EvaluationResult evaluate(String dataset, SplitData split, CaptionOptions options, Progress progress,
+            java.util.function.BooleanSupplier stop) throws IOException {
         long begin = System.nanoTime();
         List<CaptionedImage> images = split.images();
         Map<String, String> captions = new LinkedHashMap<>();
@@ -50,7 +67,7 @@ public final class SplitEvaluator {
             for (CaptionedImage image : images) {
                 (cache != null && cache.contains(image.id()) ? cached : toEncode).add(image);
             }
-            for (int from = 0; from < cached.size(); from += options.batchSize()) {
+            for (int from = 0; from < cached.size() && !stop.getAsBoolean(); from += options.batchSize()) {
                 List<CaptionedImage> batch = cached.subList(from, Math.min(cached.size(), from + options.batchSize()));
                 float[][] features = new float[batch.size()][];
                 for (int i = 0; i < batch.size(); i++) {
@@ -72,7 +89,19 @@ public final class SplitEvaluator {
                 idByName.put(input.name(), image.id());
                 inputs.add(input);
             }
-            captioner.captionAll(inputs.iterator(), options, (CaptionResult r) -> {
+            java.util.Iterator<ImageInput> all = inputs.iterator();
+            java.util.Iterator<ImageInput> untilStopped = new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return !stop.getAsBoolean() && all.hasNext();
+                }
+
+                @Override
+                public ImageInput next() {
+                    return all.next();
+                }
+            };
+            captioner.captionAll(untilStopped, options, (CaptionResult r) -> {
                 String id = idByName.get(r.name());
                 if (r.succeeded()) {
                     captions.put(id, r.best().text());
@@ -86,6 +115,9 @@ public final class SplitEvaluator {
             });
         } finally {
             progress.finish();
+        }
+        if (captions.size() + errors.size() < images.size()) {
+            throw new Stopped(captions.size() + errors.size(), images.size());
         }
         Map<String, List<String>> references = new LinkedHashMap<>();
         Map<String, String> ordered = new LinkedHashMap<>();
