@@ -204,12 +204,12 @@ class HostileInputsTest {
         assertTrue(Double.parseDouble(rows.get(0).get("score")) >= Double.parseDouble(rows.get(1).get("score")));
     }
 
-    @Test
-    void aStopSignalEndsTheRunCleanlyWithAValidCocoFile() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("many"));
-        java.util.Random random = new java.util.Random(5);
-        int total = 1500;
-        for (int i = 0; i < total; i++) {
+    /** {@code count} random 48×48 PNGs named 00000.png... in {@code dir}: many small photos to stop midway. */
+    private static List<String> randomPhotos(Path dir, int count, long seed) throws Exception {
+        Files.createDirectories(dir);
+        java.util.Random random = new java.util.Random(seed);
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
             java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(48, 48,
                     java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
             for (int y = 0; y < 48; y++) {
@@ -217,24 +217,45 @@ class HostileInputsTest {
                     image.setRGB(x, y, random.nextInt(1 << 24));
                 }
             }
-            javax.imageio.ImageIO.write(image, "png", dir.resolve(String.format("%05d.png", i)).toFile());
+            String name = String.format("%05d.png", i);
+            javax.imageio.ImageIO.write(image, "png", dir.resolve(name).toFile());
+            names.add(name);
         }
-        Path out = tmp.resolve("interrupted.json");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dcaptioner.home=" + ProjectFiles.root(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "caption", "--model", bundle.toString(),
-                "--format", "coco", "--output", out.toString(), dir.toString());
-        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve("int-out.txt").toFile())
-                .redirectError(tmp.resolve("int-err.txt").toFile()).start();
+        return names;
+    }
+
+    /**
+     * Runs the CLI with {@code args} in its own JVM, sends it SIGTERM after 9 s, and returns what it
+     * printed once it has exited with the signal's status and without a crash.
+     */
+    private static String runAndStop(String name, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-Dcaptioner.home=" + ProjectFiles.root(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve(name + "-out.txt").toFile())
+                .redirectError(tmp.resolve(name + "-err.txt").toFile()).start();
         Thread.sleep(9000);
         assertTrue(child.isAlive(), "finished before it could be interrupted");
         // SIGTERM takes the same path as Ctrl-C (the JVM's shutdown hooks), and unlike SIGINT it is not
         // ignored by processes started in the background of a non-interactive shell, as CI may start us.
         assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
         assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
-        String printed = Files.readString(tmp.resolve("int-out.txt")) + Files.readString(tmp.resolve("int-err.txt"));
+        String printed = Files.readString(tmp.resolve(name + "-out.txt"))
+                + Files.readString(tmp.resolve(name + "-err.txt"));
         assertEquals(143, child.exitValue(), printed);
         assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
+        return printed;
+    }
+
+    @Test
+    void aStopSignalEndsTheRunCleanlyWithAValidCocoFile() throws Exception {
+        Path dir = tmp.resolve("many");
+        int total = randomPhotos(dir, 1500, 5).size();
+        Path out = tmp.resolve("interrupted.json");
+        String printed = runAndStop("int", "caption", "--model", bundle.toString(), "--format", "coco", "--output",
+                out.toString(), dir.toString());
         JsonNode results = JSON.readTree(out.toFile());
         assertTrue(results.isArray() && results.size() < total, "entries: " + results.size());
         assertTrue(printed.contains(results.size() == 0 ? "before any image was captioned"
@@ -244,43 +265,20 @@ class HostileInputsTest {
     @Test
     void aStopSignalEndsAnEvaluationWithoutScoresOrACrash() throws Exception {
         // A Flickr8k-format split of many small photos, so that the signal arrives mid-evaluation.
-        Path data = Files.createDirectories(tmp.resolve("eval-data/images"));
-        java.util.Random random = new java.util.Random(6);
-        int total = 1500;
+        Path root = tmp.resolve("eval-data");
         StringBuilder tokens = new StringBuilder();
         StringBuilder test = new StringBuilder();
-        for (int i = 0; i < total; i++) {
-            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(48, 48,
-                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
-            for (int y = 0; y < 48; y++) {
-                for (int x = 0; x < 48; x++) {
-                    image.setRGB(x, y, random.nextInt(1 << 24));
-                }
-            }
-            String name = String.format("%05d.png", i);
-            javax.imageio.ImageIO.write(image, "png", data.resolve(name).toFile());
+        for (String name : randomPhotos(root.resolve("images"), 1500, 6)) {
             tokens.append(name).append("#0\ta red square .\n");
             test.append(name).append('\n');
         }
-        Path root = data.getParent();
         Files.writeString(root.resolve("Flickr8k.token.txt"), tokens);
         Files.writeString(root.resolve("Flickr_8k.testImages.txt"), test);
         Files.writeString(root.resolve("Flickr_8k.trainImages.txt"), "");
         Files.writeString(root.resolve("Flickr_8k.devImages.txt"), "");
         Path out = tmp.resolve("eval-out");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dcaptioner.home=" + ProjectFiles.root(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "evaluate", "--model", bundle.toString(),
-                "--dataset", "flickr8k", "--data-dir", root.toString(), "--split", "test", "--out", out.toString());
-        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve("eval-out.txt").toFile())
-                .redirectError(tmp.resolve("eval-err.txt").toFile()).start();
-        Thread.sleep(9000);
-        assertTrue(child.isAlive(), "finished before it could be interrupted");
-        assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
-        assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
-        String printed = Files.readString(tmp.resolve("eval-out.txt")) + Files.readString(tmp.resolve("eval-err.txt"));
-        assertEquals(143, child.exitValue(), printed);
-        assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
+        String printed = runAndStop("eval", "evaluate", "--model", bundle.toString(), "--dataset", "flickr8k",
+                "--data-dir", root.toString(), "--split", "test", "--out", out.toString());
         assertTrue(printed.contains("no scores were written"), printed);
         assertFalse(Files.exists(out.resolve("metrics.json")), "no scores of part of a split");
     }

@@ -116,7 +116,7 @@ public final class SplitEvaluator {
         } finally {
             progress.finish();
         }
-        if (captions.size() + errors.size() < images.size()) {
+        if (stop.getAsBoolean() && captions.size() + errors.size() < images.size()) {
             throw new Stopped(captions.size() + errors.size(), images.size());
         }
         Map<String, List<String>> references = new LinkedHashMap<>();
