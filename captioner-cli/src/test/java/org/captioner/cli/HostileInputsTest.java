@@ -244,7 +244,8 @@ class HostileInputsTest {
         assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
         String printed = Files.readString(tmp.resolve(name + "-out.txt"))
                 + Files.readString(tmp.resolve(name + "-err.txt"));
-        assertEquals(143, child.exitValue(), printed);
+        // 143 is the signal's status; 130 when the command's own exit call wins the race with the JVM's halt.
+        assertTrue(child.exitValue() == 143 || child.exitValue() == 130, child.exitValue() + ": " + printed);
         assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
         return printed;
     }

@@ -60,6 +60,8 @@ public final class SplitEvaluator {
         Map<String, String> captions = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, float[][]> attention = new LinkedHashMap<>();
+        // Set when a stop cuts the work short (counting results would not do: images sharing a file merge).
+        boolean[] cut = new boolean[1];
         progress.start("evaluate " + split.split().label(), images.size(), 0);
         try {
             List<CaptionedImage> toEncode = new ArrayList<>();
@@ -67,7 +69,11 @@ public final class SplitEvaluator {
             for (CaptionedImage image : images) {
                 (cache != null && cache.contains(image.id()) ? cached : toEncode).add(image);
             }
-            for (int from = 0; from < cached.size() && !stop.getAsBoolean(); from += options.batchSize()) {
+            for (int from = 0; from < cached.size(); from += options.batchSize()) {
+                if (stop.getAsBoolean()) {
+                    cut[0] = true;
+                    break;
+                }
                 List<CaptionedImage> batch = cached.subList(from, Math.min(cached.size(), from + options.batchSize()));
                 float[][] features = new float[batch.size()][];
                 for (int i = 0; i < batch.size(); i++) {
@@ -93,7 +99,14 @@ public final class SplitEvaluator {
             java.util.Iterator<ImageInput> untilStopped = new java.util.Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    return !stop.getAsBoolean() && all.hasNext();
+                    if (!all.hasNext()) {
+                        return false;
+                    }
+                    if (stop.getAsBoolean()) {
+                        cut[0] = true;
+                        return false;
+                    }
+                    return true;
                 }
 
                 @Override
@@ -116,7 +129,7 @@ public final class SplitEvaluator {
         } finally {
             progress.finish();
         }
-        if (stop.getAsBoolean() && captions.size() + errors.size() < images.size()) {
+        if (cut[0]) {
             throw new Stopped(captions.size() + errors.size(), images.size());
         }
         Map<String, List<String>> references = new LinkedHashMap<>();
