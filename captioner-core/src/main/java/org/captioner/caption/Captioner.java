@@ -248,7 +248,7 @@ public final class Captioner implements AutoCloseable {
      * pooled vectors, or whole grids for a bundle whose decoders attend to regions.
      */
     private float[][] encode(List<BufferedImage> images) {
-        boolean grids = bundle.info().decoder().attends();
+        boolean grids = takesGrids();
         float[][] out = new float[images.size()][];
         for (int i = 0; i < images.size(); i += encoderBatch) {
             List<BufferedImage> part = images.subList(i, Math.min(images.size(), i + encoderBatch));
