@@ -9,12 +9,13 @@ loaded in its process and the speed of one matrix product, and the bench refuses
 
   /usr/bin/python3 bench/peer.py --config-only [--threads 2]
   /usr/bin/python3 bench/peer.py --encoder ENC.pt --images LIST.txt --vocab V [--weights DIR]
-      [--decoders N] [--length-penalty A] [--max-length 20] [--threads 2] [--reps 3]
+      [--decoders N] [--attention A] [--length-penalty A] [--max-length 20] [--threads 2] [--reps 3]
 
 Prints one JSON object: the configuration (torch version and build, BLAS, threads, matmul GFLOP/s)
 and, unless --config-only, the figures. The decoder is captioner's ensemble: N decoders of
-embedding -> LSTM (state from tanh(W f)) -> linear over V words, whose next-word log-probabilities are
-averaged as captioner averages them. With --weights (written by the bench) they are the bundle's own
+embedding -> LSTM (state from tanh(W f)) -> linear over V words, or with --attention (or an attending
+bundle's weights) Show-Attend-and-Tell decoders that read each image's 7x7 grid, whose next-word
+log-probabilities are averaged as captioner averages them. With --weights (written by the bench) they are the bundle's own
 trained weights, so beam search stops after as many words as captioner's does; without, random
 weights of the default sizes (captions then run to --max-length, which flatters captioner).
 """
@@ -49,6 +50,10 @@ def arguments():
                     help="images per beam search call in the end-to-end run (captioner's batch size; default 8)")
     ap.add_argument("--block-trigrams", action="store_true",
                     help="never extend a caption with a word trigram it already holds, as captioner's search does")
+    ap.add_argument("--attention", type=int, default=0,
+                    help="the bundle's decoders attend to regions with this width (0, the default: Show-and-Tell):"
+                         " the kind of the random decoders without --weights, and of the one trained")
+    ap.add_argument("--regions", type=int, default=49, help="regions per image for the training step with --attention")
     ap.add_argument("--threads", type=int, default=2, help="intra-op and OpenBLAS threads (default 2)")
     ap.add_argument("--reps", type=int, default=3, help="timed repetitions after one warm-up (default 3)")
     args = ap.parse_args()
@@ -181,9 +186,78 @@ class Decoder(nn.Module):
         y, _ = self.lstm(self.drop(self.embed(tokens)), (h, c))
         return self.out(self.drop(y))
 
-    def step(self, tokens, h, c):
-        y, (h, c) = self.lstm(self.embed(tokens).unsqueeze(1), (h, c))
-        return F.log_softmax(self.out(y[:, 0]), dim=-1), h, c
+    # Search: a state per image row; `feats` are pooled [N, F] (or grids [N, R, F], pooled here).
+    def start(self, feats):
+        return self.state(feats.mean(1) if feats.dim() == 3 else feats)
+
+    def step(self, tokens, state):
+        y, state = self.lstm(self.embed(tokens).unsqueeze(1), state)
+        return F.log_softmax(self.out(y[:, 0]), dim=-1), state
+
+    @staticmethod
+    def select(state, rows):
+        return tuple(s[:, rows] for s in state)
+
+    def loss(self, feats, tokens):
+        """Training loss on captions `tokens` [B, T+1]: cross-entropy of each next word."""
+        logits = self(feats, tokens[:, :-1])
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tokens[:, 1:].reshape(-1))
+
+
+class AttentionDecoder(nn.Module):
+    """Captioner's AttentionDecoder (Show, Attend and Tell): h0, c0 from the mean region; each step
+    scores the R regions with additive attention from h, gates the context with sigmoid(W h) and
+    feeds [word; context] to an LSTM cell. Parameter names are those of AttentionDecoder.weights()."""
+
+    def __init__(self, vocab, feat=1280, embed=512, hidden=512, attention=512, dropout=0.5):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, embed)
+        self.init_h = nn.Linear(feat, hidden)
+        self.init_c = nn.Linear(feat, hidden)
+        self.att_regions = nn.Linear(feat, attention)
+        self.att_state = nn.Linear(hidden, attention)
+        self.att_score = nn.Linear(attention, 1)
+        self.gate = nn.Linear(hidden, feat)
+        self.lstm_i2h = nn.Linear(embed + feat, 4 * hidden)
+        self.lstm_h2h = nn.Linear(hidden, 4 * hidden)
+        self.drop = nn.Dropout(dropout)
+        self.output = nn.Linear(hidden, vocab)
+
+    def start(self, regions):
+        mean = regions.mean(1)
+        return torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean)), regions, self.att_regions(regions)
+
+    def cell(self, word, state):
+        h, c, regions, keys = state
+        energy = self.att_score(F.relu(keys + self.att_state(h).unsqueeze(1))).squeeze(2)
+        alpha = F.softmax(energy, dim=1)
+        context = torch.bmm(alpha.unsqueeze(1), regions).squeeze(1)
+        gates = self.lstm_i2h(torch.cat([word, torch.sigmoid(self.gate(h)) * context], 1)) + self.lstm_h2h(h)
+        i, f, g, o = gates.chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return self.output(self.drop(h)), (h, c, regions, keys), alpha
+
+    def step(self, tokens, state):
+        logits, state, _ = self.cell(self.embed(tokens), state)
+        return F.log_softmax(logits, dim=-1), state
+
+    @staticmethod
+    def select(state, rows):
+        return tuple(s[rows] for s in state)
+
+    def loss(self, regions, tokens):
+        """Cross-entropy plus the doubly stochastic penalty (lambda 1), as captioner's CrossEntropyObjective."""
+        state = self.start(regions)
+        words = self.drop(self.embed(tokens[:, :-1]))
+        logits, alphas = [], []
+        for t in range(words.shape[1]):
+            out, state, alpha = self.cell(words[:, t], state)
+            logits.append(out)
+            alphas.append(alpha)
+        logits = torch.stack(logits, 1)
+        penalty = ((1 - torch.stack(alphas, 1).sum(1)) ** 2).mean()
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tokens[:, 1:].reshape(-1)) + penalty
 
 
 class Ensemble:
@@ -192,19 +266,25 @@ class Ensemble:
 
     def __init__(self, decoders):
         self.decoders = decoders
+        # Attention decoders read each image's whole grid; Show-and-Tell ones its mean.
+        self.grids = any(isinstance(d, AttentionDecoder) for d in decoders)
 
     def start(self, feats):
-        return [d.state(feats) for d in self.decoders]
+        return [d.start(feats) for d in self.decoders]
 
     def step(self, tokens, states):
-        out = [d.step(tokens, h, c) for d, (h, c) in zip(self.decoders, states)]
-        log_probs = [lp for lp, _, _ in out]
+        out = [d.step(tokens, s) for d, s in zip(self.decoders, states)]
+        log_probs = [lp for lp, _ in out]
         mean = log_probs[0] if len(out) == 1 else F.log_softmax(torch.stack(log_probs).mean(0), dim=-1)
-        return mean, [(h, c) for _, h, c in out]
+        return mean, [s for _, s in out]
 
-    @staticmethod
-    def select(states, rows):
-        return [(h[:, rows], c[:, rows]) for h, c in states]
+    def select(self, states, rows):
+        return [d.select(s, rows) for d, s in zip(self.decoders, states)]
+
+    def features(self, encoded):
+        """The encoder's [N, C, H, W] output as the decoders read it: grids [N, H*W, C] region by
+        region (as captioner's FeatureTranslator lays them out), or the pooled [N, C]."""
+        return encoded.flatten(2).transpose(1, 2).contiguous() if self.grids else encoded.mean(dim=(2, 3))
 
 
 def trained_decoders(folder, count):
@@ -219,7 +299,10 @@ def trained_decoders(folder, count):
     decoders = []
     for m in members:
         c = m["config"]
-        d = Decoder(c["vocabSize"], c["featureSize"], c["embedSize"], c["hiddenSize"], c["numLayers"])
+        d = (AttentionDecoder(c["vocabSize"], c["featureSize"], c["embedSize"], c["hiddenSize"], c["attentionSize"],
+                              c["dropout"])
+             if c.get("attentionSize", 0) > 0
+             else Decoder(c["vocabSize"], c["featureSize"], c["embedSize"], c["hiddenSize"], c["numLayers"]))
         d.load_state_dict({name: data[t["offset"]:t["offset"] + shape_size(t["shape"])].view(t["shape"])
                            for name, t in m["tensors"].items()})  # strict: every name and shape must match
         decoders.append(d.eval())
@@ -359,7 +442,7 @@ def measure_end_to_end(enc, model, paths, args, result):
     def end_to_end():
         for i in range(0, len(paths), args.search_batch):
             group = paths[i:i + args.search_batch]
-            feats = torch.cat([enc(torch.stack([load(p) for p in group[j:j + batch]])).mean(dim=(2, 3))
+            feats = torch.cat([model.features(enc(torch.stack([load(p) for p in group[j:j + batch]])))
                                for j in range(0, len(group), batch)])
             beam_search(model, feats, args.beam, args.length_penalty, args.max_length, args.block_trigrams)
     mn, md = timed(end_to_end, args.reps)
@@ -368,18 +451,21 @@ def measure_end_to_end(enc, model, paths, args, result):
                                 "search_batch": args.search_batch}
 
 
-def measure_train_step(vocab, reps, result):
-    """One decoder (as captioner's bench trains), batch 64, 20 words, Adam with clipping; timed over
-    as many steps as captioner's, max(5, 2*reps - 1), after one warm-up step."""
-    train_dec = Decoder(vocab).train()
+def measure_train_step(vocab, attention, regions, reps, result):
+    """One decoder of the bundle's kind (as captioner's bench trains), batch 64, 20 words, Adam with
+    clipping; timed over as many steps as captioner's, max(5, 2*reps - 1), after one warm-up step."""
+    if attention > 0:
+        train_dec = AttentionDecoder(vocab, attention=attention).train()
+        f = torch.rand(64, regions, 1280)
+    else:
+        train_dec = Decoder(vocab).train()
+        f = torch.rand(64, 1280)
     opt = torch.optim.Adam(train_dec.parameters(), lr=4e-4)
-    f = torch.randn(64, 1280)
     tok = torch.randint(4, vocab, (64, 21))
 
     def train_step():
         opt.zero_grad()
-        logits = train_dec(f, tok[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, vocab), tok[:, 1:].reshape(-1))
+        loss = train_dec.loss(f, tok)
         loss.backward()
         nn.utils.clip_grad_norm_(train_dec.parameters(), 5.0)
         opt.step()
@@ -402,7 +488,8 @@ def main(args):
     enc = torch.jit.load(args.encoder).eval()
     torch.manual_seed(0)
     decoders = (trained_decoders(args.weights, args.decoders) if args.weights
-                else [Decoder(args.vocab).eval() for _ in range(args.decoders)])
+                else [(AttentionDecoder(args.vocab, attention=args.attention) if args.attention else Decoder(args.vocab))
+                      .eval() for _ in range(args.decoders)])
     model = Ensemble(decoders)
     result.update({"images": len(paths), "decoders": len(decoders), "weights": "bundle" if args.weights else "random",
                    "length_penalty": args.length_penalty, "max_length": args.max_length})
@@ -410,10 +497,10 @@ def main(args):
     tensors = [load(p) for p in paths]
     measure_encoder(enc, tensors, args.reps, result)
     with torch.no_grad():
-        feats = torch.cat([enc(torch.stack(tensors[i:i + 8])).mean(dim=(2, 3)) for i in range(0, len(tensors), 8)])
+        feats = torch.cat([model.features(enc(torch.stack(tensors[i:i + 8]))) for i in range(0, len(tensors), 8)])
     measure_decode(model, feats, args, result)
     measure_end_to_end(enc, model, paths, args, result)
-    measure_train_step(args.vocab, args.reps, result)
+    measure_train_step(args.vocab, args.attention, args.regions, args.reps, result)
     print(json.dumps(result))
 
 

@@ -154,7 +154,9 @@ final class BenchCommand extends Command {
                 System.err.println("bench: running the PyTorch peer...");
                 outcome = peer.run(checked, new BenchPeer.Work(Path.of(captioner.encoder().identity().origin()),
                         photos, model, decoders, captioner.info().decoder().vocabSize(), search.lengthPenalty(),
-                        search.maxLength(), search.beam(), Captioner.blocksTrigrams(), search.batchSize(), reps));
+                        search.maxLength(), search.beam(), Captioner.blocksTrigrams(), search.batchSize(), reps,
+                        captioner.info().decoder().attentionSize(),
+                        captioner.takesGrids() ? captioner.encoder().gridRegions() : 1));
             }
             String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
             BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"),
@@ -199,7 +201,9 @@ final class BenchCommand extends Command {
                 System.err.println("bench: encoder variant " + variant + " not measured: " + e.getMessage());
             }
         }
-        float[][] features = captioner.encoder().encode(images);
+        // What the decoders read: pooled vectors, or whole grids for a bundle that attends to regions.
+        float[][] features = captioner.takesGrids() ? captioner.encoder().encodeGrid(images)
+                : captioner.encoder().encode(images);
         // Grounding off for the figures set beside the peer's: it runs the language model alone.
         for (int beam : new int[] {1, 3}) {
             Decoding d = decode(captioner, features, beam, reps, Grounding.Settings.OFF);
@@ -217,8 +221,10 @@ final class BenchCommand extends Command {
         mine.put("end_to_end", photos.size() / t.min());
         mine.put("end_to_end_median", photos.size() / t.median());
         baseline(model, features, photos, reps, mine);
+        // The bundle's kind of decoder at the default sizes (an attention decoder on 7 x 7 grids).
         double[] step = trainStep(captioner.info().decoder().withSizes(512, 512, 1, 0.5),
-                captioner.info().decoder().vocabSize(), reps);
+                captioner.info().decoder().vocabSize(), captioner.takesGrids() ? captioner.encoder().gridRegions() : 1,
+                reps);
         mine.put("train_step_ms", step[0]);
         mine.put("train_step_ms_median", step[1]);
         if (large > 0) {
@@ -377,8 +383,11 @@ final class BenchCommand extends Command {
         return out;
     }
 
-    /** min and median ms of a training step at batch 64, captions of 20 words. */
-    private static double[] trainStep(DecoderConfig config, int vocab, int reps) throws Exception {
+    /**
+     * min and median ms of a training step at batch 64, captions of 20 words; {@code regions}
+     * features per image of the config's size (1: a pooled vector; more: a grid, for an attention decoder).
+     */
+    private static double[] trainStep(DecoderConfig config, int vocab, int regions, int reps) throws Exception {
         Random random = new Random(1);
         Map<String, float[]> feats = new LinkedHashMap<>();
         Map<String, List<String>> caps = new LinkedHashMap<>();
@@ -387,7 +396,7 @@ final class BenchCommand extends Command {
             words.add("w" + w);
         }
         for (int i = 0; i < 64 * Math.max(6, reps * 2); i++) {
-            float[] f = new float[config.featureSize()];
+            float[] f = new float[regions * config.featureSize()];
             for (int j = 0; j < f.length; j++) {
                 f[j] = random.nextFloat();
             }

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.captioner.bundle.ModelBundle;
+import org.captioner.model.AttentionDecoder;
 import org.captioner.model.CaptionDecoder;
+import org.captioner.model.DecoderBlock;
 
 /**
  * The PyTorch peer of {@code ./captioner bench} ({@code bench/peer.py}). It is checked before any
@@ -64,9 +66,14 @@ final class BenchPeer {
         }
     }
 
-    /** What the peer measures: the same inputs, model and search settings as captioner. */
+    /**
+     * What the peer measures: the same inputs, model and search settings as captioner, and the same
+     * training step (the bundle's kind of decoder: {@code attention} 0 for Show-and-Tell, else the
+     * attention width, on {@code regions} regions per image).
+     */
     record Work(Path encoder, List<Path> photos, Path model, int decoders, int vocab, double lengthPenalty,
-            int maxLength, int beam, boolean blockTrigrams, int searchBatch, int reps) {}
+            int maxLength, int beam, boolean blockTrigrams, int searchBatch, int reps, int attention,
+            int regions) {}
 
     private final String python;
     private final Path script;
@@ -174,7 +181,8 @@ final class BenchPeer {
                 "--weights", weights.toString(), "--decoders", String.valueOf(work.decoders()), "--length-penalty",
                 String.valueOf(work.lengthPenalty()), "--max-length", String.valueOf(work.maxLength()), "--beam",
                 String.valueOf(work.beam()), "--search-batch", String.valueOf(work.searchBatch()), "--threads",
-                String.valueOf(threads), "--reps", String.valueOf(work.reps())));
+                String.valueOf(threads), "--reps", String.valueOf(work.reps()), "--attention",
+                String.valueOf(work.attention()), "--regions", String.valueOf(work.regions())));
         if (work.blockTrigrams()) {
             command.add("--block-trigrams");
         }
@@ -199,19 +207,18 @@ final class BenchPeer {
                 FileChannel out = FileChannel.open(dir.resolve("weights.f32"), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
             long offset = 0;
-            for (org.captioner.model.DecoderBlock block : bundle.decoders()) {
-                if (!(block instanceof CaptionDecoder decoder)) {
-                    throw new IOException("the peer runs Show-and-Tell decoders only; " + model + " has an attention"
-                            + " decoder");
-                }
+            for (DecoderBlock block : bundle.decoders()) {
+                Map<String, NDArray> named = block instanceof CaptionDecoder decoder ? peerNames(decoder)
+                        : ((AttentionDecoder) block).weights();
                 Map<String, Object> tensors = new LinkedHashMap<>();
-                for (Map.Entry<String, NDArray> t : peerNames(decoder).entrySet()) {
+                for (Map.Entry<String, NDArray> t : named.entrySet()) {
                     float[] values = t.getValue().toFloatArray();
                     write(out, values);
                     tensors.put(t.getKey(), Map.of("offset", offset, "shape", t.getValue().getShape().getShape()));
                     offset += values.length;
                 }
-                members.add(Map.of("config", decoder.config(), "tensors", tensors));
+                // The peer builds its Decoder or AttentionDecoder from the config: attentionSize > 0 names the latter.
+                members.add(Map.of("config", block.config(), "tensors", tensors));
             }
         }
         new ObjectMapper().writeValue(dir.resolve("index.json").toFile(), Map.of("members", members));

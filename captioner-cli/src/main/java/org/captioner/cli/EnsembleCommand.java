@@ -24,14 +24,14 @@ final class EnsembleCommand extends Command {
 
     @Override
     String arguments() {
-        return "BUNDLE BUNDLE...";
+        return "BUNDLE [BUNDLE...]";
     }
 
     @Override
     String summary() {
         return "Combine bundles trained on the same data and encoder (same vocabulary) into one ensemble bundle:"
                 + " captions come from the mean of their next-word log-probabilities. Usually better than any"
-                + " member; each member adds its decoding cost.";
+                + " member; each member adds its decoding cost. With --float16, one bundle is re-stored at half size.";
     }
 
     @Override
@@ -49,8 +49,11 @@ final class EnsembleCommand extends Command {
         for (String a : line.getArgs()) {
             bundles.add(Path.of(a));
         }
-        if (bundles.size() < 2) {
-            throw new UsageException("give at least two bundles to combine");
+        boolean half = line.hasOption("float16");
+        // One bundle is allowed for re-storing it at half size (how a single-decoder default ships).
+        if (bundles.size() < (half ? 1 : 2)) {
+            throw new UsageException("give at least two bundles to combine, or one with --float16 to re-store it at"
+                    + " half size");
         }
         Path out = Path.of(line.getOptionValue("out"));
         // Every bundle is checked before anything is written; the first sets the vocabulary and encoder.
@@ -84,7 +87,6 @@ final class EnsembleCommand extends Command {
         Files.createDirectories(out);
         Files.copy(bundles.get(0).resolve(ModelBundle.VOCABULARY_FILE), out.resolve(ModelBundle.VOCABULARY_FILE),
                 StandardCopyOption.REPLACE_EXISTING);
-        boolean half = line.hasOption("float16");
         List<BundleInfo.EnsembleMember> members = new ArrayList<>();
         for (int i = 0; i < bundles.size(); i++) {
             // The first bundle's decoder is the ensemble's main one; the others are its members.
@@ -103,7 +105,8 @@ final class EnsembleCommand extends Command {
         // A member's encoder variants were measured on that member's decoder, and their files are not
         // copied: the ensemble starts without any (evaluate --add-encoder measures it anew).
         ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined).withoutEncoderVariants());
-        System.err.println("wrote an ensemble of " + bundles.size() + " decoders to " + out);
+        System.err.println(bundles.size() == 1 ? "wrote " + bundles.get(0) + " at half size to " + out
+                : "wrote an ensemble of " + bundles.size() + " decoders to " + out);
         return 0;
     }
 

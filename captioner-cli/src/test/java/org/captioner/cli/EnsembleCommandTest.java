@@ -58,6 +58,33 @@ class EnsembleCommandTest {
     }
 
     @Test
+    void oneAttentionBundleIsReStoredAtHalfSizeAndCaptionsAsBefore() throws Exception {
+        Path attending = ShapesBundle.get().attentionBundle();
+        Path out = tmp.resolve("half-attention");
+        CliRunner.Run run = CliRunner.run("ensemble", "--float16", "--out", out.toString(), attending.toString());
+        assertEquals(0, run.status(), run.err());
+        JsonNode info = new ObjectMapper().readTree(out.resolve("bundle.json").toFile());
+        assertEquals(0, info.get("members").size());
+        assertTrue(info.get("decoder").get("attentionSize").asInt() > 0, info.toString());
+        double ratio = (double) Files.size(out.resolve("decoder.params")) / Files.size(attending.resolve("decoder.params"));
+        assertTrue(ratio < 0.55, "decoder.params is " + ratio + " of the float32 file");
+        Path kitten = ProjectFiles.sample("kitten.jpg");
+        CliRunner.Run before = CliRunner.run("caption", "--model", attending.toString(), kitten.toString());
+        CliRunner.Run after = CliRunner.run("caption", "--model", out.toString(), kitten.toString());
+        assertEquals(0, after.status(), after.err());
+        assertEquals(before.out(), after.out());
+    }
+
+    @Test
+    void oneBundleWithoutFloat16IsRefused() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        CliRunner.Run run = CliRunner.run("ensemble", "--out", tmp.resolve("one").toString(), b.bundle.toString());
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("--float16"), run.err());
+        assertTrue(Files.notExists(tmp.resolve("one")));
+    }
+
+    @Test
     void refusesBundlesWithDifferentVocabularies() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         Path other = tmp.resolve("other");

@@ -12,6 +12,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.captioner.search.DecodingModel;
 import org.captioner.text.Vocabulary;
 
@@ -119,6 +121,33 @@ public final class AttentionDecoder extends DecoderBlock {
             }
             return out;
         }
+    }
+
+    /**
+     * The trained weights as plain arrays (shared, not copied), for code outside DJL that runs this
+     * decoder (the bench's PyTorch peer): {@code embed.weight} {@code [V, E]}, then each linear
+     * layer's {@code <name>.weight} {@code [out, in]} and {@code <name>.bias} {@code [out]} under the
+     * names this block gives its children (init_h, init_c, att_regions, att_state, att_score, gate,
+     * lstm_i2h, lstm_h2h, output; the LSTM's gates in PyTorch's order: input, forget, cell, output).
+     */
+    public Map<String, NDArray> weights() {
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        named.put("embed.weight", embedding.getArray());
+        Map<String, Linear> linears = new LinkedHashMap<>();
+        linears.put("init_h", initH);
+        linears.put("init_c", initC);
+        linears.put("att_regions", regionKeys);
+        linears.put("att_state", stateQuery);
+        linears.put("att_score", score);
+        linears.put("gate", gate);
+        linears.put("lstm_i2h", inputGates);
+        linears.put("lstm_h2h", recurrentGates);
+        linears.put("output", output);
+        linears.forEach((name, layer) -> {
+            named.put(name + ".weight", layer.getDirectParameters().get("weight").getArray());
+            named.put(name + ".bias", layer.getDirectParameters().get("bias").getArray());
+        });
+        return named;
     }
 
     @Override
