@@ -45,7 +45,14 @@ public final class BeamSearch {
     /** For each image, up to {@code nBest} captions, best first. */
     public <S> List<List<Hypothesis>> search(DecodingModel<S> model, float[][] features) {
         int n = features.length;
-        int candidatesPerRow = Math.min(2 * width, model.vocabSize() - settings.banned().size());
+        int allowed = model.vocabSize() - settings.banned().size();
+        // Each beam offers its best 2×width words that trigram blocking allows (a blocked word counts as
+        // impossible). A beam's last two words can have occurred at most maxLength - 2 times before, each
+        // blocking one word, so asking for that many more keeps 2×width allowed words per beam: without
+        // them a beam of width 1 whose two best words were both blocked died, leaving its image no caption.
+        int perBeam = Math.min(2 * width, allowed);
+        int candidatesPerRow = settings.blockRepeatedTrigrams()
+                ? Math.min(perBeam + Math.max(0, settings.maxLength() - 2), allowed) : perBeam;
         List<List<Beam>> live = new ArrayList<>();
         List<List<Hypothesis>> finished = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -74,7 +81,8 @@ public final class BeamSearch {
                 List<Beam> beams = live.get(i);
                 List<Beam> survivors = new ArrayList<>();
                 if (!beams.isEmpty()) {
-                    List<Candidate> top = topCandidates(step, row, beams, 2 * width, settings.blockRepeatedTrigrams());
+                    List<Candidate> top = topCandidates(step, row, beams, 2 * width, perBeam,
+                            settings.blockRepeatedTrigrams());
                     for (int rank = 0; rank < top.size() && survivors.size() < width; rank++) {
                         Candidate c = top.get(rank);
                         Beam parent = beams.get(c.row() - row);
@@ -153,7 +161,6 @@ public final class BeamSearch {
         return null;
     }
 
-    /** The {@code count} best (row, token) expansions of one image's beams, best first. */
     /** Whether {@code words} followed by {@code next} would repeat a trigram. */
     static boolean repeatsTrigram(int[] words, int next) {
         int n = words.length;
@@ -168,17 +175,23 @@ public final class BeamSearch {
         return false;
     }
 
+    /**
+     * The {@code count} best (row, token) expansions of one image's beams, best first, from each
+     * beam's best {@code perBeam} allowed words (its words arrive best first).
+     */
     private static List<Candidate> topCandidates(DecodingModel.TopWords<?> step, int firstRow, List<Beam> beams,
-            int count, boolean blockTrigrams) {
+            int count, int perBeam, boolean blockTrigrams) {
         PriorityQueue<Candidate> heap = new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb));
         for (int b = 0; b < beams.size(); b++) {
             float[] lp = step.logProbs()[firstRow + b];
             int[] words = step.words()[firstRow + b];
             double base = beams.get(b).logProb();
-            for (int j = 0; j < lp.length; j++) {
+            int offered = 0;
+            for (int j = 0; j < lp.length && offered < perBeam; j++) {
                 if (blockTrigrams && repeatsTrigram(beams.get(b).words(), words[j])) {
                     continue;
                 }
+                offered++;
                 double total = base + lp[j];
                 if (heap.size() < count) {
                     heap.add(new Candidate(firstRow + b, words[j], total));

@@ -1,8 +1,12 @@
 package org.captioner.search;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
+import org.captioner.text.Vocabulary;
 import org.junit.jupiter.api.Test;
 
 class TrigramBlockingTest {
@@ -19,5 +23,63 @@ class TrigramBlockingTest {
         assertFalse(BeamSearch.repeatsTrigram(new int[] {10}, 10), "too short to repeat");
         assertFalse(BeamSearch.repeatsTrigram(new int[] {10, 10}, 10), "the first trigram cannot repeat");
         assertTrue(BeamSearch.repeatsTrigram(new int[] {10, 10, 10}, 10), "'x x x' twice");
+    }
+
+    /**
+     * A model that always ranks the words the same way, 4 best, then 5, 6, ..., {@code <end>} last,
+     * whatever came before: with blocking, greedy writes "4 4 4 5 4 4" and then finds both of its two
+     * best words blocked ("4 4 4" and "4 4 5" again).
+     */
+    private static final class SameRanking implements DecodingModel<int[]> {
+        static final int VOCAB = 12;
+
+        @Override
+        public int vocabSize() {
+            return VOCAB;
+        }
+
+        @Override
+        public int[] start(float[][] features) {
+            return new int[features.length];
+        }
+
+        @Override
+        public Step<int[]> step(int[] state, int[] lastTokens) {
+            float[][] lp = new float[lastTokens.length][VOCAB];
+            for (float[] row : lp) {
+                for (int w = 0; w < VOCAB; w++) {
+                    row[w] = w >= 4 ? -(w - 3) : -40f;
+                }
+                row[Vocabulary.END_ID] = -30f;
+            }
+            return new Step<>(lp, state);
+        }
+
+        @Override
+        public int[] select(int[] state, int[] rows) {
+            return new int[rows.length];
+        }
+    }
+
+    @Test
+    void aBeamWhoseBestWordsAreAllBlockedTakesTheNextAllowedOneInsteadOfDying() {
+        SearchSettings settings = SearchSettings.of(12, 0.5).withBlockedTrigrams(true);
+        for (int width : new int[] {1, 2, 3}) {
+            List<List<Hypothesis>> found = new BeamSearch(width, 1, settings).search(new SameRanking(),
+                    new float[][] {{0f}, {1f}});
+            for (List<Hypothesis> image : found) {
+                assertEquals(1, image.size(), "width " + width + ": every image gets a caption");
+                int[] words = image.get(0).words();
+                assertEquals(12, words.length, Arrays.toString(words));
+                for (int k = 2; k < words.length; k++) {
+                    assertFalse(BeamSearch.repeatsTrigram(Arrays.copyOf(words, k), words[k]),
+                            "width " + width + ": " + Arrays.toString(words) + " repeats a trigram at " + k);
+                }
+            }
+        }
+        // Greedy: the word after "4 4 4 5 4 4" is 6, the best one not blocked.
+        int[] greedy = new BeamSearch(1, 1, settings).search(new SameRanking(), new float[][] {{0f}}).get(0).get(0)
+                .words();
+        assertEquals(List.of(4, 4, 4, 5, 4, 4, 6), Arrays.stream(greedy).limit(7).boxed().toList());
     }
 }
