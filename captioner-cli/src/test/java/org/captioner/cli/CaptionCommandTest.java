@@ -166,10 +166,14 @@ class CaptionCommandTest {
         String[] columns = tagged.out().strip().split("\t");
         assertEquals(3, columns.length, tagged.out());
         assertTrue(columns[2].startsWith("cat 0.9"), columns[2]);
-        // Grounded, the kitten is no longer "a small dog"; off, the language model alone says dog.
         assertFalse(columns[1].contains("dog"), columns[1]);
-        CliRunner.Run off = CliRunner.run("caption", "--model", model, "--grounding", "off", kitten);
+        // The previous default's language model alone calls the kitten "a small dog"; grounded, it does not.
+        String showAndTell = ProjectFiles.root().resolve("models/show-and-tell").toString();
+        CliRunner.Run off = CliRunner.run("caption", "--model", showAndTell, "--grounding", "off", kitten);
         assertTrue(off.out().contains("dog"), off.out());
+        CliRunner.Run on = CliRunner.run("caption", "--model", showAndTell, kitten);
+        assertEquals(0, on.status(), on.err());
+        assertFalse(on.out().contains("dog"), on.out());
         // Sampling searches each photo several times over; grounding follows every sample.
         CliRunner.Run sampled = CliRunner.run("caption", "--model", model, "--temperature", "0.7", "--n-best", "3",
                 kitten);
