@@ -334,12 +334,17 @@ def beam_search(model, feats, width, alpha, max_len, block=False):
     for _ in range(max_len):
         log_probs, states = model.step(tokens, states)
         log_probs[:, BANNED] = float("-inf")
-        # An image's best 2*width expansions are among the best 2*width words of each of its beams.
-        top_lp, top_words = (t.tolist() for t in log_probs.topk(2 * width, dim=1))
+        # An image's best 2*width expansions are among the best 2*width allowed words of each of its
+        # beams; with blocking, up to max_len - 2 more are asked for, as a beam's last two words can
+        # recur that often, each blocking one word (BeamSearch does the same).
+        per_beam = 2 * width
+        ask = min(per_beam + (max(0, max_len - 2) if block else 0), log_probs.shape[1] - len(BANNED))
+        top_lp, top_words = (t.tolist() for t in log_probs.topk(ask, dim=1))
         rows, words, row = [], [], 0
         for i in range(n):
             beams = live[i]
-            live[i] = expand(beams, row, top_lp, top_words, width, alpha, max_len, finished[i], rows, words, block)
+            live[i] = expand(beams, row, top_lp, top_words, width, alpha, max_len, finished[i], rows, words, block,
+                             per_beam)
             row += len(beams)
         if not rows:
             break
@@ -348,16 +353,21 @@ def beam_search(model, feats, width, alpha, max_len, block=False):
     return [best(finished[i], live[i], alpha) for i in range(n)]
 
 
-def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished, rows, words, block=False):
+def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished, rows, words, block=False,
+           per_beam=None):
     """One image's step: returns its surviving beams, appending their rows and last words (the next
-    model call's input) to `rows` and `words`, and its newly finished captions to `finished`."""
+    model call's input) to `rows` and `words`, and its newly finished captions to `finished`. Each
+    beam offers its best `per_beam` allowed words (its words arrive best first)."""
     if not beams:
         return []
-    candidates = sorted(((logprob + lp, first_row + b, w)
-                         for b, (_, logprob) in enumerate(beams)
-                         for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])
-                         if not (block and repeats_trigram(beams[b][0], w))),
-                        key=lambda c: (-c[0], c[1], c[2]))[:2 * width]
+    per_beam = per_beam or 2 * width
+    offered = []
+    for b, (beam_words, logprob) in enumerate(beams):
+        allowed = [(logprob + lp, first_row + b, w)
+                   for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])
+                   if not (block and repeats_trigram(beam_words, w))]
+        offered.extend(allowed[:per_beam])
+    candidates = sorted(offered, key=lambda c: (-c[0], c[1], c[2]))[:2 * width]
     survivors, picked = [], []
     for rank, (total, row, word) in enumerate(candidates):
         if len(survivors) == width:
@@ -421,13 +431,14 @@ def measure_encoder(enc, tensors, reps, result):
 
 
 def measure_decode(model, feats, args, result):
-    """Searching cached features in batches of 8, as captioner's bench does."""
+    """Searching cached features in batches of 8, as captioner's bench does (with --block-trigrams as given)."""
     for name, k in (("greedy", 1), ("beam3", 3)):
         captions = []
 
         def decode():
             captions[:] = [c for i in range(0, len(feats), 8)
-                           for c in beam_search(model, feats[i:i + 8], k, args.length_penalty, args.max_length)]
+                           for c in beam_search(model, feats[i:i + 8], k, args.length_penalty, args.max_length,
+                                                args.block_trigrams)]
         mn, md = timed(decode, args.reps)
         result[f"decode_{name}_ms_per_image"] = {"min": 1000 * mn / len(feats), "median": 1000 * md / len(feats)}
         result[f"decode_{name}_mean_words"] = statistics.mean(len(c) for c in captions)
@@ -461,7 +472,8 @@ def measure_train_step(vocab, attention, regions, reps, result):
         train_dec = Decoder(vocab).train()
         f = torch.rand(64, 1280)
     opt = torch.optim.Adam(train_dec.parameters(), lr=4e-4)
-    tok = torch.randint(4, vocab, (64, 21))
+    # <start>, 20 words, <end>: 21 steps in and 21 targets, as captioner's captions of 20 words give.
+    tok = torch.randint(4, vocab, (64, 22))
 
     def train_step():
         opt.zero_grad()

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import java.util.Set;
+import java.util.function.BiFunction;
 import org.captioner.search.DecodingModel;
 
 /**
@@ -22,11 +24,13 @@ public final class AttentionSearchModel implements DecodingModel<AttentionSearch
     private final AttentionDecoder decoder;
     private final NDManager root;
     private final ParameterStore parameters;
+    private final SearchArrays.BannedMask bannedMask;
 
     public AttentionSearchModel(AttentionDecoder decoder, NDManager root) {
         this.decoder = decoder;
         this.root = root;
         this.parameters = new ParameterStore(root, false);
+        this.bannedMask = new SearchArrays.BannedMask(root, decoder.config().vocabSize());
     }
 
     @Override
@@ -55,16 +59,29 @@ public final class AttentionSearchModel implements DecodingModel<AttentionSearch
 
     @Override
     public Step<State> step(State state, int[] lastTokens) {
+        return advance(state, lastTokens,
+                (logProbs, next) -> new Step<>(SearchArrays.rows(logProbs, lastTokens.length, vocabSize()), next));
+    }
+
+    /** The beam search's step: the best words ranked in the engine, not the whole vocabulary read into Java. */
+    @Override
+    public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
+        return advance(state, lastTokens,
+                (logProbs, next) -> SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
+    }
+
+    /** One step from {@code state}; {@code read} turns the log-probabilities {@code [N, V]} and the next state into a result. */
+    private <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
         NDManager m = root.newSubManager();
         NDArray tokens = SearchArrays.indices(m, lastTokens);
         NDList out = decoder.step(parameters, tokens, state.h(), state.c(), state.regions(), state.keys());
         out.attach(m);
-        float[][] table = SearchArrays.rows(out.get(0).logSoftmax(1), lastTokens.length, vocabSize());
+        NDArray logProbs = out.get(0).logSoftmax(1);
         // The grid and keys do not change from step to step: they move to the new state's manager.
         state.regions().attach(m);
         state.keys().attach(m);
         state.manager().close();
-        return new Step<>(table, new State(m, out.get(1), out.get(2), state.regions(), state.keys()));
+        return read.apply(logProbs, new State(m, out.get(1), out.get(2), state.regions(), state.keys()));
     }
 
     @Override

@@ -1,9 +1,13 @@
 package org.captioner.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.Set;
+import org.captioner.search.DecodingModel;
 
 /** Conversions between the searches' Java arrays and engine arrays, shared by the search models. */
 final class SearchArrays {
@@ -35,5 +39,50 @@ final class SearchArrays {
             out[r] = Arrays.copyOfRange(flat, r * width, (r + 1) * width);
         }
         return out;
+    }
+
+    /**
+     * The {@code k} best words of each row of {@code logProbs} {@code [rows, V]}, best first, with
+     * {@code mask} ({@link BannedMask}) added: ranked in the engine, so only {@code k} values per
+     * row reach Java instead of the whole vocabulary.
+     */
+    static <S> DecodingModel.TopWords<S> topWords(NDArray logProbs, NDArray mask, int rows, int k, S next) {
+        NDList top = logProbs.add(mask).topK(k, 1, true, true);
+        float[][] values = rows(top.get(0), rows, k);
+        long[] words = top.get(1).toType(DataType.INT64, false).toLongArray();
+        int[][] w = new int[rows][k];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < k; j++) {
+                w[r][j] = (int) words[r * k + j];
+            }
+        }
+        return new DecodingModel.TopWords<>(w, values, next);
+    }
+
+    /** A {@code [V]} array of 0 for allowed words and -inf for banned ones, made again only when the banned set changes. */
+    static final class BannedMask {
+        private final NDManager manager;
+        private final int vocab;
+        private Set<Integer> maskFor;
+        private NDArray mask;
+
+        /** @param manager owns the mask (the search model's root) */
+        BannedMask(NDManager manager, int vocab) {
+            this.manager = manager;
+            this.vocab = vocab;
+        }
+
+        NDArray of(Set<Integer> banned) {
+            if (!banned.equals(maskFor)) {
+                float[] values = new float[vocab];
+                banned.forEach(w -> values[w] = Float.NEGATIVE_INFINITY);
+                if (mask != null) {
+                    mask.close();
+                }
+                mask = manager.create(values);
+                maskFor = Set.copyOf(banned);
+            }
+            return mask;
+        }
     }
 }

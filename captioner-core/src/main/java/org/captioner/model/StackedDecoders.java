@@ -161,11 +161,11 @@ public final class StackedDecoders implements AutoCloseable {
 
     private final class Search implements DecodingModel<State> {
         private final NDManager root;
-        private Set<Integer> maskFor;
-        private NDArray bannedMask;
+        private final SearchArrays.BannedMask bannedMask;
 
         Search(NDManager root) {
             this.root = root;
+            this.bannedMask = new SearchArrays.BannedMask(root, vocab);
         }
 
         @Override
@@ -241,32 +241,8 @@ public final class StackedDecoders implements AutoCloseable {
 
         @Override
         public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
-            return advance(state, lastTokens, (logProbs, next) -> {
-                NDList top = logProbs.add(mask(banned)).topK(k, 1, true, true);
-                float[][] values = SearchArrays.rows(top.get(0), lastTokens.length, k);
-                long[] words = top.get(1).toType(DataType.INT64, false).toLongArray();
-                int[][] w = new int[lastTokens.length][k];
-                for (int r = 0; r < w.length; r++) {
-                    for (int j = 0; j < k; j++) {
-                        w[r][j] = (int) words[r * k + j];
-                    }
-                }
-                return new TopWords<>(w, values, next);
-            });
-        }
-
-        /** 0 for allowed words, -inf for banned ones; built once per search. */
-        private NDArray mask(Set<Integer> banned) {
-            if (!banned.equals(maskFor)) {
-                float[] mask = new float[vocab];
-                banned.forEach(w -> mask[w] = Float.NEGATIVE_INFINITY);
-                if (bannedMask != null) {
-                    bannedMask.close();
-                }
-                bannedMask = root.create(mask);
-                maskFor = Set.copyOf(banned);
-            }
-            return bannedMask;
+            return advance(state, lastTokens, (logProbs, next) ->
+                    SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.captioner.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,6 +220,52 @@ class AttentionDecoderTest {
                 }
             }
             assertTrue(last < first / 3, "loss " + first + " -> " + last);
+        }
+    }
+
+    @Test
+    void engineRankingEqualsJavaRankingAndNeverReturnsBannedWords() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Engine.getInstance().setRandomSeed(3);
+            AttentionDecoder decoder = new AttentionDecoder(new DecoderConfig(15, 6, 5, 9, 1, 0), 4);
+            decoder.initialize(m, 9);
+            float[][] grids = new float[4][9 * 6];
+            for (int i = 0; i < grids.length; i++) {
+                for (int j = 0; j < grids[i].length; j++) {
+                    grids[i][j] = (float) Math.cos(i * 3 + j * 0.3);
+                }
+            }
+            java.util.Set<Integer> banned = java.util.Set.of(0, 1, 3);
+            int[] last = {1, 1, 1, 1};
+            AttentionSearchModel model = new AttentionSearchModel(decoder, m);
+            var inEngine = model.stepTop(model.start(grids), last, 5, banned);
+            // The interface's default reads whole rows and ranks them in Java.
+            AttentionSearchModel plain = new AttentionSearchModel(decoder, m);
+            org.captioner.search.DecodingModel<AttentionSearchModel.State> javaRanked = new org.captioner.search.DecodingModel<>() {
+                public int vocabSize() {
+                    return plain.vocabSize();
+                }
+
+                public AttentionSearchModel.State start(float[][] f) {
+                    return plain.start(f);
+                }
+
+                public Step<AttentionSearchModel.State> step(AttentionSearchModel.State state, int[] tokens) {
+                    return plain.step(state, tokens);
+                }
+
+                public AttentionSearchModel.State select(AttentionSearchModel.State state, int[] rows) {
+                    return plain.select(state, rows);
+                }
+            };
+            var inJava = javaRanked.stepTop(javaRanked.start(grids), last, 5, banned);
+            for (int r = 0; r < grids.length; r++) {
+                assertArrayEquals(inJava.words()[r], inEngine.words()[r]);
+                assertArrayEquals(inJava.logProbs()[r], inEngine.logProbs()[r], 1e-6f);
+                for (int w : inEngine.words()[r]) {
+                    assertFalse(banned.contains(w));
+                }
+            }
         }
     }
 
