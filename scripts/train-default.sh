@@ -34,7 +34,7 @@ for f in objects.json imagenet_head.pt imagenet-words.tsv concepts.json mobilene
 done
 # Grounding chosen on dev and the COCO sample (model card): threshold 0.7, weight 3 (Show-and-Tell: 0.4, 2).
 sed -i 's/"threshold" : 0.4,/"threshold" : 0.7,/; s/"weight" : 2.0/"weight" : 3.0/' "$WORK/bundle/objects.json"
-grep -q '"threshold" : 0.7,' "$WORK/bundle/objects.json"
+grep -q '"threshold" : 0.7,' "$WORK/bundle/objects.json" && grep -q '"weight" : 3.0' "$WORK/bundle/objects.json"
 
 # Search settings are chosen on dev only; the chosen ones become the bundle's defaults.
 for cfg in "3 0.5" "5 0.5" "5 1.0"; do
@@ -45,6 +45,10 @@ for cfg in "3 0.5" "5 0.5" "5 1.0"; do
 done
 "$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --split dev --no-attention-maps \
   --beam 5 --length-penalty 0.5 --adopt --out "$WORK/dev-chosen"
+
+# Everyday photos outside Flickr8k (142 COCO photos, encoded on the way).
+"$C" evaluate --model "$WORK/bundle" --dataset coco --data-dir "$SHARED/eval/coco-sample" --no-attention-maps \
+  --out "$WORK/coco-sample" | grep -E "CIDEr|CHAIRs"
 
 # Encoder variants: the decoder measured on each variant's own dev grids, then declared in the bundle.
 for v in "int8 mobilenet_v2_int8_features.pt" "onnx mobilenet_v2_features.onnx"; do

@@ -47,4 +47,4 @@ for beam in 1 3 5; do
   "$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$WORK/features" --split test \
     --beam "$beam" --length-penalty 0.5 --record --out "$WORK/test-beam$beam"
 done
-echo "bundle: $WORK/bundle (models/show-and-tell holds it, with the grounding files and encoder of models/default)"
+echo "bundle: $WORK/bundle (models/show-and-tell holds it, with its grounding files, encoder and encoder variants)"

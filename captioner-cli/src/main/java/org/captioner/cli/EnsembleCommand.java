@@ -31,7 +31,9 @@ final class EnsembleCommand extends Command {
     String summary() {
         return "Combine bundles trained on the same data and encoder (same vocabulary) into one ensemble bundle:"
                 + " captions come from the mean of their next-word log-probabilities. Usually better than any"
-                + " member; each member adds its decoding cost. With --float16, one bundle is re-stored at half size.";
+                + " member; each member adds its decoding cost. With --float16, one bundle is re-stored at half size."
+                + " The result keeps each decoder's training record but not the bundles' scores, encoder variants or"
+                + " other files (measure and add them with evaluate).";
     }
 
     @Override
@@ -40,6 +42,8 @@ final class EnsembleCommand extends Command {
         o.addOption(required("out", "DIR", "the new bundle folder"));
         o.addOption(flag("float16", "store the weights as 16-bit floats: half the size on disk, computed in float32"
                 + " as before; a caption can change where two words tie to 3 digits (measure with evaluate)"));
+        // Scores and encoder variants describe the bundles given, not the result: they start afresh
+        // (evaluate --record / --add-encoder), and only bundle.json, the vocabulary and decoders are written.
         return o;
     }
 
@@ -56,6 +60,12 @@ final class EnsembleCommand extends Command {
                     + " half size");
         }
         Path out = Path.of(line.getOptionValue("out"));
+        for (Path b : bundles) {
+            // Writing into an input would replace its decoder while it is read, and drop its records.
+            if (Files.exists(out) && Files.exists(b) && Files.isSameFile(out, b)) {
+                throw new UsageException("--out " + out + " is one of the bundles given; write the result to a new folder");
+            }
+        }
         // Every bundle is checked before anything is written; the first sets the vocabulary and encoder.
         Vocabulary vocabulary = null;
         List<BundleInfo> infos = new ArrayList<>();

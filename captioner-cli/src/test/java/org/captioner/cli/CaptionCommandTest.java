@@ -158,7 +158,7 @@ class CaptionCommandTest {
     }
 
     @Test
-    void theDefaultModelTagsAndGroundsTheKitten() {
+    void theKittenIsTaggedACatAndGroundingStopsTheShowAndTellModelCallingItADog() {
         String kitten = ProjectFiles.sample("kitten.jpg").toString();
         String model = ProjectFiles.defaultModel().toString();
         CliRunner.Run tagged = CliRunner.run("caption", "--model", model, "--tags", kitten);

@@ -82,6 +82,10 @@ class EnsembleCommandTest {
         assertEquals(2, run.status());
         assertTrue(run.err().contains("--float16"), run.err());
         assertTrue(Files.notExists(tmp.resolve("one")));
+        // Nor may the result overwrite a bundle it reads.
+        CliRunner.Run into = CliRunner.run("ensemble", "--float16", "--out", b.bundle.toString(), b.bundle.toString());
+        assertEquals(2, into.status());
+        assertTrue(into.err().contains("new folder"), into.err());
     }
 
     @Test
