@@ -225,8 +225,10 @@ class HostileInputsTest {
     }
 
     /**
-     * Runs the CLI with {@code args} in its own JVM, sends it SIGTERM after 9 s, and returns what it
-     * printed once it has exited with the signal's status and without a crash.
+     * Runs the CLI with {@code args} (which must show a progress bar) in its own JVM, sends it
+     * SIGTERM as soon as its bar has started (the stop hook is in place and work under way: a fixed
+     * wait let a fast machine finish first), and returns what it printed once it has exited with the
+     * signal's status and without a crash.
      */
     private static String runAndStop(String name, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
@@ -236,7 +238,11 @@ class HostileInputsTest {
         command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve(name + "-out.txt").toFile())
                 .redirectError(tmp.resolve(name + "-err.txt").toFile()).start();
-        Thread.sleep(9000);
+        Path err = tmp.resolve(name + "-err.txt");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (child.isAlive() && System.nanoTime() < deadline && !Files.readString(err).contains(" img (")) {
+            Thread.sleep(20);
+        }
         assertTrue(child.isAlive(), "finished before it could be interrupted");
         // SIGTERM takes the same path as Ctrl-C (the JVM's shutdown hooks), and unlike SIGINT it is not
         // ignored by processes started in the background of a non-interactive shell, as CI may start us.
@@ -255,8 +261,8 @@ class HostileInputsTest {
         Path dir = tmp.resolve("many");
         int total = randomPhotos(dir, 1500, 5).size();
         Path out = tmp.resolve("interrupted.json");
-        String printed = runAndStop("int", "caption", "--model", bundle.toString(), "--format", "coco", "--output",
-                out.toString(), dir.toString());
+        String printed = runAndStop("int", "caption", "--model", bundle.toString(), "--progress", "--format", "coco",
+                "--output", out.toString(), dir.toString());
         JsonNode results = JSON.readTree(out.toFile());
         assertTrue(results.isArray() && results.size() < total, "entries: " + results.size());
         assertTrue(printed.contains(results.size() == 0 ? "before any image was captioned"

@@ -240,24 +240,7 @@ class AttentionDecoderTest {
             AttentionSearchModel model = new AttentionSearchModel(decoder, m);
             var inEngine = model.stepTop(model.start(grids), last, 5, banned);
             // The interface's default reads whole rows and ranks them in Java.
-            AttentionSearchModel plain = new AttentionSearchModel(decoder, m);
-            org.captioner.search.DecodingModel<AttentionSearchModel.State> javaRanked = new org.captioner.search.DecodingModel<>() {
-                public int vocabSize() {
-                    return plain.vocabSize();
-                }
-
-                public AttentionSearchModel.State start(float[][] f) {
-                    return plain.start(f);
-                }
-
-                public Step<AttentionSearchModel.State> step(AttentionSearchModel.State state, int[] tokens) {
-                    return plain.step(state, tokens);
-                }
-
-                public AttentionSearchModel.State select(AttentionSearchModel.State state, int[] rows) {
-                    return plain.select(state, rows);
-                }
-            };
+            var javaRanked = JavaRanked.of(new AttentionSearchModel(decoder, m));
             var inJava = javaRanked.stepTop(javaRanked.start(grids), last, 5, banned);
             for (int r = 0; r < grids.length; r++) {
                 assertArrayEquals(inJava.words()[r], inEngine.words()[r]);

@@ -101,23 +101,7 @@ class StackedDecodersTest {
             int[] last = {1, 1, 1, 1};
             var onDevice = model.stepTop(model.start(features(4)), last, 5, banned);
             // The interface's default ranks the full rows in Java.
-            DecodingModel<StackedDecoders.State> javaRanked = new DecodingModel<>() {
-                public int vocabSize() {
-                    return model.vocabSize();
-                }
-
-                public StackedDecoders.State start(float[][] f) {
-                    return model.start(f);
-                }
-
-                public Step<StackedDecoders.State> step(StackedDecoders.State s, int[] t) {
-                    return model.step(s, t);
-                }
-
-                public StackedDecoders.State select(StackedDecoders.State s, int[] rows) {
-                    return model.select(s, rows);
-                }
-            };
+            DecodingModel<StackedDecoders.State> javaRanked = JavaRanked.of(model);
             var inJava = javaRanked.stepTop(javaRanked.start(features(4)), last, 5, banned);
             for (int r = 0; r < 4; r++) {
                 assertArrayEquals(inJava.words()[r], onDevice.words()[r]);
