@@ -235,6 +235,12 @@ class HostileInputsTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
                 "-Dcaptioner.home=" + ProjectFiles.root(), "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
+        // The child finds the encoder where this JVM does (ShapesBundle points there; without it a
+        // clone with nothing beside it has no ../shared/models/encoders to fall back on).
+        String encoderDir = System.getProperty("captioner.encoderDir");
+        if (encoderDir != null) {
+            command.add(1, "-Dcaptioner.encoderDir=" + encoderDir);
+        }
         command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve(name + "-out.txt").toFile())
                 .redirectError(tmp.resolve(name + "-err.txt").toFile()).start();
@@ -243,7 +249,7 @@ class HostileInputsTest {
         while (child.isAlive() && System.nanoTime() < deadline && !Files.readString(err).contains(" img (")) {
             Thread.sleep(20);
         }
-        assertTrue(child.isAlive(), "finished before it could be interrupted");
+        assertTrue(child.isAlive(), () -> "finished before it could be interrupted: " + read(err));
         // SIGTERM takes the same path as Ctrl-C (the JVM's shutdown hooks), and unlike SIGINT it is not
         // ignored by processes started in the background of a non-interactive shell, as CI may start us.
         assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
@@ -254,6 +260,14 @@ class HostileInputsTest {
         assertTrue(child.exitValue() == 143 || child.exitValue() == 130, child.exitValue() + ": " + printed);
         assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);
         return printed;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 
     @Test
