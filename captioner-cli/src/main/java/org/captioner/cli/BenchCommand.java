@@ -155,8 +155,7 @@ final class BenchCommand extends Command {
                 outcome = peer.run(checked, new BenchPeer.Work(Path.of(captioner.encoder().identity().origin()),
                         photos, model, decoders, captioner.info().decoder().vocabSize(), search.lengthPenalty(),
                         search.maxLength(), search.beam(), Captioner.blocksTrigrams(), search.batchSize(), reps,
-                        captioner.info().decoder().attentionSize(),
-                        captioner.takesGrids() ? captioner.encoder().gridRegions() : 1));
+                        captioner.info().decoder().attentionSize(), regions(captioner)));
             }
             String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
             BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"),
@@ -165,6 +164,11 @@ final class BenchCommand extends Command {
             new BenchReport(mine, side, outcome).print(large);
         }
         return 0;
+    }
+
+    /** Feature vectors per image the bundle's decoders read: the encoder's grid for an attending bundle, else 1. */
+    private static int regions(Captioner captioner) {
+        return captioner.takesGrids() ? captioner.encoder().gridRegions() : 1;
     }
 
     /** Decoders searched per step: the bundle's main decoder and its ensemble members. */
@@ -202,8 +206,7 @@ final class BenchCommand extends Command {
             }
         }
         // What the decoders read: pooled vectors, or whole grids for a bundle that attends to regions.
-        float[][] features = captioner.takesGrids() ? captioner.encoder().encodeGrid(images)
-                : captioner.encoder().encode(images);
+        float[][] features = captioner.encode(images);
         // Grounding off for the figures set beside the peer's: it runs the language model alone.
         for (int beam : new int[] {1, 3}) {
             Decoding d = decode(captioner, features, beam, reps, Grounding.Settings.OFF);
@@ -223,8 +226,7 @@ final class BenchCommand extends Command {
         baseline(model, features, photos, reps, mine);
         // The bundle's kind of decoder at the default sizes (an attention decoder on 7 x 7 grids).
         double[] step = trainStep(captioner.info().decoder().withSizes(512, 512, 1, 0.5),
-                captioner.info().decoder().vocabSize(), captioner.takesGrids() ? captioner.encoder().gridRegions() : 1,
-                reps);
+                captioner.info().decoder().vocabSize(), regions(captioner), reps);
         mine.put("train_step_ms", step[0]);
         mine.put("train_step_ms_median", step[1]);
         if (large > 0) {

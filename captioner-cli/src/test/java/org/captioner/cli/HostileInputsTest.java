@@ -242,9 +242,9 @@ class HostileInputsTest {
             command.add(1, "-Dcaptioner.encoderDir=" + encoderDir);
         }
         command.addAll(List.of(args));
-        Process child = new ProcessBuilder(command).redirectOutput(tmp.resolve(name + "-out.txt").toFile())
-                .redirectError(tmp.resolve(name + "-err.txt").toFile()).start();
+        Path out = tmp.resolve(name + "-out.txt");
         Path err = tmp.resolve(name + "-err.txt");
+        Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         while (child.isAlive() && System.nanoTime() < deadline && !Files.readString(err).contains(" img (")) {
             Thread.sleep(20);
@@ -254,8 +254,7 @@ class HostileInputsTest {
         // ignored by processes started in the background of a non-interactive shell, as CI may start us.
         assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
         assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "did not stop after the signal");
-        String printed = Files.readString(tmp.resolve(name + "-out.txt"))
-                + Files.readString(tmp.resolve(name + "-err.txt"));
+        String printed = Files.readString(out) + Files.readString(err);
         // 143 is the signal's status; 130 when the command's own exit call wins the race with the JVM's halt.
         assertTrue(child.exitValue() == 143 || child.exitValue() == 130, child.exitValue() + ": " + printed);
         assertFalse(printed.contains("SIGSEGV") || printed.contains("fatal error"), printed);

@@ -244,10 +244,11 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * Features in the encoder's fastest call size ({@code -Dcaptioner.encoderBatch=N} sets it):
-     * pooled vectors, or whole grids for a bundle whose decoders attend to regions.
+     * What {@link #captionFeatures} takes for these images, encoded in the encoder's fastest call
+     * size ({@code -Dcaptioner.encoderBatch=N} sets it): pooled vectors, or whole grids for a bundle
+     * whose decoders attend to regions.
      */
-    private float[][] encode(List<BufferedImage> images) {
+    public float[][] encode(List<BufferedImage> images) {
         boolean grids = takesGrids();
         float[][] out = new float[images.size()][];
         for (int i = 0; i < images.size(); i += encoderBatch) {
