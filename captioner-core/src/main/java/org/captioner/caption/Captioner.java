@@ -23,7 +23,7 @@ import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
 import org.captioner.model.AttentionDecoder;
 import org.captioner.model.DecoderBlock;
-import org.captioner.model.StackedDecoders;
+import org.captioner.model.FastDecoders;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
 import org.captioner.objects.ObjectTag;
@@ -44,7 +44,7 @@ public final class Captioner implements AutoCloseable {
 
     private final ModelBundle bundle;
     /** The bundle's decoders rearranged for fast search; null if their sizes differ. */
-    private final StackedDecoders stacked;
+    private final FastDecoders stacked;
     private final ImageEncoder encoder;
     private final PhotoReader reader;
     /** The encoder's ImageNet classifier read out as caption words; null when the bundle has none. */
@@ -67,9 +67,8 @@ public final class Captioner implements AutoCloseable {
             ObjectClassifier objects) {
         this.bundle = bundle;
         // -Dcaptioner.stackDecoders=false searches block by block instead (for comparison in benchmarks).
-        this.stacked = StackedDecoders.canStack(bundle.decoders())
-                && !"false".equals(System.getProperty("captioner.stackDecoders"))
-                ? new StackedDecoders(bundle.decoders(), bundle.manager()) : null;
+        this.stacked = "false".equals(System.getProperty("captioner.stackDecoders")) ? null
+                : FastDecoders.of(bundle.decoders(), bundle.manager());
         this.encoder = encoder;
         this.reader = reader;
         this.objects = objects;

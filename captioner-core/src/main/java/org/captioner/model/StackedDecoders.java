@@ -32,7 +32,7 @@ import org.captioner.search.DecodingModel;
  * <p>Engine operations put their result in the manager of their first operand, so every step
  * starts from an array of its own and never from a shared weight: nothing accumulates here.
  */
-public final class StackedDecoders implements AutoCloseable {
+public final class StackedDecoders implements FastDecoders {
 
     private final NDManager manager;
     private final int members;
@@ -52,11 +52,11 @@ public final class StackedDecoders implements AutoCloseable {
     private final NDArray outputBias; // [M, 1, V]
 
     /**
-     * Whether these decoders can be stacked: Show-and-Tell decoders (attention decoders are
-     * searched one by one) of the same sizes apart from dropout, which inference ignores.
+     * Whether these decoders can be stacked: Show-and-Tell decoders (attention decoders have
+     * {@link StackedAttentionDecoders}) of the same sizes apart from dropout, which inference ignores.
      */
     public static boolean canStack(List<? extends DecoderBlock> decoders) {
-        if (!decoders.stream().allMatch(d -> d instanceof CaptionDecoder)) {
+        if (decoders.isEmpty() || !decoders.stream().allMatch(d -> d instanceof CaptionDecoder)) {
             return false;
         }
         DecoderConfig first = decoders.get(0).config();
@@ -66,7 +66,7 @@ public final class StackedDecoders implements AutoCloseable {
     }
 
     public StackedDecoders(List<? extends DecoderBlock> decoders, NDManager parent) {
-        if (decoders.isEmpty() || !canStack(decoders)) {
+        if (!canStack(decoders)) {
             throw new IllegalArgumentException("stacked decoders must be one or more Show-and-Tell decoders of the"
                     + " same sizes");
         }
@@ -146,7 +146,7 @@ public final class StackedDecoders implements AutoCloseable {
         return vocab;
     }
 
-    /** A model for one search on one thread; its arrays live in {@code root} and are freed as it goes. */
+    @Override
     public DecodingModel<State> searchModel(NDManager root) {
         return new Search(root);
     }
