@@ -160,7 +160,7 @@ final class BenchCommand extends Command {
             String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
             BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"),
                     System.getenv("GLIBC_TUNABLES"), decoders, search.lengthPenalty(), search.beam(),
-                    Captioner.blocksTrigrams());
+                    Captioner.blocksTrigrams(), System.getenv().getOrDefault("LD_PRELOAD", "").contains("libmkl_intel_cpu"));
             new BenchReport(mine, side, outcome).print(large);
         }
         return 0;

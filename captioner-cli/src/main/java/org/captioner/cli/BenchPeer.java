@@ -3,6 +3,7 @@ package org.captioner.cli;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +78,21 @@ final class BenchPeer {
             int maxLength, int beam, boolean blockTrigrams, int searchBatch, int reps, int attention,
             int regions) {}
 
+    /**
+     * OpenBLAS kernel sets tried for the peer on x86-64 besides its own detection and the
+     * environment's choice: an OPENBLAS_CORETYPE set for safety (older OpenBLAS builds misdetect
+     * newer CPUs) can hold the peer to AVX2 kernels on an AVX-512 CPU, at about half its speed.
+     */
+    private static final List<String> X86_CORETYPES = List.of("Haswell", "SkylakeX", "Cooperlake", "Zen");
+    /** The config probe's name for "OPENBLAS_CORETYPE unset: OpenBLAS detects the CPU itself". */
+    private static final String DETECT = "";
+
     private final String python;
     private final Path script;
     private final int threads;
     private final boolean allowReferenceBlas;
+    /** The OPENBLAS_CORETYPE every peer run gets ({@link #DETECT}: unset), or null for the environment's, unchanged. */
+    private String coretype;
 
     /**
      * @param threads intra-op threads, the same as captioner's engine uses
@@ -101,16 +115,36 @@ final class BenchPeer {
         if (problem != null) {
             return Outcome.skipped(problem);
         }
-        Exit exit;
-        try {
-            exit = execute(List.of(python, script.toString(), "--config-only", "--threads", String.valueOf(threads)),
-                    CONFIG_SECONDS);
-        } catch (IOException e) {
-            return Outcome.skipped("cannot run " + script + ": " + e.getMessage());
+        JsonNode config = null;
+        String failure = null;
+        List<String> tried = new ArrayList<>();
+        for (String candidate : coretypes()) {
+            Exit exit;
+            try {
+                exit = execute(List.of(python, script.toString(), "--config-only", "--threads", String.valueOf(threads)),
+                        CONFIG_SECONDS, candidate);
+            } catch (IOException e) {
+                return Outcome.skipped("cannot run " + script + ": " + e.getMessage());
+            }
+            JsonNode c = exit.result();
+            if (c == null) {
+                failure = failure == null ? exit.failure() : failure;
+                continue;
+            }
+            double gflops = c.path("matmul").path("gflops").asDouble();
+            tried.add(String.format(Locale.ROOT, "%s %.1f", candidate == null ? "environment's"
+                    : candidate.isEmpty() ? "detected" : candidate, gflops));
+            // The peer runs with the kernels that multiply fastest here, so that its ratios are against its best.
+            if (config == null || gflops > config.path("matmul").path("gflops").asDouble()) {
+                config = c;
+                coretype = candidate;
+            }
         }
-        JsonNode config = exit.result();
         if (config == null) {
-            return Outcome.skipped(script.getFileName() + " --config-only " + exit.failure());
+            return Outcome.skipped(script.getFileName() + " --config-only " + failure);
+        }
+        if (config instanceof ObjectNode o && tried.size() > 1) {
+            o.put("openblas_coretype_probe", String.join(", ", tried) + " GFLOP/s");
         }
         JsonNode blas = config.path("blas");
         if (blas.path("optimized").asBoolean()) {
@@ -124,6 +158,24 @@ final class BenchPeer {
                         + " speed; apt install libopenblas0-pthread (or pass --allow-reference-blas)", config, null);
     }
 
+    /**
+     * The OPENBLAS_CORETYPE values to try: the environment's own (null), OpenBLAS's detection and,
+     * on x86-64, the kernel sets of {@link #X86_CORETYPES}. Without the environment setting one,
+     * the first two are the same run.
+     */
+    private static List<String> coretypes() {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        out.add(null);
+        if (System.getenv("OPENBLAS_CORETYPE") != null) {
+            out.add(DETECT);
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("amd64") || arch.equals("x86_64")) {
+            out.addAll(X86_CORETYPES);
+        }
+        return new ArrayList<>(out);
+    }
+
     /** The BLAS libraries the peer's process loaded, as it reported them. */
     static List<String> libraries(JsonNode config) {
         List<String> out = new ArrayList<>();
@@ -135,7 +187,7 @@ final class BenchPeer {
     private String importProblem() throws InterruptedException {
         Exit exit;
         try {
-            exit = execute(List.of(python, "-c", "import torch"), PROBE_SECONDS);
+            exit = execute(List.of(python, "-c", "import torch"), PROBE_SECONDS, null);
         } catch (IOException e) {
             // ProcessBuilder's message repeats the command; its cause says why (e.g. "No such file or directory").
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
@@ -162,8 +214,12 @@ final class BenchPeer {
             weights = exportDecoders(work.model());
             list = Files.createTempFile("captioner-bench", ".txt");
             Files.write(list, work.photos().stream().map(Path::toString).toList(), StandardCharsets.UTF_8);
-            Exit exit = execute(command(work, list, weights), 0);
+            Exit exit = execute(command(work, list, weights), 0, coretype);
             JsonNode figures = exit.result();
+            if (figures instanceof ObjectNode o && checked.config() != null
+                    && checked.config().has("openblas_coretype_probe")) {
+                o.set("openblas_coretype_probe", checked.config().get("openblas_coretype_probe"));
+            }
             return figures == null
                     ? new Outcome(State.FAILED, script.getFileName() + " " + exit.failure(), checked.config(), null)
                     : new Outcome(checked.state(), checked.reason(), figures, figures);
@@ -281,15 +337,23 @@ final class BenchPeer {
 
     /**
      * Runs a command with its output in temporary files (read once it exits, so nothing can block),
-     * the environment inherited unchanged: OPENBLAS_CORETYPE reaches the peer as set.
+     * in the inherited environment with OPENBLAS_CORETYPE as {@code coretype} says.
      *
      * @param limitSeconds stop it after this long; 0 for no limit
+     * @param coretype null: the environment's; {@link #DETECT}: unset; else that kernel set
      */
-    private static Exit execute(List<String> command, long limitSeconds) throws IOException, InterruptedException {
+    private static Exit execute(List<String> command, long limitSeconds, String coretype)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("captioner-peer", ".out");
         Path err = Files.createTempFile("captioner-peer", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (DETECT.equals(coretype)) {
+                builder.environment().remove("OPENBLAS_CORETYPE");
+            } else if (coretype != null) {
+                builder.environment().put("OPENBLAS_CORETYPE", coretype);
+            }
+            Process p = builder.start();
             // A bench stopped with Ctrl-C would otherwise leave the peer running for minutes.
             Thread stop = new Thread(p::destroyForcibly);
             Runtime.getRuntime().addShutdownHook(stop);

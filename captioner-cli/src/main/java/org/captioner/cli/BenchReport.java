@@ -19,10 +19,11 @@ final class BenchReport {
      * How captioner ran: its engine, intra-op threads, OMP_WAIT_POLICY (null if unset; the peer
      * defaults to PASSIVE, so both are printed), GLIBC_TUNABLES (null if unset; the peer inherits
      * it), decoders searched per step (the ensemble's members), the length penalty α of its ranking,
-     * and the default search's beam and trigram blocking (the end-to-end row's, on both sides).
+     * the default search's beam and trigram blocking (the end-to-end row's, on both sides), and
+     * whether libtorch's MKL runs with its vendor check answered (the launcher's preload on AMD CPUs).
      */
     record Side(String engine, int threads, String waitPolicy, String mallocTunables, int decoders,
-            double lengthPenalty, int beam, boolean blockTrigrams) {}
+            double lengthPenalty, int beam, boolean blockTrigrams, boolean mklAnyCpu) {}
 
     private final Map<String, Double> mine;
     private final Side side;
@@ -60,9 +61,10 @@ final class BenchReport {
             c.path("build").forEach(l -> build.add(l.asText()));
             out.add("peer torch build: " + String.join("; ", build));
             String coretype = c.path("openblas_coretype").asText(null);
-            out.add(coretype == null ? "peer OPENBLAS_CORETYPE not set (OpenBLAS detects the CPU itself)"
-                    : "peer OPENBLAS_CORETYPE=" + coretype + ", kept as the environment sets it (older OpenBLAS builds"
-                            + " misbehave on this CPU without it)");
+            String probe = c.path("openblas_coretype_probe").asText(null);
+            out.add((coretype == null ? "peer OPENBLAS_CORETYPE not set (OpenBLAS detects the CPU itself)"
+                    : "peer OPENBLAS_CORETYPE=" + coretype)
+                    + (probe == null ? "" : ", the fastest product of those tried: " + probe));
         }
         out.add(matmulLine());
         out.add("malloc: GLIBC_TUNABLES" + (side.mallocTunables() == null ? " unset (glibc's defaults: every large"
@@ -77,9 +79,10 @@ final class BenchReport {
 
     private String matmulLine() {
         String own = String.format(Locale.ROOT, "matmul %s fp32, best of %d: captioner %.1f GFLOP/s (%s, %d threads,"
-                        + " OMP_WAIT_POLICY %s)", BenchCommand.MATMUL_SHAPE, BenchCommand.MATMUL_REPS,
+                        + " OMP_WAIT_POLICY %s%s)", BenchCommand.MATMUL_SHAPE, BenchCommand.MATMUL_REPS,
                 mine.get("matmul_gflops"), side.engine(), side.threads(),
-                side.waitPolicy() == null ? "unset" : "=" + side.waitPolicy());
+                side.waitPolicy() == null ? "unset" : "=" + side.waitPolicy(),
+                side.mklAnyCpu() ? "; MKL's vendor check answered by ./captioner's preload" : "");
         JsonNode c = peer.config();
         return c == null ? own : own + String.format(Locale.ROOT, ", peer %.1f GFLOP/s (torch %s, %d threads)",
                 peerMatmul(), c.path("torch").asText(), c.path("threads").asInt());

@@ -19,7 +19,7 @@ class BenchReportTest {
             "onnx_encoder_best", 100.0, "int8_encoder_best", 240.0, "peak_fp32_gflops", 144.0,
             "peak_int8_gops", 480.0, "train_step_ms", 150.0, "matmul_gflops", 100.0, "decode_beam3_words", 10.5);
     private static final BenchReport.Side SIDE = new BenchReport.Side("PyTorch 2.7.1 via DJL 0.35.1", 2, null, null,
-            3, 0.5, 5, true);
+            3, 0.5, 5, true, false);
 
     @Test
     void withoutAPeerTheRatiosAreNaAndOneLineSaysWhy() {
@@ -36,18 +36,22 @@ class BenchReportTest {
     void aFairPeerGivesRatiosAndItsBlasIsShown() throws Exception {
         JsonNode figures = new ObjectMapper().readTree("""
                 {"torch": "1.13.0a0", "python": "3.11.2", "threads": 2, "openblas_num_threads": "2",
-                 "openblas_coretype": "Haswell", "blas": {"kind": "OpenBLAS", "optimized": true,
+                 "openblas_coretype": "SkylakeX",
+                 "openblas_coretype_probe": "environment's 30.0, detected 45.0, SkylakeX 50.0 GFLOP/s", "blas": {"kind": "OpenBLAS", "optimized": true,
                  "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"]},
                  "build": ["BLAS_INFO=generic"], "matmul": {"gflops": 50.0},
                  "decoders": 3, "weights": "bundle", "length_penalty": 0.5, "decode_beam3_mean_words": 10.4,
                  "end_to_end_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
-        BenchReport report = new BenchReport(MINE, SIDE, new Outcome(State.OK, null, figures, figures));
+        BenchReport.Side mkl = new BenchReport.Side(SIDE.engine(), 2, null, null, 3, 0.5, 5, true, true);
+        BenchReport report = new BenchReport(MINE, mkl, new Outcome(State.OK, null, figures, figures));
         assertEquals("ratios end_to_end=3.00 train_step=2.00 encoder_vs_onnxruntime=1.20 encoder_share_of_peak=0.50",
                 report.ratios());
         assertEquals("peer=ok matmul=2.00 int8_vs_float_encoder=2.00 int8_share_of_int8_peak=0.30", report.context());
         String block = String.join("\n", report.peerBlock());
         assertTrue(block.contains("peer BLAS: OpenBLAS, loaded from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp"), block);
-        assertTrue(block.contains("OPENBLAS_CORETYPE=Haswell, kept as the environment sets it"), block);
+        assertTrue(block.contains("OPENBLAS_CORETYPE=SkylakeX, the fastest product of those tried: environment's 30.0,"
+                + " detected 45.0, SkylakeX 50.0 GFLOP/s"), block);
+        assertTrue(block.contains("MKL's vendor check answered by ./captioner's preload"), block);
         assertTrue(block.contains("captioner 100.0 GFLOP/s") && block.contains("peer 50.0 GFLOP/s"), block);
         assertTrue(block.contains("captioner 3 (") && block.contains("peer 3 ("), block);
         assertTrue(block.contains("GLIBC_TUNABLES unset"), block);
