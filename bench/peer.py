@@ -65,8 +65,9 @@ def arguments():
 ARGS = arguments() if __name__ == "__main__" else None
 if ARGS is not None:
     # OpenBLAS sizes its thread pool once, when torch loads it, and a BLAS_INFO=generic torch never
-    # resizes it: the count has to be in the environment before the import. OPENBLAS_CORETYPE is
-    # deliberately left as the environment sets it (older OpenBLAS builds misdetect this CPU without it).
+    # resizes it: the count has to be in the environment before the import. OPENBLAS_CORETYPE is left
+    # as the caller sets it: the bench tries the environment's, OpenBLAS's own detection and a few
+    # kernel sets, and runs the peer with the fastest whose products are correct (blas_correct).
     os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
     # Torch's OpenMP workers and OpenBLAS's pthreads are two pools on the same cores, and idle OpenMP
     # workers spin: on 2 cores they starve OpenBLAS between small products. Waiting passively made
@@ -136,6 +137,16 @@ def matmul_gflops():
     return 2.0 * m * k * n / best / 1e9
 
 
+def blas_correct():
+    """Whether the BLAS's products (matrix and matrix-vector, float32) agree with float64 ones: a
+    kernel set chosen by OPENBLAS_CORETYPE that this CPU runs wrongly must not win on speed."""
+    torch.manual_seed(1)
+    m, k, n = MATMUL
+    a, b, v = torch.randn(m, k), torch.randn(k, n), torch.randn(k)
+    return bool(torch.allclose(a @ b, (a.double() @ b.double()).float(), rtol=1e-4, atol=1e-3)
+                and torch.allclose(a @ v, (a.double() @ v.double()).float(), rtol=1e-4, atol=1e-3))
+
+
 def configuration():
     show, parallel = torch.__config__.show(), torch.__config__.parallel_info()
     gflops = matmul_gflops()  # after a product, so the BLAS is surely loaded
@@ -148,7 +159,7 @@ def configuration():
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
         "blas": {"kind": kind, "optimized": kind in OPTIMIZED, "libraries": libraries},
         "build": build_summary(show, parallel), "config": show, "parallel_info": parallel,
-        "matmul": {"shape": list(MATMUL), "reps": MATMUL_REPS, "gflops": gflops},
+        "matmul": {"shape": list(MATMUL), "reps": MATMUL_REPS, "gflops": gflops, "correct": blas_correct()},
     }
 
 

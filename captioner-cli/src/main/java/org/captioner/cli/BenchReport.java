@@ -82,7 +82,7 @@ final class BenchReport {
                         + " OMP_WAIT_POLICY %s%s)", BenchCommand.MATMUL_SHAPE, BenchCommand.MATMUL_REPS,
                 mine.get("matmul_gflops"), side.engine(), side.threads(),
                 side.waitPolicy() == null ? "unset" : "=" + side.waitPolicy(),
-                side.mklAnyCpu() ? "; MKL's vendor check answered by ./captioner's preload" : "");
+                side.mklAnyCpu() ? "; ./captioner's MKL vendor-check library preloaded" : "");
         JsonNode c = peer.config();
         return c == null ? own : own + String.format(Locale.ROOT, ", peer %.1f GFLOP/s (torch %s, %d threads)",
                 peerMatmul(), c.path("torch").asText(), c.path("threads").asInt());

@@ -51,7 +51,7 @@ class BenchReportTest {
         assertTrue(block.contains("peer BLAS: OpenBLAS, loaded from /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp"), block);
         assertTrue(block.contains("OPENBLAS_CORETYPE=SkylakeX, the fastest product of those tried: environment's 30.0,"
                 + " detected 45.0, SkylakeX 50.0 GFLOP/s"), block);
-        assertTrue(block.contains("MKL's vendor check answered by ./captioner's preload"), block);
+        assertTrue(block.contains("./captioner's MKL vendor-check library preloaded"), block);
         assertTrue(block.contains("captioner 100.0 GFLOP/s") && block.contains("peer 50.0 GFLOP/s"), block);
         assertTrue(block.contains("captioner 3 (") && block.contains("peer 3 ("), block);
         assertTrue(block.contains("GLIBC_TUNABLES unset"), block);

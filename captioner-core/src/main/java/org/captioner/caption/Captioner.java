@@ -43,7 +43,10 @@ import org.captioner.search.SearchSettings;
 public final class Captioner implements AutoCloseable {
 
     private final ModelBundle bundle;
-    /** The bundle's decoders rearranged for fast search; null if their sizes differ. */
+    /**
+     * The bundle's decoders rearranged for fast search; null for decoders of mixed kinds or sizes, or
+     * with {@code -Dcaptioner.stackDecoders=false}.
+     */
     private final FastDecoders stacked;
     private final ImageEncoder encoder;
     private final PhotoReader reader;

@@ -26,7 +26,9 @@ import org.captioner.search.DecodingModel;
  * <ul>
  *   <li>each image's regions and keys are held once, however many beams it has; rows are mapped to
  *       padded per-image slots only for the attention, whose energies {@code relu(keys + query)}
- *       are computed by broadcasting an image's keys against its beams' queries;</li>
+ *       are computed by broadcasting an image's keys against its beams' queries (every image is
+ *       padded to the largest beam count of the step; sampling, which gives each sample its own
+ *       copy of the image, gains nothing here);</li>
  *   <li>the three projections of {@code h} (attention query, context gate, recurrent gates) are
  *       one matrix product, and the word's share of the LSTM input gates is looked up from a table
  *       computed once, as {@link StackedDecoders} does;</li>
