@@ -1,15 +1,18 @@
 package org.captioner.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.captioner.search.DecodingModel;
 
-/** Conversions between the searches' Java arrays and engine arrays, shared by the search models. */
+/** Conversions between the searches' Java arrays and engine arrays, and weight stacking, shared by the search models. */
 final class SearchArrays {
     private SearchArrays() {}
 
@@ -24,6 +27,37 @@ final class SearchArrays {
             System.arraycopy(features[i], 0, flat, i * featureSize, featureSize);
         }
         return m.create(flat, new Shape(features.length, featureSize));
+    }
+
+    /** One array per member, stacked along a new first axis {@code [M, ...]}. */
+    static <T> NDArray stack(List<T> members, Function<T, NDArray> part) {
+        NDList parts = new NDList();
+        for (T member : members) {
+            parts.add(part.apply(member));
+        }
+        return NDArrays.stack(parts);
+    }
+
+    /** A fresh, contiguous copy of {@code a} owned by {@code manager} ({@code a} may view arrays about to be freed). */
+    static NDArray owned(NDArray a, NDManager manager) {
+        NDArray copy = a.duplicate();
+        copy.attach(manager);
+        return copy;
+    }
+
+    /**
+     * The rows of a stacked per-member lookup table {@code [M*V, ...]} for {@code lastTokens}: member
+     * k's row for token t is {@code k*V + t}, members first.
+     */
+    static int[] memberRows(int[] lastTokens, int members, int vocab) {
+        int rows = lastTokens.length;
+        int[] ids = new int[members * rows];
+        for (int k = 0; k < members; k++) {
+            for (int r = 0; r < rows; r++) {
+                ids[k * rows + r] = k * vocab + lastTokens[r];
+            }
+        }
+        return ids;
     }
 
     /** Token ids or row numbers as the int64 index array the engine's lookups take. */

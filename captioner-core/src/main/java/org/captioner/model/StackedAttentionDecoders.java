@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,7 +117,7 @@ public final class StackedAttentionDecoders implements FastDecoders {
      * intermediates there and not in the bundle's manager (results go to their first operand's).
      */
     private static Map<String, NDArray> local(Map<String, NDArray> weights, NDManager scratch) {
-        Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        Map<String, NDArray> out = new LinkedHashMap<>();
         weights.forEach((name, a) -> {
             NDArray copy = a.duplicate();
             copy.attach(scratch);
@@ -127,18 +127,12 @@ public final class StackedAttentionDecoders implements FastDecoders {
     }
 
     private static NDArray stack(List<Map<String, NDArray>> weights, Function<Map<String, NDArray>, NDArray> part) {
-        NDList parts = new NDList();
-        for (Map<String, NDArray> w : weights) {
-            parts.add(part.apply(w));
-        }
-        return NDArrays.stack(parts);
+        return SearchArrays.stack(weights, part);
     }
 
     /** A fresh, contiguous copy owned by this object. */
     private NDArray keep(NDArray a) {
-        NDArray copy = a.duplicate();
-        copy.attach(manager);
-        return copy;
+        return SearchArrays.owned(a, manager);
     }
 
     public int members() {
@@ -233,12 +227,7 @@ public final class StackedAttentionDecoders implements FastDecoders {
                                 .reshape(images, members, slots.perImage(), featureSize).transpose(1, 0, 2, 3);
                 NDArray rowContext = context.reshape(members, (long) images * slots.perImage(), featureSize)
                         .get(":, {}", SearchArrays.indices(temp, slots.slotOfRow()));
-                int[] ids = new int[members * rows];
-                for (int k = 0; k < members; k++) {
-                    for (int r = 0; r < rows; r++) {
-                        ids[k * rows + r] = k * vocab + lastTokens[r];
-                    }
-                }
+                int[] ids = SearchArrays.memberRows(lastTokens, members, vocab);
                 NDArray gates = Embedding.embedding(SearchArrays.indices(temp, ids), wordGates, SparseFormat.DENSE)
                         .singletonOrThrow().reshape(members, rows, 4L * hidden)
                         .add(Activation.sigmoid(gate).mul(rowContext).batchMatMul(contextGates))

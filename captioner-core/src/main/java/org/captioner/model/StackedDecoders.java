@@ -1,10 +1,8 @@
 package org.captioner.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
@@ -122,20 +120,13 @@ public final class StackedDecoders implements FastDecoders {
                 all.apply(w.recurrentBiases()), copy.apply(w.outputWeight()), copy.apply(w.outputBias()));
     }
 
-    private static NDArray stack(List<CaptionDecoder.Weights> weights,
-            Function<CaptionDecoder.Weights, NDArray> part) {
-        NDList parts = new NDList();
-        for (CaptionDecoder.Weights w : weights) {
-            parts.add(part.apply(w));
-        }
-        return NDArrays.stack(parts);
+    private static NDArray stack(List<CaptionDecoder.Weights> weights, Function<CaptionDecoder.Weights, NDArray> part) {
+        return SearchArrays.stack(weights, part);
     }
 
     /** A fresh, contiguous copy owned by this object (the stacked result may still view scratch arrays). */
     private NDArray keep(NDArray a) {
-        NDArray copy = a.duplicate();
-        copy.attach(manager);
-        return copy;
+        return SearchArrays.owned(a, manager);
     }
 
     public int members() {
@@ -200,12 +191,7 @@ public final class StackedDecoders implements FastDecoders {
             NDArray[] cs = new NDArray[layers];
             try (NDManager temp = m.newSubManager()) {
                 int rows = lastTokens.length;
-                int[] ids = new int[members * rows];
-                for (int k = 0; k < members; k++) {
-                    for (int r = 0; r < rows; r++) {
-                        ids[k * rows + r] = k * vocab + lastTokens[r];
-                    }
-                }
+                int[] ids = SearchArrays.memberRows(lastTokens, members, vocab);
                 NDArray below = null;
                 for (int l = 0; l < layers; l++) {
                     NDArray gates = l == 0

@@ -235,20 +235,8 @@ class AttentionDecoderTest {
                     grids[i][j] = (float) Math.cos(i * 3 + j * 0.3);
                 }
             }
-            java.util.Set<Integer> banned = java.util.Set.of(0, 1, 3);
-            int[] last = {1, 1, 1, 1};
-            AttentionSearchModel model = new AttentionSearchModel(decoder, m);
-            var inEngine = model.stepTop(model.start(grids), last, 5, banned);
-            // The interface's default reads whole rows and ranks them in Java.
-            var javaRanked = JavaRanked.of(new AttentionSearchModel(decoder, m));
-            var inJava = javaRanked.stepTop(javaRanked.start(grids), last, 5, banned);
-            for (int r = 0; r < grids.length; r++) {
-                assertArrayEquals(inJava.words()[r], inEngine.words()[r]);
-                assertArrayEquals(inJava.logProbs()[r], inEngine.logProbs()[r], 1e-6f);
-                for (int w : inEngine.words()[r]) {
-                    assertFalse(banned.contains(w));
-                }
-            }
+            JavaRanked.assertRanksAsInJava(new AttentionSearchModel(decoder, m), grids, new int[] {1, 1, 1, 1}, 5,
+                    java.util.Set.of(0, 1, 3));
         }
     }
 

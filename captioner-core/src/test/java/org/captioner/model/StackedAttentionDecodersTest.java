@@ -91,19 +91,7 @@ class StackedAttentionDecodersTest {
     void deviceRankingEqualsJavaRankingAndNeverReturnsBannedWords() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); StackedAttentionDecoders stacked =
                 new StackedAttentionDecoders(decoders(m, 2), m)) {
-            DecodingModel<StackedAttentionDecoders.State> model = stacked.searchModel(m);
-            Set<Integer> banned = Set.of(0, 1, 3);
-            int[] last = {1, 1, 1, 1};
-            var onDevice = model.stepTop(model.start(grids(4)), last, 5, banned);
-            DecodingModel<StackedAttentionDecoders.State> javaRanked = JavaRanked.of(model);
-            var inJava = javaRanked.stepTop(javaRanked.start(grids(4)), last, 5, banned);
-            for (int r = 0; r < 4; r++) {
-                assertArrayEquals(inJava.words()[r], onDevice.words()[r]);
-                assertArrayEquals(inJava.logProbs()[r], onDevice.logProbs()[r], 1e-6f);
-                for (int w : onDevice.words()[r]) {
-                    assertFalse(banned.contains(w));
-                }
-            }
+            JavaRanked.assertRanksAsInJava(stacked.searchModel(m), grids(4), new int[] {1, 1, 1, 1}, 5, Set.of(0, 1, 3));
         }
     }
 

@@ -96,20 +96,7 @@ class StackedDecodersTest {
     void deviceRankingEqualsJavaRankingAndNeverReturnsBannedWords() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); StackedDecoders stacked =
                 new StackedDecoders(decoders(m, 2, 1), m)) {
-            DecodingModel<StackedDecoders.State> model = stacked.searchModel(m);
-            Set<Integer> banned = Set.of(0, 1, 3);
-            int[] last = {1, 1, 1, 1};
-            var onDevice = model.stepTop(model.start(features(4)), last, 5, banned);
-            // The interface's default ranks the full rows in Java.
-            DecodingModel<StackedDecoders.State> javaRanked = JavaRanked.of(model);
-            var inJava = javaRanked.stepTop(javaRanked.start(features(4)), last, 5, banned);
-            for (int r = 0; r < 4; r++) {
-                assertArrayEquals(inJava.words()[r], onDevice.words()[r]);
-                assertArrayEquals(inJava.logProbs()[r], onDevice.logProbs()[r], 1e-6f);
-                for (int w : onDevice.words()[r]) {
-                    assertFalse(banned.contains(w));
-                }
-            }
+            JavaRanked.assertRanksAsInJava(stacked.searchModel(m), features(4), new int[] {1, 1, 1, 1}, 5, Set.of(0, 1, 3));
         }
     }
 
