@@ -67,7 +67,8 @@ if ARGS is not None:
     # OpenBLAS sizes its thread pool once, when torch loads it, and a BLAS_INFO=generic torch never
     # resizes it: the count has to be in the environment before the import. OPENBLAS_CORETYPE is left
     # as the caller sets it: the bench tries the environment's, OpenBLAS's own detection and a few
-    # kernel sets, and runs the peer with the fastest whose products are correct (blas_correct).
+    # kernel sets, and replaces the environment's only with one whose products are correct
+    # (blas_correct) and that is at least 10 % faster.
     os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
     # Torch's OpenMP workers and OpenBLAS's pthreads are two pools on the same cores, and idle OpenMP
     # workers spin: on 2 cores they starve OpenBLAS between small products. Waiting passively made

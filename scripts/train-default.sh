@@ -7,10 +7,12 @@
 #   object classifier, concept detectors and encoders of models/show-and-tell (they belong to the
 #   encoder, not the decoder) → search settings chosen on dev → encoder variants measured on dev
 #   → the test split scored once at beam 1, 3 and 5 (recorded in bundle.json).
-# Epoch times on the 2-core AMD machine: ~7 min (cross-entropy) and 8-12 min (self-critical) for
+# Epoch times on the 2-core AMD machine: ~7 min (cross-entropy) and 7-12 min (self-critical) for
 # the first decoder, trained before ./captioner preloaded its MKL library (README, Configuration);
 # ~2.5 and ~3 min for the second, trained with it. The first decoder's runs therefore set
-# CAPTIONER_MKL_ANY_CPU=0: MKL's other kernels round differently, and the aim is its weights as made.
+# CAPTIONER_MKL_ANY_CPU=0: on AMD CPUs MKL's other kernels round differently, and the aim is its
+# weights as made (on Intel CPUs MKL takes its fast kernels either way). The grid features are the
+# same with or without it (oneDNN runs the convolutions).
 # The grids are held in memory while training: it needs about 10 GB of Java heap.
 # Usage: scripts/train-default.sh [WORK_DIR=runs/default]
 set -euo pipefail

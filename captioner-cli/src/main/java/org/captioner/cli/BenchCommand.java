@@ -160,10 +160,20 @@ final class BenchCommand extends Command {
             String engine = "PyTorch " + Engine.getEngine("PyTorch").getVersion() + " via DJL " + Engine.getDjlVersion();
             BenchReport.Side side = new BenchReport.Side(engine, threads, System.getenv("OMP_WAIT_POLICY"),
                     System.getenv("GLIBC_TUNABLES"), decoders, search.lengthPenalty(), search.beam(),
-                    Captioner.blocksTrigrams(), System.getenv().getOrDefault("LD_PRELOAD", "").contains("libmkl_intel_cpu"));
+                    Captioner.blocksTrigrams(), mklLibraryPreloaded());
             new BenchReport(mine, side, outcome).print(large);
         }
         return 0;
+    }
+
+    /** Whether LD_PRELOAD names ./captioner's MKL vendor-check library and that file exists (ld.so skips a missing one). */
+    static boolean mklLibraryPreloaded() {
+        for (String entry : System.getenv().getOrDefault("LD_PRELOAD", "").split("[ :]+")) {
+            if (entry.endsWith("/libmkl_intel_cpu.so") && Files.isRegularFile(Path.of(entry))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Feature vectors per image the bundle's decoders read: the encoder's grid for an attending bundle, else 1. */

@@ -80,7 +80,8 @@ final class BenchPeer {
     /**
      * OpenBLAS kernel sets tried for the peer on x86-64 besides its own detection and the
      * environment's choice: an OPENBLAS_CORETYPE set for safety (older OpenBLAS builds misdetect
-     * newer CPUs) can hold the peer to AVX2 kernels on an AVX-512 CPU, at about half its speed.
+     * newer CPUs) can hold the peer to AVX2 kernels on an AVX-512 CPU, at about half its speed. One
+     * replaces the environment's only if its products are correct and it is at least 10 % faster.
      */
     private static final List<String> X86_CORETYPES = List.of("Haswell", "SkylakeX", "Cooperlake", "Zen");
     /** The config probe's name for "OPENBLAS_CORETYPE unset: OpenBLAS detects the CPU itself". */
@@ -127,10 +128,13 @@ final class BenchPeer {
         coretype = null;
         // Only OpenBLAS reads OPENBLAS_CORETYPE. A value set in the environment can hold it to older
         // kernels (AVX2 on an AVX-512 CPU: half the speed here), so other kernel sets are tried too; one
-        // replaces the environment's only if its products are correct and clearly (10 %) faster.
+        // replaces the environment's if its products are correct and it is clearly (10 %) faster, or if
+        // the environment's products are wrong.
         if ("OpenBLAS".equals(config.path("blas").path("kind").asText())) {
-            double baseline = gflops(config);
-            List<String> tried = new ArrayList<>(List.of(String.format(Locale.ROOT, "%s %.1f", label(null), baseline)));
+            boolean baselineCorrect = config.path("matmul").path("correct").asBoolean(false);
+            double baseline = baselineCorrect ? gflops(config) : 0;
+            List<String> tried = new ArrayList<>(List.of(String.format(Locale.ROOT, "%s %.1f%s", label(null),
+                    gflops(config), baselineCorrect ? "" : " (wrong results)")));
             for (String candidate : alternativeCoretypes()) {
                 JsonNode c;
                 try {
@@ -143,13 +147,13 @@ final class BenchPeer {
                     continue;
                 }
                 tried.add(String.format(Locale.ROOT, "%s %.1f", label(candidate), gflops(c)));
-                if (gflops(c) > 1.1 * baseline && gflops(c) > gflops(config)) {
+                if (gflops(c) > 1.1 * baseline && (coretype == null ? baseline : gflops(config)) < gflops(c)) {
                     config = c;
                     coretype = candidate;
                 }
             }
             if (config instanceof ObjectNode o && tried.size() > 1) {
-                o.put("openblas_coretype_probe", String.join(", ", tried) + " GFLOP/s");
+                o.put("openblas_coretype_probe", String.join(", ", tried) + " GFLOP/s; kept " + label(coretype));
             }
         }
         JsonNode blas = config.path("blas");

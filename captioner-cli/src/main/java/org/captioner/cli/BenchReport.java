@@ -20,7 +20,7 @@ final class BenchReport {
      * defaults to PASSIVE, so both are printed), GLIBC_TUNABLES (null if unset; the peer inherits
      * it), decoders searched per step (the ensemble's members), the length penalty α of its ranking,
      * the default search's beam and trigram blocking (the end-to-end row's, on both sides), and
-     * whether libtorch's MKL runs with its vendor check answered (the launcher's preload on AMD CPUs).
+     * whether ./captioner's MKL vendor-check library is preloaded (in LD_PRELOAD, and the file exists).
      */
     record Side(String engine, int threads, String waitPolicy, String mallocTunables, int decoders,
             double lengthPenalty, int beam, boolean blockTrigrams, boolean mklAnyCpu) {}
@@ -64,7 +64,7 @@ final class BenchReport {
             String probe = c.path("openblas_coretype_probe").asText(null);
             out.add((coretype == null ? "peer OPENBLAS_CORETYPE not set (OpenBLAS detects the CPU itself)"
                     : "peer OPENBLAS_CORETYPE=" + coretype)
-                    + (probe == null ? "" : ", the fastest product of those tried: " + probe));
+                    + (probe == null ? "" : "; kernel sets tried (kept if correct and 10 % faster): " + probe));
         }
         out.add(matmulLine());
         out.add("malloc: GLIBC_TUNABLES" + (side.mallocTunables() == null ? " unset (glibc's defaults: every large"
