@@ -153,4 +153,22 @@ class EvaluateCommandTest {
         assertEquals(2, metrics.get("images").asInt());
         assertEquals(1, metrics.get("failed_images").asInt());
     }
+
+    @Test
+    void twoIdsThatNameOneFileBothGetItsCaption() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path data = Files.createDirectories(out.resolve("shared-file/images"));
+        Files.copy(org.captioner.ProjectFiles.sample("kitten.jpg"), data.resolve("kitten.jpg"));
+        Files.writeString(out.resolve("shared-file/captions.json"), """
+                {"images": [{"id": 7, "file_name": "kitten.jpg"}, {"id": 8, "file_name": "kitten.jpg"}],
+                 "annotations": [{"image_id": 7, "caption": "a cat"}, {"image_id": 8, "caption": "a kitten"}]}""");
+        Path report = out.resolve("shared-report");
+        CliRunner.Run run = CliRunner.run("evaluate", "--model", b.bundle.toString(), "--dataset", "coco",
+                "--data-dir", out.resolve("shared-file").toString(), "--split", "test", "--out", report.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("(2 images)"), run.out());
+        JsonNode results = new ObjectMapper().readTree(report.resolve("results.json").toFile());
+        assertEquals(2, results.size(), results.toString());
+        assertEquals(results.get(0).get("caption"), results.get(1).get("caption"));
+    }
 }

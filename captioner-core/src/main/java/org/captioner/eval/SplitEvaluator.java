@@ -60,7 +60,7 @@ public final class SplitEvaluator {
         Map<String, String> captions = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, float[][]> attention = new LinkedHashMap<>();
-        // Set when a stop cuts the work short (counting results would not do: images sharing a file merge).
+        // Set when a stop cuts the work short: said explicitly rather than inferred from how many results came back.
         boolean[] cut = new boolean[1];
         progress.start("evaluate " + split.split().label(), images.size(), 0);
         try {
@@ -88,12 +88,15 @@ public final class SplitEvaluator {
                 }
                 progress.advance(batch.size(), "");
             }
-            Map<String, String> idByName = new LinkedHashMap<>();
+            // Two ids may name one file (a COCO annotation file can): it is captioned once, for both.
+            Map<String, List<String>> idsByName = new LinkedHashMap<>();
             List<ImageInput> inputs = new ArrayList<>();
             for (CaptionedImage image : toEncode) {
                 ImageInput input = ImageInput.of(image.image());
-                idByName.put(input.name(), image.id());
-                inputs.add(input);
+                idsByName.computeIfAbsent(input.name(), name -> {
+                    inputs.add(input);
+                    return new ArrayList<>();
+                }).add(image.id());
             }
             java.util.Iterator<ImageInput> all = inputs.iterator();
             java.util.Iterator<ImageInput> untilStopped = new java.util.Iterator<>() {
@@ -115,16 +118,18 @@ public final class SplitEvaluator {
                 }
             };
             captioner.captionAll(untilStopped, options, (CaptionResult r) -> {
-                String id = idByName.get(r.name());
-                if (r.succeeded()) {
-                    captions.put(id, r.best().text());
-                    if (r.best().attention() != null) {
-                        attention.put(id, r.best().attention());
+                List<String> ids = idsByName.get(r.name());
+                for (String id : ids) {
+                    if (r.succeeded()) {
+                        captions.put(id, r.best().text());
+                        if (r.best().attention() != null) {
+                            attention.put(id, r.best().attention());
+                        }
+                    } else {
+                        errors.put(id, r.error());
                     }
-                } else {
-                    errors.put(id, r.error());
                 }
-                progress.advance(1, errors.isEmpty() ? "" : errors.size() + " failed");
+                progress.advance(ids.size(), errors.isEmpty() ? "" : errors.size() + " failed");
             });
         } finally {
             progress.finish();
