@@ -147,7 +147,8 @@ final class BenchPeer {
                     continue;
                 }
                 tried.add(String.format(Locale.ROOT, "%s %.1f", label(candidate), gflops(c)));
-                if (gflops(c) > 1.1 * baseline && (coretype == null ? baseline : gflops(config)) < gflops(c)) {
+                // Clearly faster than the environment's, and the fastest such set so far.
+                if (gflops(c) > 1.1 * baseline && (coretype == null || gflops(c) > gflops(config))) {
                     config = c;
                     coretype = candidate;
                 }

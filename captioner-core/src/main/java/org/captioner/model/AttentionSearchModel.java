@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import java.util.Set;
 import java.util.function.BiFunction;
-import org.captioner.search.DecodingModel;
 
 /**
  * A trained {@link AttentionDecoder} seen by the searches. Each image's features are its whole
@@ -16,26 +14,18 @@ import org.captioner.search.DecodingModel;
  * duplicating beams is one gather on each. Each state lives in its own NDManager, closed as soon as
  * the next state exists; one instance serves one search on one thread.
  */
-public final class AttentionSearchModel implements DecodingModel<AttentionSearchModel.State> {
+public final class AttentionSearchModel extends EngineSearchModel<AttentionSearchModel.State> {
 
     /** Per row: the LSTM state, the image's regions {@code [N,R,F]} and keys {@code [N,R,A]}; owned by {@code manager}. */
     public record State(NDManager manager, NDArray h, NDArray c, NDArray regions, NDArray keys) {}
 
     private final AttentionDecoder decoder;
-    private final NDManager root;
     private final ParameterStore parameters;
-    private final SearchArrays.BannedMask bannedMask;
 
     public AttentionSearchModel(AttentionDecoder decoder, NDManager root) {
+        super(root, decoder.config().vocabSize());
         this.decoder = decoder;
-        this.root = root;
         this.parameters = new ParameterStore(root, false);
-        this.bannedMask = new SearchArrays.BannedMask(root, decoder.config().vocabSize());
-    }
-
-    @Override
-    public int vocabSize() {
-        return decoder.config().vocabSize();
     }
 
     @Override
@@ -58,20 +48,7 @@ public final class AttentionSearchModel implements DecodingModel<AttentionSearch
     }
 
     @Override
-    public Step<State> step(State state, int[] lastTokens) {
-        return advance(state, lastTokens,
-                (logProbs, next) -> new Step<>(SearchArrays.rows(logProbs, lastTokens.length, vocabSize()), next));
-    }
-
-    /** The beam search's step: the best words ranked in the engine, not the whole vocabulary read into Java. */
-    @Override
-    public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
-        return advance(state, lastTokens,
-                (logProbs, next) -> SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
-    }
-
-    /** One step from {@code state}; {@code read} turns the log-probabilities {@code [N, V]} and the next state into a result. */
-    private <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
+    <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
         NDManager m = root.newSubManager();
         NDArray tokens = SearchArrays.indices(m, lastTokens);
         NDList out = decoder.step(parameters, tokens, state.h(), state.c(), state.regions(), state.keys());

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.captioner.search.DecodingModel;
@@ -158,18 +157,9 @@ public final class StackedAttentionDecoders implements FastDecoders {
     public record State(NDManager manager, NDArray h, NDArray c, int[] rowImage, int[] images, NDArray regions,
             NDArray keys) {}
 
-    private final class Search implements DecodingModel<State> {
-        private final NDManager root;
-        private final SearchArrays.BannedMask bannedMask;
-
+    private final class Search extends EngineSearchModel<State> {
         Search(NDManager root) {
-            this.root = root;
-            this.bannedMask = new SearchArrays.BannedMask(root, vocab);
-        }
-
-        @Override
-        public int vocabSize() {
-            return vocab;
+            super(root, vocab);
         }
 
         @Override
@@ -201,7 +191,8 @@ public final class StackedAttentionDecoders implements FastDecoders {
             return members == 1 ? one : one.repeat(0, members);
         }
 
-        private <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
+        @Override
+        <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
             NDManager m = root.newSubManager();
             NDArray nextH;
             NDArray nextC;
@@ -247,18 +238,6 @@ public final class StackedAttentionDecoders implements FastDecoders {
                 return read.apply(logProbs, new State(m, nextH, nextC, state.rowImage(), state.images(),
                         state.regions(), state.keys()));
             }
-        }
-
-        @Override
-        public Step<State> step(State state, int[] lastTokens) {
-            return advance(state, lastTokens,
-                    (logProbs, next) -> new Step<>(SearchArrays.rows(logProbs, lastTokens.length, vocab), next));
-        }
-
-        @Override
-        public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
-            return advance(state, lastTokens, (logProbs, next) ->
-                    SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
         }
 
         @Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.captioner.search.DecodingModel;
@@ -150,18 +149,9 @@ public final class StackedDecoders implements FastDecoders {
     /** Per layer, {@code h} and {@code c} as {@code [M, rows, H]}, owned by {@code manager}. */
     public record State(NDManager manager, NDArray[] h, NDArray[] c) {}
 
-    private final class Search implements DecodingModel<State> {
-        private final NDManager root;
-        private final SearchArrays.BannedMask bannedMask;
-
+    private final class Search extends EngineSearchModel<State> {
         Search(NDManager root) {
-            this.root = root;
-            this.bannedMask = new SearchArrays.BannedMask(root, vocab);
-        }
-
-        @Override
-        public int vocabSize() {
-            return vocab;
+            super(root, vocab);
         }
 
         @Override
@@ -180,12 +170,9 @@ public final class StackedDecoders implements FastDecoders {
             return new State(m, hs, cs);
         }
 
-        /**
-         * One step of every member for every row. {@code read} gets the ensemble's next-word
-         * log-probabilities {@code [rows, V]} (valid only during the call) and the new state; the
-         * old state is freed.
-         */
-        private <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
+        /** One step of every member for every row; the ensemble's log-probabilities go to {@code read}. */
+        @Override
+        <R> R advance(State state, int[] lastTokens, BiFunction<NDArray, State, R> read) {
             NDManager m = root.newSubManager();
             NDArray[] hs = new NDArray[layers];
             NDArray[] cs = new NDArray[layers];
@@ -217,18 +204,6 @@ public final class StackedDecoders implements FastDecoders {
                 state.manager().close();
                 return read.apply(logProbs, new State(m, hs, cs));
             }
-        }
-
-        @Override
-        public Step<State> step(State state, int[] lastTokens) {
-            return advance(state, lastTokens,
-                    (logProbs, next) -> new Step<>(SearchArrays.rows(logProbs, lastTokens.length, vocab), next));
-        }
-
-        @Override
-        public TopWords<State> stepTop(State state, int[] lastTokens, int k, Set<Integer> banned) {
-            return advance(state, lastTokens, (logProbs, next) ->
-                    SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
         }
 
         @Override
