@@ -3,7 +3,7 @@ package org.captioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files that ship in the repository: the default model with its encoder, and the sample photos. */
+/** Files that ship in the repository: the models with their encoder, and the sample photos. */
 public final class ProjectFiles {
     private ProjectFiles() {}
 
@@ -21,6 +21,11 @@ public final class ProjectFiles {
 
     public static Path defaultModel() {
         return root().resolve("models/default");
+    }
+
+    /** The previous default, a Show-and-Tell ensemble on pooled features, with pooled concept detectors. */
+    public static Path showAndTellModel() {
+        return root().resolve("models/show-and-tell");
     }
 
     /** The MobileNetV2 trunk shipped with the default model. */

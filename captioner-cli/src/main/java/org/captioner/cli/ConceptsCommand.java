@@ -15,6 +15,7 @@ import org.captioner.data.CaptionedImage;
 import org.captioner.data.Split;
 import org.captioner.data.SplitData;
 import org.captioner.features.FeatureStore;
+import org.captioner.features.Grids;
 import org.captioner.metrics.Chair;
 import org.captioner.objects.ConceptDetectors;
 import org.captioner.objects.ConceptTrainer;
@@ -52,6 +53,8 @@ final class ConceptsCommand extends Command {
                 + " (default 2: one caption alone is often a guess)"));
         o.addOption(opt("min-positives", "N", "train a class only with at least N such training images (default 30)"));
         o.addOption(opt("min-auc", "A", "keep a detector only if its ROC AUC on dev is at least A (default 0.9)"));
+        o.addOption(flag("regions", "detectors that score each region of the photo's grid and take the most"
+                + " telling (multiple-instance learning; needs a --grid cache and a bundle whose decoders attend)"));
         return o;
     }
 
@@ -75,11 +78,22 @@ final class ConceptsCommand extends Command {
             throw new UsageException("the features in " + store.dir() + " come from " + store.identity().name()
                     + ", not from the encoder of " + model + "'s classifier");
         }
+        boolean regions = line.hasOption("regions");
+        boolean grids = store.layout().regions() > 1;
+        if (regions && !grids) {
+            throw new UsageException("--regions needs a feature cache of grids (./captioner features --grid); "
+                    + store.dir() + " holds pooled vectors");
+        }
         CaptionDataset dataset = DatasetOptions.open(line);
         Chair chair = Chair.standard();
-        Labelled train = labelled(DatasetOptions.split(dataset, Split.TRAIN), store, chair, minCaptions);
-        Labelled dev = labelled(DatasetOptions.split(dataset, Split.DEV), store, chair, 1);
-        ConceptTrainer trainer = new ConceptTrainer();
+        int featureSize = store.identity().featureSize();
+        // Pooled detectors read a grid cache's means.
+        Labelled train = labelled(DatasetOptions.split(dataset, Split.TRAIN), store, chair, minCaptions,
+                grids && !regions ? featureSize : 0);
+        Labelled dev = labelled(DatasetOptions.split(dataset, Split.DEV), store, chair, 1,
+                grids && !regions ? featureSize : 0);
+        // Adam for the soft maximum over regions; plain gradient descent for the pooled logistic regression.
+        ConceptTrainer trainer = regions ? new ConceptTrainer(0.1, 300, 0.01) : new ConceptTrainer();
         List<ConceptDetectors.Detector> kept = new ArrayList<>();
         System.err.printf(Locale.ROOT, "%d training and %d dev images with features; ImageNet already sees %d object classes%n",
                 train.features.length, dev.features.length, imagenetSees.size());
@@ -93,7 +107,8 @@ final class ConceptsCommand extends Command {
             if (positives < minPositives) {
                 continue;
             }
-            ConceptDetectors.Detector d = trainer.fit(objectClass, train.features, y);
+            ConceptDetectors.Detector d = regions ? trainer.fitRegions(objectClass, train.features, featureSize, y)
+                    : trainer.fit(objectClass, train.features, y);
             ConceptDetectors one = new ConceptDetectors(new ConceptDetectors.Spec(null, null, List.of(d)));
             float[][] p = one.probabilities(dev.features);
             float[] scores = new float[p.length];
@@ -106,7 +121,7 @@ final class ConceptsCommand extends Command {
                     keep ? "kept" : "dropped (below " + minAuc + ")");
             if (keep) {
                 kept.add(new ConceptDetectors.Detector(d.name(), d.positives(), Math.round(auc * 1e4) / 1e4, d.bias(),
-                        d.weights()));
+                        d.weights(), d.regions()));
             }
         }
         if (kept.isEmpty()) {
@@ -114,8 +129,9 @@ final class ConceptsCommand extends Command {
             return 1;
         }
         String trainedOn = String.format(Locale.ROOT, "%s train (%d images; a class is shown when >= %d captions name"
-                + " it), checked on %s dev (%d images; named by any caption)", dataset.name(), train.features.length,
-                minCaptions, dataset.name(), dev.features.length);
+                + " it), checked on %s dev (%d images; named by any caption)%s", dataset.name(), train.features.length,
+                minCaptions, dataset.name(), dev.features.length,
+                regions ? "; each detector scores the " + store.layout().regions() + " regions of a photo's grid" : "");
         ObjectClassifier.attachConcepts(model, new ConceptDetectors(
                 new ConceptDetectors.Spec(store.identity().sha256(), trainedOn, kept)));
         System.err.println("wrote " + model.resolve(ConceptDetectors.FILE) + ": " + kept.size() + " detectors");
@@ -141,7 +157,8 @@ final class ConceptsCommand extends Command {
         }
     }
 
-    private static Labelled labelled(SplitData split, FeatureStore store, Chair chair, int minCaptions)
+    /** @param poolTo when positive, each grid is replaced by the mean of its regions of this many values */
+    private static Labelled labelled(SplitData split, FeatureStore store, Chair chair, int minCaptions, int poolTo)
             throws java.io.IOException {
         List<float[]> features = new ArrayList<>();
         List<Map<String, Integer>> named = new ArrayList<>();
@@ -156,7 +173,7 @@ final class ConceptsCommand extends Command {
             for (String caption : image.captions()) {
                 chair.classesIn(caption).forEach(c -> counts.merge(c, 1, Integer::sum));
             }
-            features.add(f);
+            features.add(poolTo > 0 ? Grids.pooled(new float[][] {f}, poolTo)[0] : f);
             named.add(counts);
         }
         if (missing > 0) {

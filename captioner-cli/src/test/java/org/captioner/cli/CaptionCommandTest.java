@@ -168,7 +168,7 @@ class CaptionCommandTest {
         assertTrue(columns[2].startsWith("cat 0.9"), columns[2]);
         assertFalse(columns[1].contains("dog"), columns[1]);
         // The previous default's language model alone calls the kitten "a small dog"; grounded, it does not.
-        String showAndTell = ProjectFiles.root().resolve("models/show-and-tell").toString();
+        String showAndTell = ProjectFiles.showAndTellModel().toString();
         CliRunner.Run off = CliRunner.run("caption", "--model", showAndTell, "--grounding", "off", kitten);
         assertTrue(off.out().contains("dog"), off.out());
         CliRunner.Run on = CliRunner.run("caption", "--model", showAndTell, kitten);

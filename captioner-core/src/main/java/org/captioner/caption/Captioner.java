@@ -126,7 +126,7 @@ public final class Captioner implements AutoCloseable {
             // encoder does: the variant's scores, measured when it was added, include grounding.
             EncoderIdentity forHeads = info.encoder().compatibleWith(encoder.identity()) ? encoder.identity()
                     : info.encoder();
-            objects = ObjectClassifier.open(bundleDir, forHeads, bundle.vocabulary());
+            objects = ObjectClassifier.open(bundleDir, forHeads, bundle.vocabulary(), bundle.info().decoder().attends());
             return new Captioner(bundle, encoder, reader, 2, objects);
         } catch (RuntimeException | IOException e) {
             if (objects != null) {
@@ -201,7 +201,7 @@ public final class Captioner implements AutoCloseable {
     }
 
     private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
-        float[][] probabilities = objects == null || features.length == 0 ? null : objects.evidence(pooled(features));
+        float[][] probabilities = objects == null || features.length == 0 ? null : evidence(features);
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of()
                 : search(features, probabilities, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
@@ -261,30 +261,6 @@ public final class Captioner implements AutoCloseable {
         return out;
     }
 
-    /**
-     * The pooled vector of each image, which the object classifier takes: the features themselves,
-     * or the mean of a grid's regions (region-major, as {@link ImageEncoder#encodeGrid} gives them).
-     */
-    private float[][] pooled(float[][] features) {
-        int size = bundle.info().encoder().featureSize();
-        if (features.length == 0 || features[0].length == size) {
-            return features;
-        }
-        float[][] out = new float[features.length][size];
-        for (int i = 0; i < features.length; i++) {
-            int regions = features[i].length / size;
-            for (int r = 0; r < regions; r++) {
-                for (int c = 0; c < size; c++) {
-                    out[i][c] += features[i][r * size + c];
-                }
-            }
-            for (int c = 0; c < size; c++) {
-                out[i][c] /= regions;
-            }
-        }
-        return out;
-    }
-
     /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
     public static boolean blocksTrigrams() {
         return !"false".equals(System.getProperty("captioner.blockTrigrams"));
@@ -300,7 +276,12 @@ public final class Captioner implements AutoCloseable {
      * whose decoders attend to regions.
      */
     public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
-        return search(features, objects == null ? null : objects.evidence(pooled(features)), options);
+        return search(features, objects == null ? null : evidence(features), options);
+    }
+
+    /** What the object classifier sees in each photo, from its pooled vector or grid. */
+    private float[][] evidence(float[][] features) {
+        return objects.evidence(features, bundle.info().encoder().featureSize());
     }
 
     /** Whether this bundle's decoders take grids of regions (features caches must then be grid caches). */

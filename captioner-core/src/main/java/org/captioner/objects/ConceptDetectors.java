@@ -15,8 +15,15 @@ import java.util.List;
  * positives and negatives weighted equally, so 0.5 means "as likely as not" for every class
  * whatever its frequency in the training captions.
  *
+ * <p>A detector reads either the pooled features or, with the multiple-instance part, each region of
+ * the encoder's grid: then each region gets a score {@code w · x_r + b} and the photo a soft maximum
+ * of them, {@code ln(Σ_r exp(score_r) / R)}, so that one region that looks like a person is enough and
+ * a scene that merely looks like Flickr8k's people pictures (a room, a crowd-less street) is not. Fang
+ * et al. train their detectors that way; here it carried better to photos unlike the training ones
+ * (model card, "Person detector").
+ *
  * <p>Stored as JSON ({@link #FILE}); the weights already include the feature standardisation, so
- * the probability is {@code σ(w · x + b)} on raw pooled features.
+ * the probability is {@code σ(w · x + b)} on raw features.
  */
 public final class ConceptDetectors {
 
@@ -28,8 +35,48 @@ public final class ConceptDetectors {
      * @param name the object class (as {@link org.captioner.metrics.Chair} names it)
      * @param positives training images whose captions named it
      * @param devAuc area under the ROC curve on the held-out split it was checked on
+     * @param regions whether it scores each region of a grid and takes their soft maximum (true), or
+     *     reads the pooled features (false, and what older files without the field mean)
      */
-    public record Detector(String name, int positives, double devAuc, float bias, float[] weights) {}
+    public record Detector(String name, int positives, double devAuc, float bias, float[] weights, boolean regions) {
+
+        /** The photo's score (logit) from its features: one pooled vector, or a region-major grid. */
+        double logit(float[] features) {
+            int size = weights.length;
+            if (features.length % size != 0) {
+                throw new IllegalArgumentException("features have " + features.length + " values, detector " + name
+                        + " expects " + size + " per region");
+            }
+            int count = features.length / size;
+            if (regions && count == 1) {
+                throw new IllegalArgumentException("detector " + name + " reads the regions of a grid, and these"
+                        + " features are pooled");
+            }
+            double[] scores = new double[count];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int r = 0; r < count; r++) {
+                double z = bias;
+                for (int f = 0; f < size; f++) {
+                    z += weights[f] * features[r * size + f];
+                }
+                scores[r] = z;
+                max = Math.max(max, z);
+            }
+            if (!regions) {
+                // Linear in the features: the mean of the region scores is the pooled vector's score.
+                double sum = 0;
+                for (double z : scores) {
+                    sum += z;
+                }
+                return sum / count;
+            }
+            double sum = 0;
+            for (double z : scores) {
+                sum += Math.exp(z - max);
+            }
+            return max + Math.log(sum / count);
+        }
+    }
 
     /**
      * The file's contents.
@@ -74,21 +121,21 @@ public final class ConceptDetectors {
         return spec.detectors().size();
     }
 
-    /** One row per feature vector: each detector's probability that the photo shows its class. */
-    public float[][] probabilities(float[][] pooled) {
-        float[][] out = new float[pooled.length][size()];
-        for (int i = 0; i < pooled.length; i++) {
+    /** Whether any detector scores regions, so needs each photo's grid rather than its pooled vector. */
+    public boolean readsRegions() {
+        return spec.detectors().stream().anyMatch(Detector::regions);
+    }
+
+    /**
+     * One row per photo: each detector's probability that the photo shows its class. A row of
+     * features is a pooled vector or a region-major grid (regions × feature size); pooled-feature
+     * detectors read a grid's mean.
+     */
+    public float[][] probabilities(float[][] features) {
+        float[][] out = new float[features.length][size()];
+        for (int i = 0; i < features.length; i++) {
             for (int k = 0; k < size(); k++) {
-                Detector d = spec.detectors().get(k);
-                if (pooled[i].length != d.weights().length) {
-                    throw new IllegalArgumentException("features have " + pooled[i].length + " values, detectors expect "
-                            + d.weights().length);
-                }
-                double z = d.bias();
-                for (int f = 0; f < pooled[i].length; f++) {
-                    z += d.weights()[f] * pooled[i][f];
-                }
-                out[i][k] = (float) (1 / (1 + Math.exp(-z)));
+                out[i][k] = (float) (1 / (1 + Math.exp(-spec.detectors().get(k).logit(features[i]))));
             }
         }
         return out;

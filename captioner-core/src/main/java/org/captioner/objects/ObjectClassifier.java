@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.captioner.encoder.EncoderIdentity;
 import org.captioner.encoder.ImageEncoder;
+import org.captioner.features.Grids;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -51,10 +52,12 @@ public final class ObjectClassifier implements AutoCloseable {
 
     /**
      * The classifier a bundle offers, or null when it offers none; {@code vocabulary} is the
-     * bundle's (its word order decides tag words). An {@code objects.json} made for
-     * another encoder, or a head file that is not the one it names, is an error.
+     * bundle's (its word order decides tag words); {@code grids} says whether the bundle's photos
+     * are encoded as grids of regions. An {@code objects.json} made for another encoder, a head file
+     * that is not the one it names, or detectors that read regions in a bundle that keeps none, is an
+     * error.
      */
-    public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder, Vocabulary vocabulary)
+    public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder, Vocabulary vocabulary, boolean grids)
             throws IOException {
         Path specFile = bundleDir.resolve(FILE);
         if (!Files.isRegularFile(specFile)) {
@@ -78,6 +81,10 @@ public final class ObjectClassifier implements AutoCloseable {
             if (sha != null && !sha.equalsIgnoreCase(encoder.sha256())) {
                 throw new IOException(bundleDir.resolve(spec.concepts()) + " was trained on the features of the encoder"
                         + " with sha256 " + sha + ", not on " + encoder.name() + "'s (" + encoder.sha256() + ")");
+            }
+            if (concepts.readsRegions() && !grids) {
+                throw new IOException(bundleDir.resolve(spec.concepts()) + " has detectors that read the regions of"
+                        + " a photo's grid, and this bundle's decoders take pooled features");
             }
         }
         ClassifierHead loaded = ClassifierHead.load(headFile);
@@ -121,17 +128,19 @@ public final class ObjectClassifier implements AutoCloseable {
     }
 
     /**
-     * Everything the classifier sees in each photo, one row per pooled feature vector: the 1,000
-     * ImageNet class probabilities, then each concept detector's probability ({@link #conceptClasses}).
+     * Everything the classifier sees in each photo, one row per photo: the 1,000 ImageNet class
+     * probabilities, then each concept detector's probability ({@link #conceptClasses}). A row of
+     * {@code features} is the photo's pooled vector of {@code featureSize} values or its region-major
+     * grid; the ImageNet head reads the grid's mean, as the network it comes from does.
      */
-    public float[][] evidence(float[][] pooled) {
-        float[][] imagenet = head.probabilities(pooled);
+    public float[][] evidence(float[][] features, int featureSize) {
+        float[][] imagenet = head.probabilities(Grids.pooled(features, featureSize));
         if (concepts == null) {
             return imagenet;
         }
-        float[][] learnt = concepts.probabilities(pooled);
-        float[][] out = new float[pooled.length][];
-        for (int i = 0; i < pooled.length; i++) {
+        float[][] learnt = concepts.probabilities(features);
+        float[][] out = new float[features.length][];
+        for (int i = 0; i < features.length; i++) {
             out[i] = Arrays.copyOf(imagenet[i], imagenet[i].length + learnt[i].length);
             System.arraycopy(learnt[i], 0, out[i], imagenet[i].length, learnt[i].length);
         }

@@ -1,9 +1,11 @@
 package org.captioner.objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.util.List;
 import org.captioner.ProjectFiles;
 import org.captioner.encoder.EncoderSource;
@@ -27,7 +29,7 @@ class ObjectClassifierTest {
         encoder = ImageEncoder.load(EncoderSource.parse(ProjectFiles.encoder().toString()),
                 Preprocessing.parse("squash"));
         vocabulary = Vocabulary.load(ProjectFiles.defaultModel().resolve("vocabulary.json"));
-        objects = ObjectClassifier.open(ProjectFiles.defaultModel(), encoder.identity(), vocabulary);
+        objects = ObjectClassifier.open(ProjectFiles.defaultModel(), encoder.identity(), vocabulary, true);
     }
 
     @AfterAll
@@ -38,7 +40,7 @@ class ObjectClassifierTest {
 
     private static float[] probabilities(String sample) throws Exception {
         BufferedImage image = new PhotoReader().read(ProjectFiles.sample(sample));
-        return objects.evidence(encoder.encode(List.of(image)))[0];
+        return objects.evidence(encoder.encodeGrid(List.of(image)), encoder.featureSize())[0];
     }
 
     @Test
@@ -84,5 +86,13 @@ class ObjectClassifierTest {
         assertTrue(man >= 0, "'man' is grounded once a person detector exists");
         assertTrue(biases.perImage()[0][man] < -1 && biases.perImage()[1][man] < -1,
                 biases.perImage()[0][man] + ", " + biases.perImage()[1][man]);
+    }
+
+    @Test
+    void aBundleWhosePhotosAreNotGridsCannotUseDetectorsThatReadRegions() {
+        // The default bundle's person detector scores regions; a bundle that pools every photo has none.
+        IOException e = assertThrows(IOException.class,
+                () -> ObjectClassifier.open(ProjectFiles.defaultModel(), encoder.identity(), vocabulary, false));
+        assertTrue(e.getMessage().contains("regions"), e.getMessage());
     }
 }

@@ -31,9 +31,10 @@ final class TestServer implements AutoCloseable {
         if (bundle == null) {
             Path tmp = Files.createTempDirectory("captioner-web-test");
             bundle = TrainedShapes.prepare(tmp.resolve("shapes")).trainBundle(tmp.resolve("bundle"));
-            // The default model's object classifier belongs to the same encoder: give it to this bundle too.
+            // The Show-and-Tell model's object classifier belongs to the same encoder, and its concept
+            // detectors read pooled features, as this bundle's decoder does: give them to this bundle too.
             for (String f : List.of("objects.json", "imagenet_head.pt", "imagenet-words.tsv", "concepts.json")) {
-                Files.copy(ProjectFiles.defaultModel().resolve(f), bundle.resolve(f));
+                Files.copy(ProjectFiles.showAndTellModel().resolve(f), bundle.resolve(f));
             }
         }
         return bundle;
