@@ -84,9 +84,16 @@ final class ConceptsCommand extends Command {
             throw new UsageException("--regions needs a feature cache of grids (./captioner features --grid); "
                     + store.dir() + " holds pooled vectors");
         }
+        if (regions && !ModelBundle.readInfo(model).decoder().attends()) {
+            throw new UsageException("--regions makes detectors that read each photo's grid, and the decoders of "
+                    + model + " take pooled features (it could not use them); leave --regions out");
+        }
         CaptionDataset dataset = DatasetOptions.open(line);
         Chair chair = Chair.standard();
         int featureSize = store.identity().featureSize();
+        if (regions) {
+            checkHeap(dataset, store);
+        }
         // Pooled detectors read a grid cache's means.
         Labelled train = labelled(DatasetOptions.split(dataset, Split.TRAIN), store, chair, minCaptions,
                 grids && !regions ? featureSize : 0);
@@ -136,6 +143,19 @@ final class ConceptsCommand extends Command {
                 new ConceptDetectors.Spec(store.identity().sha256(), trainedOn, kept)));
         System.err.println("wrote " + model.resolve(ConceptDetectors.FILE) + ": " + kept.size() + " detectors");
         return 0;
+    }
+
+    /** Grids are held in memory while training (1.75 GB for Flickr8k): say so before an OutOfMemoryError would. */
+    private static void checkHeap(CaptionDataset dataset, FeatureStore store) throws UsageException, java.io.IOException {
+        long images = DatasetOptions.split(dataset, Split.TRAIN).images().size()
+                + DatasetOptions.split(dataset, Split.DEV).images().size();
+        long needed = images * store.valuesPerImage() * Float.BYTES;
+        long max = Runtime.getRuntime().maxMemory();
+        if (needed > max * 0.8) {
+            throw new UsageException(String.format(Locale.ROOT, "the %d training and dev grids need about %.1f GB of"
+                    + " Java heap and this JVM may use %.1f GB: set CAPTIONER_JAVA_OPTS=-Xmx%dg", images, needed / 1e9,
+                    max / 1e9, (long) Math.ceil(needed * 1.5 / (1L << 30)) + 1));
+        }
     }
 
     private static int count(boolean[] y) {

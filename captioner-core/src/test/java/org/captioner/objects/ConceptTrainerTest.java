@@ -127,6 +127,37 @@ class ConceptTrainerTest {
     }
 
     @Test
+    void aRegionDetectorIsTheSameWhateverTheNumberOfThreads() throws Exception {
+        Random random = new Random(7);
+        boolean[] y = new boolean[1200];
+        float[][] x = grids(random, y);
+        ConceptTrainer trainer = new ConceptTrainer(0.1, 20, 0.01);
+        ConceptDetectors.Detector[] fits = new ConceptDetectors.Detector[2];
+        int[] threads = {1, 4};
+        for (int k = 0; k < 2; k++) {
+            // A parallel stream started inside a pool runs on that pool's threads.
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads[k]);
+            try {
+                fits[k] = pool.submit(() -> trainer.fitRegions("person", x, 4, y)).get();
+            } finally {
+                pool.shutdown();
+            }
+        }
+        assertArrayEquals(fits[0].weights(), fits[1].weights());
+        assertEquals(fits[0].bias(), fits[1].bias());
+    }
+
+    @Test
+    void theShowAndTellModelsDetectorsReadPooledFeatures() throws Exception {
+        // Written before region detectors existed: no "regions" field, which must read as pooled.
+        ConceptDetectors old = ConceptDetectors.read(
+                org.captioner.ProjectFiles.showAndTellModel().resolve(ConceptDetectors.FILE));
+        assertTrue(!old.readsRegions() && old.names().contains("person"), old.names().toString());
+        assertTrue(ConceptDetectors.read(org.captioner.ProjectFiles.defaultModel().resolve(ConceptDetectors.FILE))
+                .readsRegions());
+    }
+
+    @Test
     void aRegionDetectorScoresTheSoftMaximumOfItsRegionsAndNeedsAGrid() {
         float[] w = {1f, 0f};
         var regions = new ConceptDetectors(new ConceptDetectors.Spec(null, null,

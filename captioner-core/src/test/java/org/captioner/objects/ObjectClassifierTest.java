@@ -90,7 +90,7 @@ class ObjectClassifierTest {
 
     @Test
     void aBundleWhosePhotosAreNotGridsCannotUseDetectorsThatReadRegions() {
-        // The default bundle's person detector scores regions; a bundle that pools every photo has none.
+        // The default bundle's concept detectors score regions; a bundle that pools every photo has none.
         IOException e = assertThrows(IOException.class,
                 () -> ObjectClassifier.open(ProjectFiles.defaultModel(), encoder.identity(), vocabulary, false));
         assertTrue(e.getMessage().contains("regions"), e.getMessage());
