@@ -147,11 +147,19 @@ public final class ObjectClassifier implements AutoCloseable {
         return out;
     }
 
+    /** The label of a tag that a concept detector, not ImageNet, gives. */
+    public static final String CONCEPT_LABEL = "learnt from captions";
+
     /**
-     * The most probable ImageNet things in the photo (from an {@link #evidence} row), as caption words with their summed probability (see
-     * {@link ImageNetWords#tagWord}; classes WordNet relates to no caption word keep their
-     * ImageNet label), at most {@code max},
-     * each at least {@code minProbability}, most probable first.
+     * The most probable things in the photo (from an {@link #evidence} row), at most {@code max},
+     * most probable first: the ImageNet classes as caption words with their summed probability (see
+     * {@link ImageNetWords#tagWord}; classes WordNet relates to no caption word keep their ImageNet
+     * label), each at least {@code minProbability}, and the concept detectors' classes ("person",
+     * labelled {@link #CONCEPT_LABEL}) whose probability reaches the bundle's grounding threshold,
+     * where grounding takes them as seen (0.5, "as likely as not" for detectors that weigh positives
+     * and negatives equally, in a bundle without grounding), and {@code minProbability}. The
+     * detectors' probabilities are not ImageNet's: a scene like those of the training photos raises
+     * them (a snowfield, skis 0.54), hence the higher bar.
      */
     public List<ObjectTag> tags(float[] evidence, int max, double minProbability) {
         float[] probabilities = evidence;
@@ -171,6 +179,13 @@ public final class ObjectClassifier implements AutoCloseable {
                 tags.add(new ObjectTag(w, Math.min(1, p[0]), words.label(bestClass.get(w))));
             }
         });
+        List<String> conceptNames = conceptClasses();
+        for (int k = 0; k < conceptNames.size(); k++) {
+            double p = probabilities[words.size() + k];
+            if (p >= Math.max(grounding.off() ? 0.5 : grounding.threshold(), minProbability)) {
+                tags.add(new ObjectTag(conceptNames.get(k), p, CONCEPT_LABEL));
+            }
+        }
         tags.sort(Comparator.comparingDouble(ObjectTag::probability).reversed());
         return List.copyOf(tags.subList(0, Math.min(max, tags.size())));
     }

@@ -89,6 +89,22 @@ class ObjectClassifierTest {
     }
 
     @Test
+    void conceptClassesAreTaggedWhereGroundingTakesThemAsSeen() throws Exception {
+        // The kitten's ImageNet posterior, with the person detector set by hand on either side of the
+        // default bundle's grounding threshold (0.7).
+        float[] kitten = probabilities("kitten.jpg");
+        int person = objects.words().size() + objects.conceptClasses().indexOf("person");
+        kitten[person] = 0.82f;
+        List<ObjectTag> tags = objects.tags(kitten, 5, 0.05);
+        assertEquals("cat", tags.get(0).word(), tags.toString());
+        assertEquals(new ObjectTag("person", 0.82f, ObjectClassifier.CONCEPT_LABEL), tags.get(1));
+        kitten[person] = 0.66f;
+        assertTrue(objects.tags(kitten, 5, 0.05).stream().noneMatch(t -> t.word().equals("person")),
+                objects.tags(kitten, 5, 0.05).toString());
+        assertEquals(0.7, objects.groundingDefaults().threshold(), 1e-9);
+    }
+
+    @Test
     void aBundleWhosePhotosAreNotGridsCannotUseDetectorsThatReadRegions() {
         // The default bundle's concept detectors score regions; a bundle that pools every photo has none.
         IOException e = assertThrows(IOException.class,

@@ -101,9 +101,22 @@ class CaptionApiTest {
         assertEquals("kitten.jpg", results.get(0).get("file").asText());
         // What the encoder's classifier sees. Tags are named with the bundle's caption words; this
         // test bundle's vocabulary (shapes) has no "cat", so they keep their ImageNet labels.
-        JsonNode tag = results.get(0).get("tags").get(0);
-        assertEquals("tabby", tag.get("word").asText(), results.get(0).toString());
-        assertTrue(tag.get("probability").asDouble() > 0.4, tag.toString());
+        JsonNode imagenet = null;
+        for (JsonNode t : results.get(0).get("tags")) {
+            if (imagenet == null && !t.get("label").asText().equals("learnt from captions")) {
+                imagenet = t;
+            }
+        }
+        assertEquals("tabby", imagenet.get("word").asText(), results.get(0).toString());
+        assertTrue(imagenet.get("probability").asDouble() > 0.4, imagenet.toString());
+        // The concept detectors' classes come with their own label, where this bundle's grounding
+        // (threshold 0.4, the Show-and-Tell model's) takes them as seen: the pooled person detector
+        // says 0.67 for the close-up kitten, Flickr8k's close-ups being of children.
+        for (JsonNode t : results.get(0).get("tags")) {
+            if (t.get("label").asText().equals("learnt from captions")) {
+                assertTrue(t.get("probability").asDouble() >= 0.4, t.toString());
+            }
+        }
     }
 
     @Test
