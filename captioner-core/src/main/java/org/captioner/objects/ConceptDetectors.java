@@ -53,15 +53,7 @@ public final class ConceptDetectors {
                         + " features are pooled");
             }
             double[] scores = new double[count];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int r = 0; r < count; r++) {
-                double z = bias;
-                for (int f = 0; f < size; f++) {
-                    z += weights[f] * features[r * size + f];
-                }
-                scores[r] = z;
-                max = Math.max(max, z);
-            }
+            double max = regionScores(weights, bias, features, scores);
             if (!regions) {
                 // Linear in the features: the mean of the region scores is the pooled vector's score.
                 double sum = 0;
@@ -76,6 +68,24 @@ public final class ConceptDetectors {
             }
             return max + Math.log(sum / count);
         }
+    }
+
+    /**
+     * Fills {@code scores} with each region's score {@code w · x_r + b} ({@code features} region-major,
+     * one region when pooled) and returns the largest.
+     */
+    static double regionScores(float[] weights, double bias, float[] features, double[] scores) {
+        int size = weights.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < scores.length; r++) {
+            double z = bias;
+            for (int f = 0; f < size; f++) {
+                z += weights[f] * features[r * size + f];
+            }
+            scores[r] = z;
+            max = Math.max(max, z);
+        }
+        return max;
     }
 
     /**

@@ -31,6 +31,9 @@ public final class ConceptTrainer {
         this(0.1, 300, 0.5);
     }
 
+    /** Weights and bias that apply to raw features. */
+    record Raw(float[] weights, double bias) {}
+
     /** Feature means and standard deviations over the training rows. */
     record Standardisation(double[] mean, double[] scale) {
         static Standardisation of(float[][] x) {
@@ -72,6 +75,20 @@ public final class ConceptTrainer {
                 scale[j] = Math.sqrt(Math.max(sq[j] / n - mean[j] * mean[j], 0)) + 1e-6;
             }
             return new Standardisation(mean, scale);
+        }
+
+        /**
+         * The weights on standardised features folded into weights on raw ones:
+         * w·(x − m)/s + b = (w/s)·x + (b − Σ w m / s).
+         */
+        Raw fold(double[] w, double b) {
+            float[] raw = new float[w.length];
+            double bias = b;
+            for (int j = 0; j < w.length; j++) {
+                raw[j] = (float) (w[j] / scale[j]);
+                bias -= w[j] * mean[j] / scale[j];
+            }
+            return new Raw(raw, bias);
         }
 
         float[][] apply(float[][] x) {
@@ -129,14 +146,8 @@ public final class ConceptTrainer {
             }
             b -= learningRate * gb;
         }
-        // Fold the standardisation in: w·(x − m)/s + b = (w/s)·x + (b − Σ w m / s).
-        float[] raw = new float[f];
-        double bias = b;
-        for (int j = 0; j < f; j++) {
-            raw[j] = (float) (w[j] / s.scale()[j]);
-            bias -= w[j] * s.mean()[j] / s.scale()[j];
-        }
-        return new ConceptDetectors.Detector(name, positives, Double.NaN, (float) bias, raw, false);
+        Raw fitted = s.fold(w, b);
+        return new ConceptDetectors.Detector(name, positives, Double.NaN, (float) fitted.bias(), fitted.weights(), false);
     }
 
     /**
@@ -175,13 +186,7 @@ public final class ConceptTrainer {
         int chunk = 256;
         int chunks = (grids.length + chunk - 1) / chunk;
         for (int it = 1; it <= iterations; it++) {
-            float[] raw = new float[f];
-            double rawBias = b;
-            for (int j = 0; j < f; j++) {
-                raw[j] = (float) (w[j] / s.scale()[j]);
-                rawBias -= w[j] * s.mean()[j] / s.scale()[j];
-            }
-            double biasNow = rawBias;
+            Raw now = s.fold(w, b);
             // Per chunk: Σ g·x over each region (raw features) and Σ g; summed below in chunk order.
             double[][] partial = java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(c -> {
                 double[] acc = new double[f + 1];
@@ -189,15 +194,7 @@ public final class ConceptTrainer {
                     float[] g = grids[i];
                     int count = g.length / f;
                     double[] z = new double[count];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int r = 0; r < count; r++) {
-                        double v = biasNow;
-                        for (int j = 0; j < f; j++) {
-                            v += raw[j] * g[r * f + j];
-                        }
-                        z[r] = v;
-                        max = Math.max(max, v);
-                    }
+                    double max = ConceptDetectors.regionScores(now.weights(), now.bias(), g, z);
                     double sum = 0;
                     for (int r = 0; r < count; r++) {
                         z[r] = Math.exp(z[r] - max);
@@ -240,13 +237,8 @@ public final class ConceptTrainer {
                 }
             }
         }
-        float[] raw = new float[f];
-        double bias = b;
-        for (int j = 0; j < f; j++) {
-            raw[j] = (float) (w[j] / s.scale()[j]);
-            bias -= w[j] * s.mean()[j] / s.scale()[j];
-        }
-        return new ConceptDetectors.Detector(name, positives, Double.NaN, (float) bias, raw, true);
+        Raw fitted = s.fold(w, b);
+        return new ConceptDetectors.Detector(name, positives, Double.NaN, (float) fitted.bias(), fitted.weights(), true);
     }
 
     private static final double ADAM_BETA1 = 0.9;
