@@ -261,6 +261,32 @@ public final class Captioner implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The caption's words with each grounded word that {@code fill} gives a filler for replaced by
+     * it; the caption's scores stay those of the words the search chose.
+     */
+    private int[] fillPlaces(int[] words, int[] fill) {
+        int[] grounded = grounding.words();
+        int[] out = words.clone();
+        for (int k = 0; k < out.length; k++) {
+            for (int j = 0; j < fill.length; j++) {
+                if (fill[j] >= 0 && grounded[j] == out[k]) {
+                    out[k] = fill[j];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether grounding lets a seen object take the place of an interchangeable unseen one the
+     * decoder wants (a cat for a dog; {@link Grounding#fillers}): yes, unless
+     * -Dcaptioner.fillPlaces=false, to measure without it.
+     */
+    public static boolean fillsPlaces() {
+        return !"false".equals(System.getProperty("captioner.fillPlaces"));
+    }
+
     /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
     public static boolean blocksTrigrams() {
         return !"false".equals(System.getProperty("captioner.blockTrigrams"));
@@ -296,6 +322,8 @@ public final class Captioner implements AutoCloseable {
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty())
                 .withBlockedTrigrams(blocksTrigrams());
         List<List<Hypothesis>> found;
+        // Per search row: the word that fills each grounded word's place, or -1 (null: none).
+        int[][] filled = null;
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;
             if (stacked != null) {
@@ -311,7 +339,8 @@ public final class Captioner implements AutoCloseable {
             if (probabilities != null && !g.off()) {
                 // Sampling searches each image's features n-best times over (rows i*n .. i*n+n-1).
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
-                model = new BiasedModel<>(model, grounding.biases(rows, g));
+                filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
+                model = new BiasedModel<>(model, grounding.biases(rows, g, filled));
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
@@ -324,10 +353,12 @@ public final class Captioner implements AutoCloseable {
         List<List<ScoredCaption>> out = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
             List<ScoredCaption> texts = new ArrayList<>(found.get(i).size());
+            int[] fill = filled == null ? null : filled[options.temperature() > 0 ? i * options.nBest() : i];
             for (Hypothesis h : found.get(i)) {
-                ScoredCaption caption = new ScoredCaption(bundle.vocabulary().text(h.words()), h.logProb(), h.score());
+                int[] words = fill == null ? h.words() : fillPlaces(h.words(), fill);
+                ScoredCaption caption = new ScoredCaption(bundle.vocabulary().text(words), h.logProb(), h.score());
                 // Maps for the best caption only: it is the one shown, and each costs a pass per member.
-                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], h.words())) : caption);
+                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], words)) : caption);
             }
             out.add(texts);
         }

@@ -63,14 +63,33 @@ public final class Grounding {
         }
     }
 
+    /**
+     * Object classes that can stand in for one another in a caption, as COCO groups them
+     * (supercategories "animal" and "vehicle"): where the decoder's language prior wants a dog and
+     * the photo shows a cat, the cat fills the dog's place ("a black and white cat is sitting on a
+     * computer"), as Lu et al. fill their caption templates' slots with detected objects (CVPR 2018,
+     * "Neural Baby Talk"). Without it, grounding only removes the dog and the prior, having no
+     * better noun, leaves "a black and white is sitting on a computer". Other supercategories are
+     * not interchangeable in a sentence (a skateboard does not take a surfboard's verbs).
+     */
+    static final List<List<String>> INTERCHANGEABLE = List.of(
+            List.of("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"),
+            List.of("bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"));
+
     private final int[] words;
     private final int[] groups;
     private final int[][] support;
+    /** Per word: the vocabulary ids that may fill its place (same number, an interchangeable class). */
+    private final int[][] fillers;
+    /** Per word and filler: the filler's evidence columns. */
+    private final int[][][] fillerSupport;
 
-    private Grounding(int[] words, int[] groups, int[][] support) {
+    private Grounding(int[] words, int[] groups, int[][] support, int[][] fillers, int[][][] fillerSupport) {
         this.words = words;
         this.groups = groups;
         this.support = support;
+        this.fillers = fillers;
+        this.fillerSupport = fillerSupport;
     }
 
     /** The groundable words of {@code vocabulary}, with the ImageNet classes that support each. */
@@ -110,8 +129,47 @@ public final class Grounding {
             groups.add(classOrder.indexOf(objectClass));
             supports.add(support.stream().mapToInt(Integer::intValue).toArray());
         }
+        // Each interchangeable class's most frequent singular and plural word (the vocabulary is in
+        // order of frequency): "dog"/"dogs", "cat"/"cats", "bike"/"bikes".
+        Map<String, int[]> forms = new LinkedHashMap<>();
+        for (int j = 0; j < ids.size(); j++) {
+            String objectClass = classOrder.get(groups.get(j));
+            int[] f = forms.computeIfAbsent(objectClass, k -> new int[] {-1, -1});
+            int number = plural(vocabulary.word(ids.get(j))) ? 1 : 0;
+            if (f[number] < 0) {
+                f[number] = ids.get(j);
+            }
+        }
+        int[][] fillers = new int[ids.size()][];
+        int[][][] fillerSupport = new int[ids.size()][][];
+        for (int j = 0; j < ids.size(); j++) {
+            String objectClass = classOrder.get(groups.get(j));
+            int number = plural(vocabulary.word(ids.get(j))) ? 1 : 0;
+            List<Integer> f = new ArrayList<>();
+            List<int[]> fs = new ArrayList<>();
+            for (List<String> family : INTERCHANGEABLE) {
+                if (!family.contains(objectClass)) {
+                    continue;
+                }
+                for (String other : family) {
+                    int[] otherForms = forms.get(other);
+                    if (!other.equals(objectClass) && otherForms != null && otherForms[number] >= 0) {
+                        f.add(otherForms[number]);
+                        fs.add(supports.get(ids.indexOf(otherForms[number])));
+                    }
+                }
+            }
+            fillers[j] = f.stream().mapToInt(Integer::intValue).toArray();
+            fillerSupport[j] = fs.toArray(int[][]::new);
+        }
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
-                groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new));
+                groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), fillers,
+                fillerSupport);
+    }
+
+    /** "dogs", "puppies", "bikes" but not "bus" or "grass" (the words that matter here). */
+    static boolean plural(String word) {
+        return word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us");
     }
 
     /** Object class -> the ImageNet classes whose hypernym paths name it (classes ImageNet can see). */
@@ -138,22 +196,64 @@ public final class Grounding {
 
     /** Evidence for {@code words()[j]} in a photo with these class probabilities. */
     private double evidence(float[] probabilities, int j) {
+        return evidence(probabilities, support[j]);
+    }
+
+    private static double evidence(float[] probabilities, int[] columns) {
         double sum = 0;
-        for (int c : support[j]) {
+        for (int c : columns) {
             sum += probabilities[c];
         }
         return Math.min(1, sum);
     }
 
-    /** The word biases for a batch of photos, one {@link ObjectClassifier#evidence} row each. */
+    /**
+     * For each photo, the word that fills each of {@link #words()}'s places, or -1: where a word's
+     * class has less than the threshold's evidence and an interchangeable class ({@link
+     * #INTERCHANGEABLE}) has at least that much, the best seen of them, in the same number.
+     */
+    public int[][] fillers(float[][] probabilities, Settings settings) {
+        int[][] out = new int[probabilities.length][words.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            java.util.Arrays.fill(out[i], -1);
+            if (settings.off()) {
+                continue;
+            }
+            for (int j = 0; j < words.length; j++) {
+                if (fillers[j].length == 0 || evidence(probabilities[i], j) >= settings.threshold()) {
+                    continue;
+                }
+                double best = settings.threshold();
+                for (int k = 0; k < fillers[j].length; k++) {
+                    double e = evidence(probabilities[i], fillerSupport[j][k]);
+                    if (e >= best) {
+                        best = e;
+                        out[i][j] = fillers[j][k];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The word biases for a batch of photos, one {@link ObjectClassifier#evidence} row each. A word
+     * that a seen class will fill ({@link #fillers}) is not penalised: its place in the caption is kept.
+     */
     public WordBiases biases(float[][] probabilities, Settings settings) {
+        return biases(probabilities, settings, new int[probabilities.length][0]);
+    }
+
+    /** As {@link #biases(float[][], Settings)}, with the {@link #fillers} already found for these photos. */
+    public WordBiases biases(float[][] probabilities, Settings settings, int[][] filled) {
         float[][] out = new float[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {
             for (int j = 0; j < words.length; j++) {
                 double evidence = evidence(probabilities[i], j);
                 double ratio = evidence / settings.threshold();
+                boolean kept = filled[i].length > j && filled[i][j] >= 0;
                 out[i][j] = ratio >= 1 ? (float) (settings.bonus() * evidence)
-                        : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
+                        : kept ? 0f : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
             }
         }
         return new WordBiases(words.clone(), groups.clone(), out);

@@ -89,6 +89,44 @@ class ObjectClassifierTest {
     }
 
     @Test
+    void aSeenAnimalFillsTheUnseenOnesPlaceInTheSameNumber() throws Exception {
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
+        Grounding.Settings settings = new Grounding.Settings(0.7, 3);
+        // The kitten: ImageNet is sure of a cat (tabby), and sees no dog.
+        float[][] kitten = {probabilities("kitten.jpg")};
+        int[] words = grounding.words();
+        int[] filled = grounding.fillers(kitten, settings)[0];
+        var biases = grounding.biases(kitten, settings, new int[][] {filled}).perImage()[0];
+        boolean sawDog = false;
+        for (int j = 0; j < words.length; j++) {
+            String word = vocabulary.word(words[j]);
+            String filler = filled[j] < 0 ? null : vocabulary.word(filled[j]);
+            switch (word) {
+                case "dog" -> {
+                    sawDog = true;
+                    assertEquals("cat", filler);
+                    assertEquals(0f, biases[j], "a filled place is not penalised");
+                }
+                case "dogs", "horses" -> assertEquals("cats", filler, word);
+                case "cat", "cats" -> assertEquals(null, filler, "a seen class keeps its own word");
+                case "man", "skateboard", "bench" -> {
+                    assertEquals(null, filler, word + ": only animals and vehicles stand in for one another");
+                    if (!word.equals("man")) {
+                        assertTrue(biases[j] < -1, word + " is still penalised: " + biases[j]);
+                    }
+                }
+                default -> { }
+            }
+        }
+        assertTrue(sawDog);
+        // Nothing is filled with grounding off, or where no interchangeable class is seen (the fox: an
+        // Arctic fox has no caption word, so "dog" is only penalised).
+        assertTrue(java.util.Arrays.stream(grounding.fillers(kitten, Grounding.Settings.OFF)[0]).allMatch(f -> f < 0));
+        int[] fox = grounding.fillers(new float[][] {probabilities("fox.png")}, settings)[0];
+        assertTrue(java.util.Arrays.stream(fox).allMatch(f -> f < 0), java.util.Arrays.toString(fox));
+    }
+
+    @Test
     void conceptClassesAreTaggedWhereGroundingTakesThemAsSeen() throws Exception {
         // The kitten's ImageNet posterior, with the person detector set by hand on either side of the
         // default bundle's grounding threshold (0.7).
