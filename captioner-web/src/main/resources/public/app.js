@@ -74,7 +74,7 @@
             alts.appendChild(li);
           });
           if (alts.children.length > 1) body.appendChild(alts);
-          // What the encoder's ImageNet classifier sees: the evidence the caption is held to.
+          // What the encoder's ImageNet classifier and the concept detectors see: the evidence the caption is held to.
           if ((r.tags || []).length) {
             const tags = el('p', 'tags', 'sees: ');
             r.tags.forEach(t => {

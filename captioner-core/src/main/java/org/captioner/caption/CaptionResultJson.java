@@ -8,7 +8,7 @@ import org.captioner.objects.ObjectTag;
 /**
  * The one JSON shape of a caption result, shared by the CLI's jsonl output and the web API:
  * {@code file}, {@code caption}, {@code score}, {@code log_prob}, {@code alternatives} (when more
- * than one caption was asked for), {@code tags} (what the encoder's ImageNet classifier sees:
+ * than one caption was asked for), {@code tags} (what the encoder's ImageNet classifier and the concept detectors see:
  * {@code word}, {@code probability}, {@code label}), {@code attention} when an attending decoder
  * was asked where it looked ({@code grid}: the square grid's side; {@code words}: each word with
  * its α over the grid's cells, row-major, 4 decimals) and {@code error} when the image failed.

@@ -262,23 +262,6 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * The caption's words with each grounded word that {@code fill} gives a filler for replaced by
-     * it; the caption's scores stay those of the words the search chose.
-     */
-    private int[] fillPlaces(int[] words, int[] fill) {
-        int[] grounded = grounding.words();
-        int[] out = words.clone();
-        for (int k = 0; k < out.length; k++) {
-            for (int j = 0; j < fill.length; j++) {
-                if (fill[j] >= 0 && grounded[j] == out[k]) {
-                    out[k] = fill[j];
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * Whether grounding lets a seen object take the place of an interchangeable unseen one the
      * decoder wants (a cat for a dog; {@link Grounding#fillers}): yes, unless
      * -Dcaptioner.fillPlaces=false, to measure without it.
@@ -354,11 +337,18 @@ public final class Captioner implements AutoCloseable {
         for (int i = 0; i < found.size(); i++) {
             List<ScoredCaption> texts = new ArrayList<>(found.get(i).size());
             int[] fill = filled == null ? null : filled[options.temperature() > 0 ? i * options.nBest() : i];
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (Hypothesis h : found.get(i)) {
-                int[] words = fill == null ? h.words() : fillPlaces(h.words(), fill);
-                ScoredCaption caption = new ScoredCaption(bundle.vocabulary().text(words), h.logProb(), h.score());
+                int[] words = fill == null ? h.words() : grounding.fill(h.words(), fill, bundle.vocabulary());
+                String text = bundle.vocabulary().text(words);
+                // Two captions that differed only in a filled word are one caption now.
+                if (!seen.add(text) && options.temperature() == 0) {
+                    continue;
+                }
+                ScoredCaption caption = new ScoredCaption(text, h.logProb(), h.score());
                 // Maps for the best caption only: it is the one shown, and each costs a pass per member.
-                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], words)) : caption);
+                // They follow the words the search chose (a filled word is a label on the same step).
+                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], h.words())) : caption);
             }
             out.add(texts);
         }

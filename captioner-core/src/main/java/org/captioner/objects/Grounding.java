@@ -129,47 +129,43 @@ public final class Grounding {
             groups.add(classOrder.indexOf(objectClass));
             supports.add(support.stream().mapToInt(Integer::intValue).toArray());
         }
-        // Each interchangeable class's most frequent singular and plural word (the vocabulary is in
-        // order of frequency): "dog"/"dogs", "cat"/"cats", "bike"/"bikes".
-        Map<String, int[]> forms = new LinkedHashMap<>();
-        for (int j = 0; j < ids.size(); j++) {
-            String objectClass = classOrder.get(groups.get(j));
-            int[] f = forms.computeIfAbsent(objectClass, k -> new int[] {-1, -1});
-            int number = plural(vocabulary.word(ids.get(j))) ? 1 : 0;
-            if (f[number] < 0) {
-                f[number] = ids.get(j);
+        // Places are filled only in the class's own name, singular or plural ("dog", "dogs"; "cow", not
+        // "bull"; "bicycle"), and only those names are replaced: other words of a class are not
+        // always nouns ("biking", "horseback") or have no plain number ("geese", "sheep" as plural).
+        Map<String, int[]> names = new LinkedHashMap<>();
+        for (List<String> family : INTERCHANGEABLE) {
+            for (String objectClass : family) {
+                names.put(objectClass, new int[] {ids.indexOf(vocabulary.id(objectClass)),
+                        ids.indexOf(vocabulary.id(objectClass + "s"))});
             }
         }
-        int[][] fillers = new int[ids.size()][];
-        int[][][] fillerSupport = new int[ids.size()][][];
-        for (int j = 0; j < ids.size(); j++) {
-            String objectClass = classOrder.get(groups.get(j));
-            int number = plural(vocabulary.word(ids.get(j))) ? 1 : 0;
-            List<Integer> f = new ArrayList<>();
-            List<int[]> fs = new ArrayList<>();
-            for (List<String> family : INTERCHANGEABLE) {
-                if (!family.contains(objectClass)) {
-                    continue;
-                }
-                for (String other : family) {
-                    int[] otherForms = forms.get(other);
-                    if (!other.equals(objectClass) && otherForms != null && otherForms[number] >= 0) {
-                        f.add(otherForms[number]);
-                        fs.add(supports.get(ids.indexOf(otherForms[number])));
+        int[][] fillers = new int[ids.size()][0];
+        int[][][] fillerSupport = new int[ids.size()][0][];
+        for (List<String> family : INTERCHANGEABLE) {
+            for (String objectClass : family) {
+                for (int number = 0; number < 2; number++) {
+                    int j = names.get(objectClass)[number];
+                    // The word must be the class's (the vocabulary's <unk> id is not in ids).
+                    if (j < 0 || groups.get(j) != classOrder.indexOf(objectClass)) {
+                        continue;
                     }
+                    List<Integer> f = new ArrayList<>();
+                    List<int[]> fs = new ArrayList<>();
+                    for (String other : family) {
+                        int k = names.get(other)[number];
+                        if (!other.equals(objectClass) && k >= 0 && groups.get(k) == classOrder.indexOf(other)) {
+                            f.add(ids.get(k));
+                            fs.add(supports.get(k));
+                        }
+                    }
+                    fillers[j] = f.stream().mapToInt(Integer::intValue).toArray();
+                    fillerSupport[j] = fs.toArray(int[][]::new);
                 }
             }
-            fillers[j] = f.stream().mapToInt(Integer::intValue).toArray();
-            fillerSupport[j] = fs.toArray(int[][]::new);
         }
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), fillers,
                 fillerSupport);
-    }
-
-    /** "dogs", "puppies", "bikes" but not "bus" or "grass" (the words that matter here). */
-    static boolean plural(String word) {
-        return word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us");
     }
 
     /** Object class -> the ImageNet classes whose hypernym paths name it (classes ImageNet can see). */
@@ -208,15 +204,17 @@ public final class Grounding {
     }
 
     /**
-     * For each photo, the word that fills each of {@link #words()}'s places, or -1: where a word's
-     * class has less than the threshold's evidence and an interchangeable class ({@link
-     * #INTERCHANGEABLE}) has at least that much, the best seen of them, in the same number.
+     * For each photo, the word that fills each of {@link #words()}'s places, or -1: where a word is
+     * a class's name, the class has less than the threshold's evidence and an interchangeable class
+     * ({@link #INTERCHANGEABLE}) has at least that much, the best seen of them, by its name in the
+     * same number. None with grounding off or with a bonus.
      */
     public int[][] fillers(float[][] probabilities, Settings settings) {
         int[][] out = new int[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {
             java.util.Arrays.fill(out[i], -1);
-            if (settings.off()) {
+            // With a bonus the search would reward the unseen word in the seen one's stead: penalties only.
+            if (settings.off() || settings.bonus() > 0) {
                 continue;
             }
             for (int j = 0; j < words.length; j++) {
@@ -234,6 +232,46 @@ public final class Grounding {
             }
         }
         return out;
+    }
+
+    /**
+     * A caption's words with places filled ({@code fill}: one photo's {@link #fillers} row): each
+     * unseen class name the row gives a filler for becomes the filler, unless the caption already
+     * names the filler's class (no "a cat chases a cat" from "a dog chases a horse") or the word
+     * ends a longer name ("teddy bear", "dirt bike"); "a"/"an" before it follows the new word.
+     */
+    public int[] fill(int[] caption, int[] fill, Vocabulary vocabulary) {
+        int[] out = caption.clone();
+        Chair chair = Chair.standard();
+        for (int k = 0; k < out.length; k++) {
+            int j = indexOfWord(out[k]);
+            if (j < 0 || fill.length <= j || fill[j] < 0) {
+                continue;
+            }
+            String filler = vocabulary.word(fill[j]);
+            String before = k > 0 ? vocabulary.word(out[k - 1]) : null;
+            if (before != null && !chair.classesIn(before + " " + vocabulary.word(out[k]))
+                    .equals(chair.classesIn(vocabulary.word(out[k])))) {
+                continue;
+            }
+            if (chair.classesIn(vocabulary.text(out)).containsAll(chair.classesIn(filler))) {
+                continue;
+            }
+            out[k] = fill[j];
+            if ("a".equals(before) || "an".equals(before)) {
+                out[k - 1] = vocabulary.id("aeiou".indexOf(filler.charAt(0)) >= 0 ? "an" : "a");
+            }
+        }
+        return out;
+    }
+
+    private int indexOfWord(int id) {
+        for (int j = 0; j < words.length; j++) {
+            if (words[j] == id) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /**

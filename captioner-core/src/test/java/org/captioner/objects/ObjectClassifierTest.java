@@ -109,6 +109,7 @@ class ObjectClassifierTest {
                 }
                 case "dogs", "horses" -> assertEquals("cats", filler, word);
                 case "cat", "cats" -> assertEquals(null, filler, "a seen class keeps its own word");
+                case "puppy", "biking", "horseback" -> assertEquals(null, filler, word + " is not a class's name");
                 case "man", "skateboard", "bench" -> {
                     assertEquals(null, filler, word + ": only animals and vehicles stand in for one another");
                     if (!word.equals("man")) {
@@ -119,11 +120,22 @@ class ObjectClassifierTest {
             }
         }
         assertTrue(sawDog);
+        // Only class names are replaced, once per class, with "a"/"an" following the new word; a word
+        // that ends a longer name ("teddy bear", "hot dog") keeps it.
+        assertEquals("a cat chases a horse", fill(grounding, filled, "an elephant chases a horse"));
+        assertEquals("two cats and a dog", fill(grounding, filled, "two dogs and a dog"));
+        assertEquals("a teddy bear and a hot dog", fill(grounding, filled, "a teddy bear and a hot dog"));
+        assertEquals("a puppy", fill(grounding, filled, "a puppy"));
         // Nothing is filled with grounding off, or where no interchangeable class is seen (the fox: an
         // Arctic fox has no caption word, so "dog" is only penalised).
         assertTrue(java.util.Arrays.stream(grounding.fillers(kitten, Grounding.Settings.OFF)[0]).allMatch(f -> f < 0));
         int[] fox = grounding.fillers(new float[][] {probabilities("fox.png")}, settings)[0];
         assertTrue(java.util.Arrays.stream(fox).allMatch(f -> f < 0), java.util.Arrays.toString(fox));
+    }
+
+    private static String fill(Grounding grounding, int[] filled, String caption) {
+        int[] ids = java.util.Arrays.stream(caption.split(" ")).mapToInt(vocabulary::id).toArray();
+        return vocabulary.text(grounding.fill(ids, filled, vocabulary));
     }
 
     @Test
