@@ -78,8 +78,11 @@
           if ((r.tags || []).length) {
             const tags = el('p', 'tags', 'sees: ');
             r.tags.forEach(t => {
-              const chip = el('span', 'tag', t.word + ' ' + Math.round(100 * t.probability) + '%');
-              chip.title = t.label;
+              // A concept detector's class (person, skis, ...) is learnt from captions, not ImageNet's:
+              // drawn apart, and said so on hover.
+              const concept = t.label === 'learnt from captions';
+              const chip = el('span', concept ? 'tag concept' : 'tag', t.word + ' ' + Math.round(100 * t.probability) + '%');
+              chip.title = concept ? 'a detector learnt from Flickr8k captions' : 'ImageNet: ' + t.label;
               tags.appendChild(chip);
             });
             body.appendChild(tags);

@@ -58,6 +58,11 @@ class BrowserTest {
                 // The evidence beside the caption: the encoder's classifier sees a tabby (cat).
                 assertTrue(driver.findElement(By.cssSelector(".card .tags")).getText().contains("tabby"),
                         driver.findElement(By.cssSelector(".card")).getText());
+                // This bundle's grounding (threshold 0.4) takes the person its pooled detector finds in
+                // the close-up (0.67) as seen: a concept chip, drawn apart from ImageNet's.
+                WebElement person = driver.findElement(By.cssSelector(".card .tag.concept"));
+                assertTrue(person.getText().startsWith("person "), person.getText());
+                assertTrue(person.getAttribute("title").contains("captions"), person.getAttribute("title"));
                 // This model sees one pooled vector: its caption is plain text, with no maps to point at.
                 assertTrue(driver.findElements(By.cssSelector(".card .w")).isEmpty());
                 screenshot(driver, "browser-upload.png");
