@@ -91,14 +91,15 @@ final class ConceptsCommand extends Command {
         CaptionDataset dataset = DatasetOptions.open(line);
         Chair chair = Chair.standard();
         int featureSize = store.identity().featureSize();
+        SplitData trainSplit = DatasetOptions.split(dataset, Split.TRAIN);
+        SplitData devSplit = DatasetOptions.split(dataset, Split.DEV);
         if (regions) {
-            checkHeap(dataset, store);
+            checkHeap(trainSplit.images().size() + devSplit.images().size(), store);
         }
         // Pooled detectors read a grid cache's means.
-        Labelled train = labelled(DatasetOptions.split(dataset, Split.TRAIN), store, chair, minCaptions,
-                grids && !regions ? featureSize : 0);
-        Labelled dev = labelled(DatasetOptions.split(dataset, Split.DEV), store, chair, 1,
-                grids && !regions ? featureSize : 0);
+        int poolTo = grids && !regions ? featureSize : 0;
+        Labelled train = labelled(trainSplit, store, chair, minCaptions, poolTo);
+        Labelled dev = labelled(devSplit, store, chair, 1, poolTo);
         // Adam for the soft maximum over regions; plain gradient descent for the pooled logistic regression.
         ConceptTrainer trainer = regions ? new ConceptTrainer(0.1, 300, 0.01) : new ConceptTrainer();
         List<ConceptDetectors.Detector> kept = new ArrayList<>();
@@ -146,9 +147,7 @@ final class ConceptsCommand extends Command {
     }
 
     /** Grids are held in memory while training (1.75 GB for Flickr8k): say so before an OutOfMemoryError would. */
-    private static void checkHeap(CaptionDataset dataset, FeatureStore store) throws UsageException, java.io.IOException {
-        long images = DatasetOptions.split(dataset, Split.TRAIN).images().size()
-                + DatasetOptions.split(dataset, Split.DEV).images().size();
+    private static void checkHeap(long images, FeatureStore store) throws UsageException {
         long needed = images * store.valuesPerImage() * Float.BYTES;
         long max = Runtime.getRuntime().maxMemory();
         if (needed > max * 0.8) {

@@ -62,11 +62,7 @@ public final class ConceptDetectors {
                 }
                 return sum / count;
             }
-            double sum = 0;
-            for (double z : scores) {
-                sum += Math.exp(z - max);
-            }
-            return max + Math.log(sum / count);
+            return max + Math.log(shiftedExp(scores, max) / count);
         }
     }
 
@@ -86,6 +82,19 @@ public final class ConceptDetectors {
             max = Math.max(max, z);
         }
         return max;
+    }
+
+    /**
+     * Replaces each score by {@code exp(score − max)} and returns their sum: the soft maximum is
+     * {@code max + ln(sum / R)}, and each region's share of it (its gradient) {@code exp(...) / sum}.
+     */
+    static double shiftedExp(double[] scores, double max) {
+        double sum = 0;
+        for (int r = 0; r < scores.length; r++) {
+            scores[r] = Math.exp(scores[r] - max);
+            sum += scores[r];
+        }
+        return sum;
     }
 
     /**

@@ -108,13 +108,7 @@ public final class ConceptTrainer {
      * to raw features. Needs at least one positive and one negative.
      */
     public ConceptDetectors.Detector fit(String name, float[][] x, boolean[] y) {
-        int positives = 0;
-        for (boolean b : y) {
-            positives += b ? 1 : 0;
-        }
-        if (x.length != y.length || positives == 0 || positives == y.length) {
-            throw new IllegalArgumentException(name + ": need rows with both labels, got " + positives + " of " + y.length);
-        }
+        int positives = positives(name, x, y);
         Standardisation s = Standardisation.of(x);
         float[][] z = s.apply(x);
         int n = z.length;
@@ -160,13 +154,7 @@ public final class ConceptTrainer {
      * the number of cores.
      */
     public ConceptDetectors.Detector fitRegions(String name, float[][] grids, int featureSize, boolean[] y) {
-        int positives = 0;
-        for (boolean b : y) {
-            positives += b ? 1 : 0;
-        }
-        if (grids.length != y.length || positives == 0 || positives == y.length) {
-            throw new IllegalArgumentException(name + ": need rows with both labels, got " + positives + " of " + y.length);
-        }
+        int positives = positives(name, grids, y);
         for (float[] g : grids) {
             if (g.length % featureSize != 0 || g.length / featureSize < 2) {
                 throw new IllegalArgumentException(name + ": rows of " + g.length + " values are not grids of "
@@ -195,11 +183,7 @@ public final class ConceptTrainer {
                     int count = g.length / f;
                     double[] z = new double[count];
                     double max = ConceptDetectors.regionScores(now.weights(), now.bias(), g, z);
-                    double sum = 0;
-                    for (int r = 0; r < count; r++) {
-                        z[r] = Math.exp(z[r] - max);
-                        sum += z[r];
-                    }
+                    double sum = ConceptDetectors.shiftedExp(z, max);
                     double logit = max + Math.log(sum / count);
                     double p = 1 / (1 + Math.exp(-logit));
                     double dLogit = y[i] ? (p - 1) * wPos : p * wNeg;
@@ -239,6 +223,18 @@ public final class ConceptTrainer {
         }
         Raw fitted = s.fold(w, b);
         return new ConceptDetectors.Detector(name, positives, Double.NaN, (float) fitted.bias(), fitted.weights(), true);
+    }
+
+    /** The number of positive labels, checked: one label per row, and rows of both kinds. */
+    private static int positives(String name, float[][] rows, boolean[] y) {
+        int positives = 0;
+        for (boolean b : y) {
+            positives += b ? 1 : 0;
+        }
+        if (rows.length != y.length || positives == 0 || positives == y.length) {
+            throw new IllegalArgumentException(name + ": need rows with both labels, got " + positives + " of " + y.length);
+        }
+        return positives;
     }
 
     private static final double ADAM_BETA1 = 0.9;
