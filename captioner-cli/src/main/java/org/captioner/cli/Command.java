@@ -122,7 +122,6 @@ abstract class Command {
         return v == null ? null : Path.of(v);
     }
 
-    /** The {@code --grounding} option, shared by caption and evaluate. */
     /** --encoder, shared by the commands that caption with a bundle. */
     static Option encoderOption() {
         return opt("encoder", "PATH|URL|ZOO-ID|NAME", "use this encoder instead of the bundle's own: a location, or"
@@ -130,11 +129,13 @@ abstract class Command {
                 + " and onnx, run by ONNX Runtime)");
     }
 
+    /** The {@code --grounding} option, shared by caption and evaluate. */
     static Option groundingOption() {
-        return opt("grounding", "on|off|T,W[,B]", "hold object words to what the encoder's ImageNet classifier"
+        return opt("grounding", "on|off|T,W[,B[,R]]", "hold object words to what the encoder's ImageNet classifier"
                 + " sees: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"
-                + " word by W x ln(evidence/T) below evidence T, and ',B' adds B x evidence to words at or above"
-                + " it (default on)");
+                + " word by W x ln(evidence/T) below evidence T, ',B' adds B x evidence to words at or above"
+                + " it, and ',R' makes the caption name what the photo shows with evidence R or more, of the things"
+                + " people name (./captioner nameable) (default on)");
     }
 
     /** The {@code --grounding} value: null for the bundle's own setting. */
@@ -148,14 +149,15 @@ abstract class Command {
         }
         String[] parts = v.split(",", -1);
         try {
-            if (parts.length == 2 || parts.length == 3) {
+            if (parts.length >= 2 && parts.length <= 4) {
                 return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
-                        parts.length == 3 ? Double.parseDouble(parts[2]) : 0);
+                        parts.length >= 3 ? Double.parseDouble(parts[2]) : 0,
+                        parts.length == 4 ? Double.parseDouble(parts[3]) : 0);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException("--grounding " + v + ": " + e.getMessage());
         }
-        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT[,BONUS] (e.g. 0.3,2), got '" + v
+        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT[,BONUS[,REQUIRE]] (e.g. 0.3,2), got '" + v
                 + "'");
     }
 
@@ -164,10 +166,18 @@ abstract class Command {
      * its files before the (slow) model load, so the error comes at once.
      */
     static void requireObjects(CommandLine line, Path model) throws UsageException {
+        Grounding.Settings g = grounding(line);
         if (Files.isRegularFile(model.resolve(ObjectClassifier.FILE))) {
+            try {
+                if (g != null && g.require() > 0 && !ObjectClassifier.hasNameable(model)) {
+                    throw new UsageException("bundle " + model + " has no table of the things people name, so --grounding"
+                            + " cannot require any: run ./captioner nameable first, or leave R out");
+                }
+            } catch (java.io.IOException e) {
+                throw new UsageException("cannot read " + model.resolve(ObjectClassifier.FILE) + ": " + e.getMessage());
+            }
             return;
         }
-        Grounding.Settings g = grounding(line);
         if (line.hasOption("tags") || (g != null && !g.off())) {
             throw new UsageException("bundle " + model + " has no object classifier (" + ObjectClassifier.FILE
                     + "), so it cannot " + (line.hasOption("tags") ? "tag photos" : "ground captions"));

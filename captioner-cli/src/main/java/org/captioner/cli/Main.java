@@ -12,7 +12,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         for (Command command : new Command[] {new CaptionCommand(), new FeaturesCommand(), new TrainCommand(),
-                new EvaluateCommand(), new ScoreCommand(), new EnsembleCommand(), new ConceptsCommand(),
+                new EvaluateCommand(), new ScoreCommand(), new EnsembleCommand(), new ConceptsCommand(), new NameableCommand(),
                 new BenchCommand()}) {
             c.put(command.name(), command);
         }

@@ -32,8 +32,10 @@ import org.captioner.search.DecodingModel;
 import org.captioner.search.EnsembleModel;
 import org.captioner.search.BiasedModel;
 import org.captioner.search.Hypothesis;
+import org.captioner.search.RequiredWords;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
+import org.captioner.text.Articles;
 
 /**
  * Captions images with a model bundle: image → encoder → features → decoder search → text.
@@ -75,7 +77,8 @@ public final class Captioner implements AutoCloseable {
         this.encoder = encoder;
         this.reader = reader;
         this.objects = objects;
-        this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary());
+        this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary(),
+                objects.nameable());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "captioner-search");
             t.setDaemon(true);
@@ -307,6 +310,8 @@ public final class Captioner implements AutoCloseable {
         List<List<Hypothesis>> found;
         // Per search row: the word that fills each grounded word's place, or -1 (null: none).
         int[][] filled = null;
+        // Per image: the object classes its caption must name (null: none).
+        List<RequiredWords> required = null;
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;
             if (stacked != null) {
@@ -324,12 +329,14 @@ public final class Captioner implements AutoCloseable {
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
                 filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
                 model = new BiasedModel<>(model, grounding.biases(rows, g, filled));
+                required = grounding.required(rows, g, filled);
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
                         .search(model, features, options.nBest());
             } else {
-                found = new BeamSearch(options.beam(), options.nBest(), settings).search(model, features);
+                found = new BeamSearch(options.beam(), options.nBest(), settings).search(model, features,
+                        required == null ? java.util.Collections.nCopies(features.length, RequiredWords.NONE) : required);
             }
         }
         boolean maps = options.attention() && takesGrids();
@@ -339,7 +346,8 @@ public final class Captioner implements AutoCloseable {
             int[] fill = filled == null ? null : filled[options.temperature() > 0 ? i * options.nBest() : i];
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (Hypothesis h : found.get(i)) {
-                int[] words = fill == null ? h.words() : grounding.fill(h.words(), fill, bundle.vocabulary());
+                int[] words = fill == null ? Articles.agree(h.words(), bundle.vocabulary())
+                        : grounding.fill(h.words(), fill, bundle.vocabulary());
                 String text = bundle.vocabulary().text(words);
                 // Two captions that differed only in a filled word are one caption now.
                 if (!seen.add(text) && options.temperature() == 0) {

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.captioner.metrics.Chair;
+import org.captioner.search.RequiredWords;
 import org.captioner.search.WordBiases;
+import org.captioner.text.Articles;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -35,30 +37,37 @@ public final class Grounding {
      * @param weight how strongly missing evidence counts against a word
      * @param bonus added, times the evidence, to words the photo shows at least {@code threshold}
      *     evidence for (0: penalties only)
+     * @param require evidence at which an object class must be named: the search returns first the
+     *     captions that name the photo's best-seen such classes ({@link #required}; 0: none required)
      */
-    public record Settings(double threshold, double weight, double bonus) {
+    public record Settings(double threshold, double weight, double bonus, double require) {
 
         /** No penalties: the language model alone, as before grounding existed. */
-        public static final Settings OFF = new Settings(1, 0, 0);
+        public static final Settings OFF = new Settings(1, 0, 0, 0);
 
         /** Penalties only. */
         public Settings(double threshold, double weight) {
-            this(threshold, weight, 0);
+            this(threshold, weight, 0, 0);
+        }
+
+        /** Penalties and bonuses; nothing required. */
+        public Settings(double threshold, double weight, double bonus) {
+            this(threshold, weight, bonus, 0);
         }
 
         public boolean off() {
-            return weight == 0 && bonus == 0;
+            return weight == 0 && bonus == 0 && require == 0;
         }
 
-        /** "off", or "T,W,B" as {@code --grounding} takes it. */
+        /** "off", or "T,W,B" (with ",R" where words are required) as {@code --grounding} takes it. */
         public String describe() {
-            return off() ? "off" : threshold + "," + weight + "," + bonus;
+            return off() ? "off" : threshold + "," + weight + "," + bonus + (require > 0 ? "," + require : "");
         }
 
         public Settings {
-            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0)) {
-                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0 and bonus >= 0,"
-                        + " got " + threshold + ", " + weight + ", " + bonus);
+            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0) || !(require >= 0 && require <= 1)) {
+                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0, bonus >= 0 and"
+                        + " 0 <= require <= 1, got " + threshold + ", " + weight + ", " + bonus + ", " + require);
             }
         }
     }
@@ -84,7 +93,13 @@ public final class Grounding {
     /** Per word and filler: the filler's evidence columns. */
     private final int[][][] fillerSupport;
 
-    private Grounding(int[] words, int[] groups, int[][] support, int[][] fillers, int[][][] fillerSupport) {
+    private final List<Requirable> requirable;
+    private final Set<String> nameable;
+
+    private Grounding(int[] words, int[] groups, int[][] support, int[][] fillers, int[][][] fillerSupport,
+            List<Requirable> requirable, Set<String> nameable) {
+        this.requirable = requirable;
+        this.nameable = Set.copyOf(nameable);
         this.words = words;
         this.groups = groups;
         this.support = support;
@@ -104,6 +119,15 @@ public final class Grounding {
      * lays them out.
      */
     public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary) {
+        return of(imagenet, conceptClasses, vocabulary, Set.of());
+    }
+
+    /**
+     * As {@link #of(ImageNetWords, List, Vocabulary)}; a caption may be required to name the
+     * {@link #requirable} things whose names are in {@code nameable} ({@link NameableWords}).
+     */
+    public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary,
+            Set<String> nameable) {
         Chair chair = Chair.standard();
         Map<String, Set<Integer>> supportOfClass = imagenetSupport(imagenet);
         for (int k = 0; k < conceptClasses.size(); k++) {
@@ -163,9 +187,46 @@ public final class Grounding {
                 }
             }
         }
+        List<Requirable> requirable = new ArrayList<>();
+        // Object classes ImageNet sees: a concept detector learnt from Flickr8k's captions is no judge of
+        // whether something unlike Flickr8k's photos is there (it saw skateboards on tennis courts).
+        for (String objectClass : classOrder) {
+            int group = classOrder.indexOf(objectClass);
+            Set<Integer> support = supportOfClass.get(objectClass);
+            List<Integer> tokens = new ArrayList<>();
+            for (int j = 0; j < ids.size(); j++) {
+                if (groups.get(j) == group) {
+                    tokens.add(ids.get(j));
+                }
+            }
+            if (!tokens.isEmpty() && support.stream().allMatch(c -> c < imagenet.size())) {
+                requirable.add(new Requirable(objectClass, toArray(tokens), toArray(support)));
+            }
+        }
+        // Words ImageNet's classes are tagged with that name no object class ("food", "fountain", "sign"),
+        // with their plural where the vocabulary has it.
+        Map<String, List<Integer>> tagged = new LinkedHashMap<>();
+        for (int c = 0; c < imagenet.size(); c++) {
+            String word = imagenet.tagWord(c);
+            if (vocabulary.id(word) != Vocabulary.UNK_ID && !ids.contains(vocabulary.id(word))) {
+                tagged.computeIfAbsent(word, k -> new ArrayList<>()).add(c);
+            }
+        }
+        tagged.forEach((word, classes) -> {
+            List<Integer> tokens = new ArrayList<>(List.of(vocabulary.id(word)));
+            int plural = vocabulary.id(word + "s");
+            if (plural != Vocabulary.UNK_ID && !ids.contains(plural)) {
+                tokens.add(plural);
+            }
+            requirable.add(new Requirable(word, toArray(tokens), toArray(classes)));
+        });
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), fillers,
-                fillerSupport);
+                fillerSupport, List.copyOf(requirable), nameable);
+    }
+
+    private static int[] toArray(java.util.Collection<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Object class -> the ImageNet classes whose hypernym paths name it (classes ImageNet can see). */
@@ -183,6 +244,64 @@ public final class Grounding {
         // mass says nothing about whether a photo shows someone.
         supportOfClass.remove(PERSON);
         return supportOfClass;
+    }
+
+    /**
+     * Something a caption can be required to name: an object class ImageNet sees ("dog": "dog",
+     * "dogs", "puppy"), or a word ImageNet's classes are tagged with that names no object class
+     * ("fountain"), with the vocabulary ids that name it and the ImageNet classes whose probability
+     * is its evidence.
+     */
+    public record Requirable(String name, int[] tokens, int[] columns) {
+
+        /** Its evidence in a photo with these class probabilities ({@link ObjectClassifier#evidence}). */
+        public double evidence(float[] probabilities) {
+            return Grounding.evidence(probabilities, columns);
+        }
+    }
+
+    /** Everything a caption could be required to name; {@link NameableWords} measures which people do name. */
+    public List<Requirable> requirable() {
+        return requirable;
+    }
+
+    /**
+     * For each photo, what its caption must name: the {@link #requirable} things that people name
+     * ({@code nameable}, as given to {@link #of(ImageNetWords, List, Vocabulary, Set)}) with at least
+     * {@code settings.require()} evidence, the best seen first, at most {@link RequiredWords#MAX}.
+     * Nothing where {@code require} is 0. {@code filled}: the photos' {@link #fillers}; a word whose
+     * place a required class fills meets it ("dog" where the bear will stand).
+     */
+    public List<RequiredWords> required(float[][] probabilities, Settings settings, int[][] filled) {
+        List<RequiredWords> out = new ArrayList<>(probabilities.length);
+        for (int i = 0; i < probabilities.length; i++) {
+            if (settings.require() == 0) {
+                out.add(RequiredWords.NONE);
+                continue;
+            }
+            float[] p = probabilities[i];
+            List<Requirable> seen = new ArrayList<>();
+            for (Requirable r : requirable) {
+                if (nameable.contains(r.name()) && r.evidence(p) >= settings.require()) {
+                    seen.add(r);
+                }
+            }
+            seen.sort(java.util.Comparator.comparingDouble((Requirable r) -> -r.evidence(p)));
+            int[] fill = filled[i];
+            List<int[]> anyOf = new ArrayList<>();
+            for (Requirable r : seen.subList(0, Math.min(RequiredWords.MAX, seen.size()))) {
+                List<Integer> tokens = new ArrayList<>();
+                java.util.Arrays.stream(r.tokens()).forEach(tokens::add);
+                for (int j = 0; j < fill.length; j++) {
+                    if (fill[j] >= 0 && tokens.contains(fill[j]) && !tokens.contains(words[j])) {
+                        tokens.add(words[j]);
+                    }
+                }
+                anyOf.add(toArray(tokens));
+            }
+            out.add(new RequiredWords(anyOf));
+        }
+        return out;
     }
 
     /** Vocabulary ids of the words that can be penalised. */
@@ -258,11 +377,8 @@ public final class Grounding {
                 continue;
             }
             out[k] = fill[j];
-            if ("a".equals(before) || "an".equals(before)) {
-                out[k - 1] = vocabulary.id("aeiou".indexOf(filler.charAt(0)) >= 0 ? "an" : "a");
-            }
         }
-        return out;
+        return Articles.agree(out, vocabulary);
     }
 
     private int indexOfWord(int id) {

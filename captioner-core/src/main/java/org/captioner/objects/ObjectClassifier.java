@@ -31,14 +31,21 @@ public final class ObjectClassifier implements AutoCloseable {
 
     /** The contents of {@code objects.json}. */
     record Spec(String head, String headSha256, String classes, String encoderSha256, Grounding.Settings grounding,
-            String concepts) {}
+            String concepts, String nameable) {}
 
     private final ClassifierHead head;
     private final ImageNetWords words;
     private final ConceptDetectors concepts;
     private final Grounding.Settings grounding;
+    private final NameableWords nameable;
 
     ObjectClassifier(ClassifierHead head, ImageNetWords words, ConceptDetectors concepts, Grounding.Settings grounding) {
+        this(head, words, concepts, grounding, null);
+    }
+
+    ObjectClassifier(ClassifierHead head, ImageNetWords words, ConceptDetectors concepts, Grounding.Settings grounding,
+            NameableWords nameable) {
+        this.nameable = nameable;
         this.head = head;
         this.words = words;
         this.concepts = concepts;
@@ -87,8 +94,9 @@ public final class ObjectClassifier implements AutoCloseable {
                         + " a photo's grid, and this bundle's decoders take pooled features");
             }
         }
+        NameableWords nameable = spec.nameable() == null ? null : NameableWords.read(bundleDir.resolve(spec.nameable()));
         ClassifierHead loaded = ClassifierHead.load(headFile);
-        return new ObjectClassifier(loaded, table, concepts, spec.grounding());
+        return new ObjectClassifier(loaded, table, concepts, spec.grounding(), nameable);
     }
 
     private static Spec readSpec(Path specFile) throws IOException {
@@ -116,6 +124,28 @@ public final class ObjectClassifier implements AutoCloseable {
         ObjectNode spec = (ObjectNode) json.readTree(bundleDir.resolve(FILE).toFile());
         spec.put("concepts", ConceptDetectors.FILE);
         json.writeValue(bundleDir.resolve(FILE).toFile(), spec);
+    }
+
+    /**
+     * Adds a table of nameable things to a bundle's classifier: writes {@link NameableWords#FILE} and
+     * names it in {@link #FILE}, keeping every other setting there.
+     */
+    public static void attachNameable(Path bundleDir, NameableWords nameable) throws IOException {
+        nameable.write(bundleDir.resolve(NameableWords.FILE));
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode spec = (ObjectNode) json.readTree(bundleDir.resolve(FILE).toFile());
+        spec.put("nameable", NameableWords.FILE);
+        json.writeValue(bundleDir.resolve(FILE).toFile(), spec);
+    }
+
+    /** Whether the bundle's classifier has a {@link NameableWords} table (without loading the head). */
+    public static boolean hasNameable(Path bundleDir) throws IOException {
+        return readSpec(bundleDir.resolve(FILE)).nameable() != null;
+    }
+
+    /** The names of the things captions may be required to name (empty without a {@link NameableWords} table). */
+    public java.util.Set<String> nameable() {
+        return nameable == null ? java.util.Set.of() : nameable.nameable();
     }
 
     public ImageNetWords words() {

@@ -27,33 +27,7 @@ public interface DecodingModel<S> {
      */
     default TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned) {
         Step<S> step = step(state, lastTokens);
-        float[][] logProbs = step.logProbs();
-        boolean[] skip = new boolean[vocabSize()];
-        banned.forEach(w -> skip[w] = true);
-        int[][] words = new int[logProbs.length][];
-        float[][] best = new float[logProbs.length][];
-        for (int r = 0; r < logProbs.length; r++) {
-            float[] row = logProbs[r];
-            int[] w = new int[k];
-            float[] v = new float[k];
-            int n = 0;
-            for (int id = 0; id < row.length; id++) {
-                if (skip[id] || (n == k && row[id] <= v[k - 1])) {
-                    continue;
-                }
-                int at = n < k ? n++ : k - 1;
-                while (at > 0 && v[at - 1] < row[id]) {
-                    v[at] = v[at - 1];
-                    w[at] = w[at - 1];
-                    at--;
-                }
-                v[at] = row[id];
-                w[at] = id;
-            }
-            words[r] = java.util.Arrays.copyOf(w, n);
-            best[r] = java.util.Arrays.copyOf(v, n);
-        }
-        return new TopWords<>(words, best, step.state());
+        return TopWords.of(step.logProbs(), k, banned, step.state());
     }
 
     /**
@@ -74,5 +48,37 @@ public interface DecodingModel<S> {
     record Step<S>(float[][] logProbs, S state) {}
 
     /** The best words of one step: {@code words[row][j]} has log-probability {@code logProbs[row][j]}. */
-    record TopWords<S>(int[][] words, float[][] logProbs, S state) {}
+    record TopWords<S>(int[][] words, float[][] logProbs, S state) {
+
+        /** The {@code k} best words of each of these whole rows, best first, never one of {@code banned}, ties to the lower id. */
+        public static <S> TopWords<S> of(float[][] logProbs, int k, Set<Integer> banned, S state) {
+            int vocab = logProbs.length == 0 ? 0 : logProbs[0].length;
+            boolean[] skip = new boolean[vocab];
+            banned.forEach(w -> skip[w] = true);
+            int[][] words = new int[logProbs.length][];
+            float[][] best = new float[logProbs.length][];
+            for (int r = 0; r < logProbs.length; r++) {
+                float[] row = logProbs[r];
+                int[] w = new int[k];
+                float[] v = new float[k];
+                int n = 0;
+                for (int id = 0; id < row.length; id++) {
+                    if (skip[id] || (n == k && row[id] <= v[k - 1])) {
+                        continue;
+                    }
+                    int at = n < k ? n++ : k - 1;
+                    while (at > 0 && v[at - 1] < row[id]) {
+                        v[at] = v[at - 1];
+                        w[at] = w[at - 1];
+                        at--;
+                    }
+                    v[at] = row[id];
+                    w[at] = id;
+                }
+                words[r] = java.util.Arrays.copyOf(w, n);
+                best[r] = java.util.Arrays.copyOf(v, n);
+            }
+            return new TopWords<>(words, best, state);
+        }
+    }
 }

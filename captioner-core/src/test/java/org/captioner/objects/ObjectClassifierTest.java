@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.captioner.ProjectFiles;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
 import org.captioner.encoder.Preprocessing;
 import org.captioner.image.PhotoReader;
+import org.captioner.search.RequiredWords;
 import org.captioner.text.Vocabulary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +138,61 @@ class ObjectClassifierTest {
     private static String fill(Grounding grounding, int[] filled, String caption) {
         int[] ids = java.util.Arrays.stream(caption.split(" ")).mapToInt(vocabulary::id).toArray();
         return vocabulary.text(grounding.fill(ids, filled, vocabulary));
+    }
+
+    @Test
+    void aCaptionIsRequiredToNameOnlyNameableThingsThePhotoClearlyShows() throws Exception {
+        Set<String> nameable = objects.nameable();
+        assertTrue(nameable.contains("cat") && nameable.contains("dog") && nameable.contains("fountain"),
+                "object classes and tag words people name: " + nameable);
+        assertTrue(!nameable.contains("clothing") && !nameable.contains("vehicle"),
+                "ImageNet's hypernyms that Flickr8k's captions never use: " + nameable);
+        assertTrue(nameable.contains("pizza"), "a class never seen in Flickr8k keeps the even prior (share 0.5)");
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary, nameable);
+        Grounding.Settings settings = new Grounding.Settings(0.7, 3, 0, 0.7);
+        float[][] p = {probabilities("kitten.jpg"), probabilities("fox.png")};
+        List<RequiredWords> required = grounding.required(p, settings, new int[2][0]);
+        // The kitten must be named, by any of the cat class's words; the fox has no caption word
+        // (ImageNet's "Arctic fox" tags no vocabulary word), so nothing is required.
+        assertEquals(1, required.get(0).count(), required.get(0).anyOf().toString());
+        Set<String> words = new java.util.HashSet<>();
+        java.util.Arrays.stream(required.get(0).anyOf().get(0)).forEach(id -> words.add(vocabulary.word(id)));
+        assertTrue(words.contains("cat") && words.contains("cats") && words.contains("kitty"), words.toString());
+        assertEquals(0, required.get(1).count());
+        // A word whose place the cat will fill meets the requirement too: "a dog" becomes "a cat".
+        int[][] filled = grounding.fillers(new float[][] {p[0]}, settings);
+        int[] withFill = grounding.required(new float[][] {p[0]}, settings, filled).get(0).anyOf().get(0);
+        assertTrue(java.util.Arrays.stream(withFill).anyMatch(id -> id == vocabulary.id("dog")));
+        // Nothing is required with R = 0, or in a bundle without a table of nameable things.
+        assertEquals(0, grounding.required(p, new Grounding.Settings(0.7, 3), new int[2][0]).get(0).count());
+        Grounding without = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
+        assertEquals(0, without.required(p, settings, new int[2][0]).get(0).count());
+        // A share from photos is smoothed: never seen is even, seen once and named is not certain.
+        assertEquals(0.5, new NameableWords.Word("x", 0, 0).share(), 1e-12);
+        assertEquals(2.0 / 3, new NameableWords.Word("x", 1, 1).share(), 1e-12);
+    }
+
+    @Test
+    void theNameableTallyCountsPhotosThatShowAThingAndCaptionsThatNameIt() throws Exception {
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
+        NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, 0.7);
+        float[] kitten = probabilities("kitten.jpg");
+        float[] fox = probabilities("fox.png");
+        tally.add(kitten, List.of("A kitten lies on a rug .", "a small animal"));
+        tally.add(kitten, List.of("A small grey animal ."));
+        tally.add(kitten, List.of("Two cats ."));
+        tally.add(fox, List.of("A cat in the snow ."));
+        NameableWords table = tally.result("test", 0.5);
+        NameableWords.Word cat = table.words().stream().filter(w -> w.word().equals("cat")).findFirst().orElseThrow();
+        assertEquals(new NameableWords.Word("cat", 3, 2), cat, "the fox shows no cat; 'kitten' and 'cats' name one");
+        assertEquals("cat", table.words().get(0).word(), "most photos first");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("nameable", ".json");
+        try {
+            table.write(file);
+            assertEquals(table, NameableWords.read(file));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     @Test

@@ -1,0 +1,102 @@
+package org.captioner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.captioner.ProjectFiles;
+import org.captioner.objects.NameableWords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NameableCommandTest {
+
+    /** A Flickr8k-format training split of the shipped sample photos with hand-written captions. */
+    private static final Map<String, String> CAPTIONS = Map.of(
+            "kitten.jpg", "A kitten lies on a rug .",
+            "dog-cat.jpg", "A dog and a cat on the grass .",
+            "dog_bike_car.jpg", "An animal beside a bike .",
+            "fox.png", "A white animal in the snow .",
+            "mountains.png", "Mountains under a blue sky .");
+
+    @Test
+    void measuresWhichThingsTheCaptionsNameAndAttachesTheTableToTheBundle(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("images"));
+        StringBuilder tokens = new StringBuilder();
+        for (var e : CAPTIONS.entrySet()) {
+            Files.copy(ProjectFiles.sample(e.getKey()), data.resolve("images").resolve(e.getKey()));
+            tokens.append(e.getKey()).append("#0\t").append(e.getValue()).append('\n');
+        }
+        Files.writeString(data.resolve("Flickr8k.token.txt"), tokens);
+        Files.writeString(data.resolve("Flickr_8k.trainImages.txt"), String.join("\n", CAPTIONS.keySet()) + "\n");
+        Files.writeString(data.resolve("Flickr_8k.devImages.txt"), "");
+        Files.writeString(data.resolve("Flickr_8k.testImages.txt"), "");
+        Path bundle = linkedCopy(ProjectFiles.defaultModel(), dir.resolve("bundle"), "objects.json", "nameable-words.json");
+        String[] dataset = {"--dataset", "flickr8k", "--data-dir", data.toString()};
+
+        CliRunner.Run features = CliRunner.run(concat(new String[] {"features", "--preprocess", "squash", "--grid",
+                "--splits", "train", "--encoder", ProjectFiles.encoder().toString(), "--out", dir.resolve("f").toString()},
+                dataset));
+        assertEquals(0, features.status(), features.err());
+        Path cache;
+        try (Stream<Path> s = Files.list(dir.resolve("f"))) {
+            cache = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        CliRunner.Run run = CliRunner.run(concat(new String[] {"nameable", "--model", bundle.toString(),
+                "--features", cache.toString()}, dataset));
+        assertEquals(0, run.status(), run.err());
+
+        NameableWords table = NameableWords.read(bundle.resolve(NameableWords.FILE));
+        assertEquals(0.7, table.evidence(), 1e-9, "the bundle's own R");
+        // ImageNet is sure of the kitten's and the dog-and-cat photo's animals; "kitten" names a cat.
+        NameableWords.Word cat = word(table, "cat");
+        assertTrue(cat.photos() >= 1 && cat.named() == cat.photos(), cat.toString());
+        NameableWords.Word dog = word(table, "dog");
+        assertTrue(dog.photos() >= 1 && dog.named() < dog.photos(), "'animal' does not name the dog: " + dog);
+        assertTrue(table.measuredOn().contains("train (5 photos)"), table.measuredOn());
+        assertTrue(Files.readString(bundle.resolve("objects.json")).contains("\"nameable\" : \"nameable-words.json\""));
+        assertTrue(run.err().contains("things nameable"), run.err());
+    }
+
+    @Test
+    void requiringWordsNeedsABundleWithATableOfNameableThings() throws Exception {
+        CliRunner.Run run = CliRunner.run("caption", "--model", ProjectFiles.showAndTellModel().toString(),
+                "--grounding", "0.4,2,0,0.7", ProjectFiles.sample("kitten.jpg").toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("./captioner nameable"), run.err());
+        CliRunner.Run bad = CliRunner.run("caption", "--grounding", "0.7,3,0,1.5", ProjectFiles.sample("kitten.jpg").toString());
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("require"), bad.err());
+    }
+
+    private static NameableWords.Word word(NameableWords table, String name) {
+        return table.words().stream().filter(w -> w.word().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A bundle whose files link to {@code from}'s, except {@code copied} ones (written by the command). */
+    static Path linkedCopy(Path from, Path to, String... copied) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.createSymbolicLink(to.resolve(f.getFileName()), f.toAbsolutePath());
+            }
+        }
+        for (String name : copied) {
+            Files.deleteIfExists(to.resolve(name));
+            if (Files.exists(from.resolve(name))) {
+                Files.copy(from.resolve(name), to.resolve(name));
+            }
+        }
+        return to;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package org.captioner.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Beam search with required words ({@link RequiredWords}) against exhaustive enumeration on {@link TableModel}. */
+class RequiredWordsSearchTest {
+
+    private static final int VOCAB = BeamSearchTest.VOCAB; // words 4, 5, 6
+
+    private static boolean contains(int[] words, int[] anyOf) {
+        return Arrays.stream(words).anyMatch(w -> Arrays.stream(anyOf).anyMatch(t -> t == w));
+    }
+
+    @ParameterizedTest(name = "image {0}, alpha {1}")
+    @CsvSource({"0, 0.0", "1, 0.5", "2, 0.7", "3, 1.0", "4, 0.5", "5, 0.0"})
+    void wideBeamFindsTheBestCaptionThatContainsTheRequiredWords(int image, double alpha) {
+        SearchSettings settings = SearchSettings.of(4, alpha);
+        int[] a = {6};
+        int[] b = {4, 5};
+        List<Hypothesis> all = BeamSearchTest.bruteForce(image, settings);
+        Hypothesis bestWithBoth = all.stream().filter(h -> contains(h.words(), a) && contains(h.words(), b))
+                .findFirst().orElseThrow();
+        Hypothesis bestWithA = all.stream().filter(h -> contains(h.words(), a)).findFirst().orElseThrow();
+        BeamSearch search = new BeamSearch(200, 1, settings);
+        float[][] images = {{image}};
+        Hypothesis both = search.search(new TableModel(VOCAB), images, List.of(new RequiredWords(List.of(a, b))))
+                .get(0).get(0);
+        Hypothesis one = search.search(new TableModel(VOCAB), images, List.of(new RequiredWords(List.of(a))))
+                .get(0).get(0);
+        assertArrayEquals(bestWithBoth.words(), both.words());
+        assertEquals(bestWithBoth.score(), both.score(), 1e-5);
+        assertArrayEquals(bestWithA.words(), one.words());
+        assertEquals(bestWithA.score(), one.score(), 1e-5);
+    }
+
+    @Test
+    void aRequiredWordTheModelWouldNotChooseIsWrittenInANarrowBeam() {
+        // Word 6 is never among any step's two likeliest words, so a plain beam of 1 never writes it.
+        PositionModel model = PositionModel.ofProbabilities(new double[][] {
+            {0, 0, 0.05, 0, 0.60, 0.30, 0.05},
+            {0, 0, 0.20, 0, 0.50, 0.25, 0.05},
+            {0, 0, 0.60, 0, 0.20, 0.15, 0.05},
+            {0, 0, 0.90, 0, 0.04, 0.04, 0.02},
+        });
+        SearchSettings settings = SearchSettings.of(4, 0);
+        BeamSearch search = new BeamSearch(1, 1, settings);
+        float[][] image = {{0}};
+        int[] plain = search.search(model, image).get(0).get(0).words();
+        assertTrue(Arrays.stream(plain).noneMatch(w -> w == 6), Arrays.toString(plain));
+        Hypothesis required = search.search(model, image, List.of(new RequiredWords(List.of(new int[] {6}))))
+                .get(0).get(0);
+        assertTrue(contains(required.words(), new int[] {6}), required.toString());
+        assertTrue(required.ended());
+    }
+
+    @Test
+    void imagesWithoutRequiredWordsGetThePlainSearchInTheSameBatch() {
+        SearchSettings settings = SearchSettings.of(5, 0.5).withBlockedTrigrams(true);
+        BeamSearch search = new BeamSearch(3, 3, settings);
+        float[][] images = {{3}, {8}, {11}};
+        List<List<Hypothesis>> plain = search.search(new TableModel(VOCAB), images);
+        List<List<Hypothesis>> mixed = search.search(new TableModel(VOCAB), images,
+                List.of(RequiredWords.NONE, new RequiredWords(List.of(new int[] {6}, new int[] {5})), RequiredWords.NONE));
+        assertEquals(plain.get(0), mixed.get(0));
+        assertEquals(plain.get(2), mixed.get(2));
+        List<Hypothesis> alone = search.search(new TableModel(VOCAB), new float[][] {images[1]},
+                List.of(new RequiredWords(List.of(new int[] {6}, new int[] {5})))).get(0);
+        assertEquals(alone, mixed.get(1));
+        // Captions meeting both come first, best first.
+        for (Hypothesis h : alone.subList(0, 1)) {
+            assertTrue(contains(h.words(), new int[] {6}) && contains(h.words(), new int[] {5}), h.toString());
+        }
+    }
+
+    @Test
+    void rejectsTooManyOrEmptyConstraints() {
+        assertThrows(IllegalArgumentException.class, () -> new RequiredWords(List.of(new int[0])));
+        assertThrows(IllegalArgumentException.class, () -> new RequiredWords(
+                List.of(new int[] {4}, new int[] {5}, new int[] {6}, new int[] {4, 5})));
+        assertThrows(IllegalArgumentException.class, () -> new BeamSearch(2, 1, SearchSettings.of(4, 0))
+                .search(new TableModel(VOCAB), new float[][] {{0}}, List.of()));
+    }
+}

@@ -1,0 +1,39 @@
+package org.captioner.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ArticlesTest {
+
+    @Test
+    void anBeforeAVowelSoundAsFarAsSpellingTells() {
+        assertTrue(Articles.takesAn("elephant"));
+        assertTrue(Articles.takesAn("umbrella"));
+        assertFalse(Articles.takesAn("unicycle"));
+        assertFalse(Articles.takesAn("one"));
+        assertFalse(Articles.takesAn("dog"));
+        assertFalse(Articles.takesAn(""));
+    }
+
+    @Test
+    void eachArticleAgreesWithTheWordAfterIt() {
+        Vocabulary v = Vocabulary.of(List.of("a", "an", "man", "on", "elephant", "unicycle"));
+        int[] wrong = ids(v, "a man on a elephant an unicycle a");
+        assertEquals("a man on an elephant a unicycle a", v.text(Articles.agree(wrong, v)));
+        int[] right = ids(v, "a man on an elephant");
+        assertSame(right, Articles.agree(right, v), "nothing to change: the same array");
+        Vocabulary noAn = Vocabulary.of(List.of("a", "elephant"));
+        assertEquals("a elephant", noAn.text(Articles.agree(ids(noAn, "a elephant"), noAn)),
+                "a vocabulary without 'an' keeps 'a'");
+    }
+
+    private static int[] ids(Vocabulary v, String text) {
+        return Arrays.stream(text.split(" ")).mapToInt(v::id).toArray();
+    }
+}
