@@ -128,11 +128,22 @@ class ObjectClassifierTest {
         assertEquals("two cats and a dog", fill(grounding, filled, "two dogs and a dog"));
         assertEquals("a teddy bear and a hot dog", fill(grounding, filled, "a teddy bear and a hot dog"));
         assertEquals("a puppy", fill(grounding, filled, "a puppy"));
-        // Nothing is filled with grounding off, or where no interchangeable class is seen (the fox: an
-        // Arctic fox has no caption word, so "dog" is only penalised).
+        // Nothing is filled with grounding off.
         assertTrue(java.util.Arrays.stream(grounding.fillers(kitten, Grounding.Settings.OFF)[0]).allMatch(f -> f < 0));
+        // The fox: no class names an Arctic fox, so the family's word does, once, and no vehicle's place is
+        // filled (no "vehicle": people name the vehicle).
         int[] fox = grounding.fillers(new float[][] {probabilities("fox.png")}, settings)[0];
-        assertTrue(java.util.Arrays.stream(fox).allMatch(f -> f < 0), java.util.Arrays.toString(fox));
+        assertEquals("a white animal runs", fill(grounding, fox, "a white dog runs"));
+        assertEquals("two animals and a dog", fill(grounding, fox, "two dogs and a dog"));
+        assertEquals("an animal and a horse", fill(grounding, fox, "a horse and a horse"));
+        for (int j = 0; j < words.length; j++) {
+            String word = vocabulary.word(words[j]);
+            if (word.equals("car") || word.equals("bus")) {
+                assertEquals(-1, fox[j], word);
+            }
+        }
+        // The kitten's cat, not "animal", takes the dog's place (a named class first).
+        assertEquals("a cat", fill(grounding, filled, "a dog"));
     }
 
     private static String fill(Grounding grounding, int[] filled, String caption) {
