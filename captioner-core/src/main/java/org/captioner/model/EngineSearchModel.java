@@ -48,4 +48,18 @@ abstract class EngineSearchModel<S> implements DecodingModel<S> {
         return advance(state, lastTokens,
                 (logProbs, next) -> SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next));
     }
+
+    @Override
+    public final TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned, int[] also) {
+        return advance(state, lastTokens, (logProbs, next) -> {
+            TopWords<S> top = SearchArrays.topWords(logProbs, bannedMask.of(banned), lastTokens.length, k, next);
+            if (also.length == 0) {
+                return top.with(new float[lastTokens.length][0]);
+            }
+            try (NDManager temp = root.newSubManager()) {
+                NDArray columns = logProbs.get(":, {}", SearchArrays.indices(temp, also));
+                return top.with(SearchArrays.rows(columns, lastTokens.length, also.length));
+            }
+        });
+    }
 }

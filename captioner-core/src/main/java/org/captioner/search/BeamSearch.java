@@ -70,10 +70,17 @@ public final class BeamSearch {
                 ? Math.min(perBeam + Math.max(0, settings.maxLength() - 2), allowed) : perBeam;
         // Groups: image i's states (subsets of its constraints met) are groups first[i] .. first[i+1]-1.
         int[] first = new int[n + 1];
-        boolean constrained = false;
+        java.util.TreeSet<Integer> anyRequired = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             first[i + 1] = first[i] + (1 << required.get(i).count());
-            constrained |= required.get(i).count() > 0;
+            Arrays.stream(required.get(i).tokens()).forEach(anyRequired::add);
+        }
+        boolean constrained = !anyRequired.isEmpty();
+        // The required words of every image, and each one's column in a step's TopWords.also.
+        int[] requiredTokens = anyRequired.stream().mapToInt(Integer::intValue).toArray();
+        int[] columnOf = new int[model.vocabSize()];
+        for (int j = 0; j < requiredTokens.length; j++) {
+            columnOf[requiredTokens[j]] = j;
         }
         List<List<Beam>> live = new ArrayList<>();
         List<List<Hypothesis>> finished = new ArrayList<>();
@@ -93,15 +100,9 @@ public final class BeamSearch {
         for (int t = 0; t < settings.maxLength() && last.length > 0; t++) {
             // The best 2×width expansions of a group are among the best 2×width words of each of its beams,
             // and the required words, which only whole rows have.
-            DecodingModel.TopWords<S> step;
-            float[][] rows = null;
-            if (constrained) {
-                DecodingModel.Step<S> whole = model.step(state, last);
-                rows = whole.logProbs();
-                step = DecodingModel.TopWords.of(rows, candidatesPerRow, settings.banned(), whole.state());
-            } else {
-                step = model.stepTop(state, last, candidatesPerRow, settings.banned());
-            }
+            DecodingModel.TopWords<S> step = constrained
+                    ? model.stepTop(state, last, candidatesPerRow, settings.banned(), requiredTokens)
+                    : model.stepTop(state, last, candidatesPerRow, settings.banned());
             List<Integer> keptRows = new ArrayList<>();
             List<Integer> keptTokens = new ArrayList<>();
             List<List<Beam>> nextLive = new ArrayList<>();
@@ -109,7 +110,7 @@ public final class BeamSearch {
             for (int i = 0; i < n; i++) {
                 RequiredWords req = required.get(i);
                 int states = first[i + 1] - first[i];
-                List<List<Candidate>> top = topCandidates(step, rows, row, live.subList(first[i], first[i + 1]),
+                List<List<Candidate>> top = topCandidates(step, columnOf, row, live.subList(first[i], first[i + 1]),
                         req, 2 * width, perBeam);
                 for (int s = 0; s < states; s++) {
                     int g = first[i] + s;
@@ -253,9 +254,9 @@ public final class BeamSearch {
      * For each state of one image (subset of its required words met), the {@code count} best
      * (row, token) expansions into it, best first: from each beam's best {@code perBeam} allowed
      * words (its words arrive best first) and, for a beam that has not met them all, every required
-     * word it has not met, read from its whole row ({@code rows}; null when nothing is required).
+     * word it has not met, from the step's {@code also} columns ({@code columnOf}: a word's column).
      */
-    private List<List<Candidate>> topCandidates(DecodingModel.TopWords<?> step, float[][] rows, int firstRow,
+    private List<List<Candidate>> topCandidates(DecodingModel.TopWords<?> step, int[] columnOf, int firstRow,
             List<List<Beam>> groups, RequiredWords required, int count, int perBeam) {
         boolean blockTrigrams = settings.blockRepeatedTrigrams();
         List<PriorityQueue<Candidate>> heaps = new ArrayList<>();
@@ -284,7 +285,7 @@ public final class BeamSearch {
                     int moved = s | required.mask(w);
                     if (moved != s && !settings.banned().contains(w)
                             && !(blockTrigrams && repeatsTrigram(beam.words(), w))) {
-                        offer(heaps.get(moved), count, new Candidate(row, w, beam.logProb() + rows[row][w]));
+                        offer(heaps.get(moved), count, new Candidate(row, w, beam.logProb() + step.also()[row][columnOf[w]]));
                     }
                 }
                 row++;

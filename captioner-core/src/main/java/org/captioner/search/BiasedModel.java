@@ -99,7 +99,29 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
             return DecodingModel.super.stepTop(state, lastTokens, k, banned);
         }
         int ask = Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
-        TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned);
+        return rerank(state, inner.stepTop(state.inner(), lastTokens, ask, banned), k);
+    }
+
+    @Override
+    public TopWords<State<S>> stepTop(State<S> state, int[] lastTokens, int k, Set<Integer> banned, int[] also) {
+        if (bonus) {
+            return DecodingModel.super.stepTop(state, lastTokens, k, banned, also);
+        }
+        int ask = Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
+        TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned, also);
+        float[][] columns = new float[top.also().length][];
+        for (int r = 0; r < columns.length; r++) {
+            float[] row = biases.perImage()[state.rowImage()[r]];
+            columns[r] = top.also()[r].clone();
+            for (int j = 0; j < also.length; j++) {
+                columns[r][j] += column[also[j]] >= 0 ? row[column[also[j]]] : 0f;
+            }
+        }
+        return rerank(state, top, k).with(columns);
+    }
+
+    /** The wrapped model's best words with the penalties added, ranked again, the best {@code k} kept. */
+    private TopWords<State<S>> rerank(State<S> state, TopWords<S> top, int k) {
         BitSet[] used = state.used();
         int rows = top.words().length;
         int[][] words = new int[rows][];

@@ -31,6 +31,17 @@ public interface DecodingModel<S> {
     }
 
     /**
+     * {@link #stepTop(Object, int[], int, Set)}, and each row's log-probabilities of the words
+     * {@code also} wherever they rank ({@link TopWords#also}): what beam search needs for the words a
+     * caption is required to contain. This default reads whole rows; models that rank on their own
+     * device override it to read only those columns.
+     */
+    default TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned, int[] also) {
+        Step<S> step = step(state, lastTokens);
+        return TopWords.of(step.logProbs(), k, banned, step.state()).with(TopWords.columns(step.logProbs(), also));
+    }
+
+    /**
      * Whether every step's log-probabilities are ≤ 0 (true for a normalised model), so a caption's
      * score can only fall as it grows: what lets beam search stop an image early.
      */
@@ -47,8 +58,31 @@ public interface DecodingModel<S> {
     /** The result of one step. */
     record Step<S>(float[][] logProbs, S state) {}
 
-    /** The best words of one step: {@code words[row][j]} has log-probability {@code logProbs[row][j]}. */
-    record TopWords<S>(int[][] words, float[][] logProbs, S state) {
+    /**
+     * The best words of one step: {@code words[row][j]} has log-probability {@code logProbs[row][j]};
+     * {@code also[row][j]}, where asked for, is the log-probability of the {@code j}-th word asked for.
+     */
+    record TopWords<S>(int[][] words, float[][] logProbs, S state, float[][] also) {
+
+        public TopWords(int[][] words, float[][] logProbs, S state) {
+            this(words, logProbs, state, null);
+        }
+
+        /** The same, with these {@code also} columns. */
+        public TopWords<S> with(float[][] also) {
+            return new TopWords<>(words, logProbs, state, also);
+        }
+
+        /** Columns {@code also} of whole rows. */
+        public static float[][] columns(float[][] logProbs, int[] also) {
+            float[][] out = new float[logProbs.length][also.length];
+            for (int r = 0; r < logProbs.length; r++) {
+                for (int j = 0; j < also.length; j++) {
+                    out[r][j] = logProbs[r][also[j]];
+                }
+            }
+            return out;
+        }
 
         /** The {@code k} best words of each of these whole rows, best first, never one of {@code banned}, ties to the lower id. */
         public static <S> TopWords<S> of(float[][] logProbs, int k, Set<Integer> banned, S state) {

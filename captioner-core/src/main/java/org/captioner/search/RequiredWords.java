@@ -49,6 +49,15 @@ public record RequiredWords(List<int[]> anyOf) {
         return mask;
     }
 
+    /** Whether a caption of these words meets every constraint. */
+    public boolean metBy(int[] words) {
+        int met = 0;
+        for (int w : words) {
+            met |= mask(w);
+        }
+        return met == (1 << anyOf.size()) - 1;
+    }
+
     /** Every token that meets some constraint, each once, ascending. */
     int[] tokens() {
         return anyOf.stream().flatMapToInt(Arrays::stream).distinct().sorted().toArray();
