@@ -5,7 +5,8 @@
 #   epochs, kept the 8th; seed 43: 8 epochs, kept the 7th) and then fine-tuned self-critically
 #   (4 epochs each; kept the 4th and the 3rd) → the two stored together as float16, with the
 #   object classifier and encoders of models/show-and-tell (they belong to the encoder, not the
-#   decoder) → concept detectors that score the grid's regions → search settings chosen on dev → encoder variants measured on dev
+#   decoder) → concept detectors that score the grid's regions → the grounding setting and the table of
+#   things captions name (nameable) → search settings chosen on dev → encoder variants measured on dev
 #   → the test split scored once at beam 1, 3 and 5 (recorded in bundle.json).
 # Epoch times on the 2-core AMD machine: ~7 min (cross-entropy) and 7-12 min (self-critical) for
 # the first decoder, trained before ./captioner preloaded its MKL library (README, Configuration);

@@ -330,7 +330,8 @@ public final class Captioner implements AutoCloseable {
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
                 filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
                 model = new BiasedModel<>(model, grounding.biases(rows, g, filled));
-                required = grounding.required(rows, g, filled);
+                // Sampling draws its captions and cannot require words.
+                required = options.temperature() > 0 ? null : grounding.required(rows, g, filled);
             }
             if (options.temperature() > 0) {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
@@ -399,7 +400,11 @@ public final class Captioner implements AutoCloseable {
         List<List<Hypothesis>> redone = beam.search(new BiasedModel<>(languageModel, grounding.biases(p, g, fill)), f, r);
         List<List<Hypothesis>> out = new ArrayList<>(found);
         for (int k = 0; k < again.size(); k++) {
-            out.set(again.get(k), redone.get(k));
+            // Kept only where it meets more of them (a required word may be out of the decoder's reach).
+            int before = found.get(again.get(k)).isEmpty() ? -1 : r.get(k).met(found.get(again.get(k)).get(0).words());
+            if (!redone.get(k).isEmpty() && r.get(k).met(redone.get(k).get(0).words()) > before) {
+                out.set(again.get(k), redone.get(k));
+            }
         }
         return out;
     }

@@ -120,9 +120,14 @@ public final class ObjectClassifier implements AutoCloseable {
      */
     public static void attachConcepts(Path bundleDir, ConceptDetectors concepts) throws IOException {
         concepts.write(bundleDir.resolve(ConceptDetectors.FILE));
+        nameInSpec(bundleDir, "concepts", ConceptDetectors.FILE);
+    }
+
+    /** Sets {@code key} to {@code file} in the bundle's {@link #FILE}, keeping every other setting there. */
+    private static void nameInSpec(Path bundleDir, String key, String file) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = (ObjectNode) json.readTree(bundleDir.resolve(FILE).toFile());
-        spec.put("concepts", ConceptDetectors.FILE);
+        spec.put(key, file);
         json.writeValue(bundleDir.resolve(FILE).toFile(), spec);
     }
 
@@ -132,10 +137,7 @@ public final class ObjectClassifier implements AutoCloseable {
      */
     public static void attachNameable(Path bundleDir, NameableWords nameable) throws IOException {
         nameable.write(bundleDir.resolve(NameableWords.FILE));
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode spec = (ObjectNode) json.readTree(bundleDir.resolve(FILE).toFile());
-        spec.put("nameable", NameableWords.FILE);
-        json.writeValue(bundleDir.resolve(FILE).toFile(), spec);
+        nameInSpec(bundleDir, "nameable", NameableWords.FILE);
     }
 
     /** Whether the bundle's classifier has a {@link NameableWords} table (without loading the head). */

@@ -17,6 +17,10 @@ import org.captioner.text.Vocabulary;
  * otherwise it goes on to the length limit, where live beams are cut and kept. The {@code nBest}
  * captions are returned best first by length-normalised score. With length penalty 0, width 1 gives
  * exactly the greedy result.
+ *
+ * <p>With required words ({@link #search(DecodingModel, float[][], List)}) all of this holds per
+ * group, an image and one subset of its required words met so far, each with {@code width} beams;
+ * captions come back ordered by how many required words they meet, then by score.
  */
 public final class BeamSearch {
 
@@ -66,15 +70,26 @@ public final class BeamSearch {
         // blocking one word, so asking for that many more keeps 2×width allowed words per beam: without
         // them a beam of width 1 whose two best words were both blocked died, leaving its image no caption.
         int perBeam = Math.min(2 * width, allowed);
-        int candidatesPerRow = settings.blockRepeatedTrigrams()
-                ? Math.min(perBeam + Math.max(0, settings.maxLength() - 2), allowed) : perBeam;
         // Groups: image i's states (subsets of its constraints met) are groups first[i] .. first[i+1]-1.
         int[] first = new int[n + 1];
+        int[][] tokensOf = new int[n][];
+        int mostTokens = 0;
         java.util.TreeSet<Integer> anyRequired = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             first[i + 1] = first[i] + (1 << required.get(i).count());
-            Arrays.stream(required.get(i).tokens()).forEach(anyRequired::add);
+            tokensOf[i] = required.get(i).tokens();
+            mostTokens = Math.max(mostTokens, tokensOf[i].length);
+            for (int t : tokensOf[i]) {
+                if (t < 0 || t >= model.vocabSize()) {
+                    throw new IllegalArgumentException("required token " + t + " is not in the vocabulary");
+                }
+                anyRequired.add(t);
+            }
         }
+        // A required word among a beam's best is offered from the step's required columns instead, so each
+        // row brings that many more words to keep 2×width for its own group.
+        int candidatesPerRow = Math.min(perBeam + mostTokens
+                + (settings.blockRepeatedTrigrams() ? Math.max(0, settings.maxLength() - 2) : 0), allowed);
         boolean constrained = !anyRequired.isEmpty();
         // The required words of every image, and each one's column in a step's TopWords.also.
         int[] requiredTokens = anyRequired.stream().mapToInt(Integer::intValue).toArray();
@@ -111,7 +126,7 @@ public final class BeamSearch {
                 RequiredWords req = required.get(i);
                 int states = first[i + 1] - first[i];
                 List<List<Candidate>> top = topCandidates(step, columnOf, row, live.subList(first[i], first[i + 1]),
-                        req, 2 * width, perBeam);
+                        req, tokensOf[i], 2 * width, perBeam);
                 for (int s = 0; s < states; s++) {
                     int g = first[i] + s;
                     List<Beam> survivors = new ArrayList<>();
@@ -166,26 +181,20 @@ public final class BeamSearch {
                 here.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
                 byState.add(here);
             }
-            // The captions of the state that meets the most required words (of two that meet as many, the one
-            // with the better caption) come first, whatever they cost, as in Anderson et al.; then the rest by
-            // score. A margin that let a much likelier caption without the word win back was tried: on dev and
-            // the COCO sample it only took back the gain (model card).
-            int chosen = -1;
-            for (int s = 0; s < byState.size(); s++) {
-                List<Hypothesis> here = byState.get(s);
-                if (!here.isEmpty() && (chosen < 0 || Integer.bitCount(s) > Integer.bitCount(chosen)
-                        || Integer.bitCount(s) == Integer.bitCount(chosen)
-                                && here.get(0).score() > byState.get(chosen).get(0).score())) {
-                    chosen = s;
-                }
-            }
+            // Captions that meet more required words first, whatever they cost, as in Anderson et al.; among those
+            // that meet as many, by score. A margin that let a much likelier caption without the word win back
+            // was tried: on dev and the COCO sample it only took back the gain (model card).
             List<Hypothesis> all = new ArrayList<>();
-            List<Hypothesis> rest = new ArrayList<>();
-            for (int s = 0; s < byState.size(); s++) {
-                (s == chosen ? all : rest).addAll(byState.get(s));
+            for (int met = required.get(i).count(); met >= 0; met--) {
+                List<Hypothesis> same = new ArrayList<>();
+                for (int s = 0; s < byState.size(); s++) {
+                    if (Integer.bitCount(s) == met) {
+                        same.addAll(byState.get(s));
+                    }
+                }
+                same.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+                all.addAll(same);
             }
-            rest.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
-            all.addAll(rest);
             out.add(List.copyOf(all.subList(0, Math.min(nBest, all.size()))));
         }
         return out;
@@ -213,7 +222,13 @@ public final class BeamSearch {
      * α = 0 the bound is L itself, the usual early stop on raw log-probability.
      */
     private boolean settled(List<List<Hypothesis>> finished, int firstGroup, int states, int state, double bestLive) {
-        // A caption in this state can still go on to meet more required words: every state it can reach must be settled.
+        // Where the captions that meet every required word fill the n-best, only they are returned: a caption
+        // of any state matters only if it can still become one of them.
+        List<Hypothesis> all = finished.get(firstGroup + states - 1);
+        if (all.size() >= nBest) {
+            return settled(all, bestLive);
+        }
+        // Otherwise a caption in this state can still go on to meet more: every state it can reach must be settled.
         for (int s = state; s < states; s++) {
             if ((s & state) == state && !settled(finished.get(firstGroup + s), bestLive)) {
                 return false;
@@ -257,13 +272,12 @@ public final class BeamSearch {
      * word it has not met, from the step's {@code also} columns ({@code columnOf}: a word's column).
      */
     private List<List<Candidate>> topCandidates(DecodingModel.TopWords<?> step, int[] columnOf, int firstRow,
-            List<List<Beam>> groups, RequiredWords required, int count, int perBeam) {
+            List<List<Beam>> groups, RequiredWords required, int[] requiredTokens, int count, int perBeam) {
         boolean blockTrigrams = settings.blockRepeatedTrigrams();
         List<PriorityQueue<Candidate>> heaps = new ArrayList<>();
         for (int s = 0; s < groups.size(); s++) {
             heaps.add(new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb)));
         }
-        int[] requiredTokens = required.tokens();
         int row = firstRow;
         for (int s = 0; s < groups.size(); s++) {
             for (Beam beam : groups.get(s)) {
@@ -271,15 +285,13 @@ public final class BeamSearch {
                 int[] words = step.words()[row];
                 int offered = 0;
                 for (int j = 0; j < lp.length && offered < perBeam; j++) {
-                    if (blockTrigrams && repeatsTrigram(beam.words(), words[j])) {
+                    // A word that meets a new constraint is offered below, from the required columns, and does
+                    // not use up this group's words.
+                    if ((blockTrigrams && repeatsTrigram(beam.words(), words[j])) || (s | required.mask(words[j])) != s) {
                         continue;
                     }
                     offered++;
-                    int moved = s | required.mask(words[j]);
-                    // A word that meets a new constraint is offered below, from the whole row.
-                    if (moved == s) {
-                        offer(heaps.get(s), count, new Candidate(row, words[j], beam.logProb() + lp[j]));
-                    }
+                    offer(heaps.get(s), count, new Candidate(row, words[j], beam.logProb() + lp[j]));
                 }
                 for (int w : requiredTokens) {
                     int moved = s | required.mask(w);

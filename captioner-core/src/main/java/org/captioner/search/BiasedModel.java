@@ -98,8 +98,7 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         if (bonus) {
             return DecodingModel.super.stepTop(state, lastTokens, k, banned);
         }
-        int ask = Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
-        return rerank(state, inner.stepTop(state.inner(), lastTokens, ask, banned), k);
+        return rerank(state, inner.stepTop(state.inner(), lastTokens, ask(k, banned), banned), k);
     }
 
     @Override
@@ -107,8 +106,7 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
         if (bonus) {
             return DecodingModel.super.stepTop(state, lastTokens, k, banned, also);
         }
-        int ask = Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
-        TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask, banned, also);
+        TopWords<S> top = inner.stepTop(state.inner(), lastTokens, ask(k, banned), banned, also);
         float[][] columns = new float[top.also().length][];
         for (int r = 0; r < columns.length; r++) {
             float[] row = biases.perImage()[state.rowImage()[r]];
@@ -118,6 +116,11 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
             }
         }
         return rerank(state, top, k).with(columns);
+    }
+
+    /** How many of the wrapped model's best words hold the best {@code k} after penalties. */
+    private int ask(int k, Set<Integer> banned) {
+        return Math.min(k + biases.words().length, inner.vocabSize() - banned.size());
     }
 
     /** The wrapped model's best words with the penalties added, ranked again, the best {@code k} kept. */

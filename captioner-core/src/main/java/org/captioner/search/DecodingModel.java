@@ -27,7 +27,7 @@ public interface DecodingModel<S> {
      */
     default TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned) {
         Step<S> step = step(state, lastTokens);
-        return TopWords.of(step.logProbs(), k, banned, step.state());
+        return TopWords.of(step.logProbs(), vocabSize(), k, banned, step.state());
     }
 
     /**
@@ -38,7 +38,8 @@ public interface DecodingModel<S> {
      */
     default TopWords<S> stepTop(S state, int[] lastTokens, int k, Set<Integer> banned, int[] also) {
         Step<S> step = step(state, lastTokens);
-        return TopWords.of(step.logProbs(), k, banned, step.state()).with(TopWords.columns(step.logProbs(), also));
+        return TopWords.of(step.logProbs(), vocabSize(), k, banned, step.state())
+                .with(TopWords.columns(step.logProbs(), also));
     }
 
     /**
@@ -85,8 +86,7 @@ public interface DecodingModel<S> {
         }
 
         /** The {@code k} best words of each of these whole rows, best first, never one of {@code banned}, ties to the lower id. */
-        public static <S> TopWords<S> of(float[][] logProbs, int k, Set<Integer> banned, S state) {
-            int vocab = logProbs.length == 0 ? 0 : logProbs[0].length;
+        public static <S> TopWords<S> of(float[][] logProbs, int vocab, int k, Set<Integer> banned, S state) {
             boolean[] skip = new boolean[vocab];
             banned.forEach(w -> skip[w] = true);
             int[][] words = new int[logProbs.length][];

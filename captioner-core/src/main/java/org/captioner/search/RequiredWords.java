@@ -51,14 +51,19 @@ public record RequiredWords(List<int[]> anyOf) {
 
     /** Whether a caption of these words meets every constraint. */
     public boolean metBy(int[] words) {
+        return met(words) == anyOf.size();
+    }
+
+    /** How many constraints a caption of these words meets. */
+    public int met(int[] words) {
         int met = 0;
         for (int w : words) {
             met |= mask(w);
         }
-        return met == (1 << anyOf.size()) - 1;
+        return Integer.bitCount(met);
     }
 
-    /** Every token that meets some constraint, each once, ascending. */
+    /** Every token that meets some constraint, each once, ascending (a new array). */
     int[] tokens() {
         return anyOf.stream().flatMapToInt(Arrays::stream).distinct().sorted().toArray();
     }

@@ -10,14 +10,26 @@ import java.util.List;
 public final class Articles {
 
     /** Vowel-letter words said with a consonant ("a unicycle", "a one", "a European"). */
-    private static final List<String> CONSONANT_SOUND = List.of("uni", "use", "usu", "ure", "uti", "one", "once", "eu", "ewe");
+    private static final List<String> CONSONANT_SOUND = List.of("unic", "unif", "uniq", "unit", "univ", "use", "usu",
+            "ure", "uti", "one", "once", "eu", "ewe");
+
+    /** Consonant-letter words said with a vowel ("an hour", "an honest man"). */
+    private static final List<String> VOWEL_SOUND = List.of("hour", "honest", "honor", "honour", "heir");
 
     private Articles() {}
 
     /** Whether {@code word} takes "an". */
     public static boolean takesAn(String word) {
-        if (word.isEmpty() || "aeiou".indexOf(word.charAt(0)) < 0) {
+        if (word.isEmpty()) {
             return false;
+        }
+        if (Character.isDigit(word.charAt(0))) {
+            // "an 8", "an 80-year-old", "an 11", "an 18-year-old"; "a 110", "a 1", "a 2".
+            String number = word.split("[^0-9]", 2)[0];
+            return number.startsWith("8") || number.equals("11") || number.equals("18");
+        }
+        if ("aeiou".indexOf(word.charAt(0)) < 0) {
+            return VOWEL_SOUND.stream().anyMatch(word::startsWith);
         }
         return CONSONANT_SOUND.stream().noneMatch(word::startsWith);
     }

@@ -57,9 +57,15 @@ class BiasedModelTest {
                 }
             };
             var reference = slow.stepTop(three, new int[] {1, 1, 1}, 4, banned);
+            // With required words' columns: the same top words, and each column penalised as its word.
+            int[] also = {9, 2, 4};
+            var withColumns = penalised.stepTop(three, new int[] {1, 1, 1}, 4, banned, also);
+            var referenceColumns = slow.stepTop(three, new int[] {1, 1, 1}, 4, banned, also);
             for (int r = 0; r < 3; r++) {
                 assertArrayEquals(reference.words()[r], fast.words()[r], "trial " + trial + ", row " + r);
                 assertArrayEquals(reference.logProbs()[r], fast.logProbs()[r], 1e-6f);
+                assertArrayEquals(reference.words()[r], withColumns.words()[r]);
+                assertArrayEquals(referenceColumns.also()[r], withColumns.also()[r], 1e-6f);
             }
             assertEquals(List.of(0, 1, 1), List.of(fast.state().rowImage()[0], fast.state().rowImage()[1],
                     fast.state().rowImage()[2]));

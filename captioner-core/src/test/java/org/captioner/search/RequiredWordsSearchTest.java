@@ -75,10 +75,49 @@ class RequiredWordsSearchTest {
         List<Hypothesis> alone = search.search(new TableModel(VOCAB), new float[][] {images[1]},
                 List.of(new RequiredWords(List.of(new int[] {6}, new int[] {5})))).get(0);
         assertEquals(alone, mixed.get(1));
-        // Captions meeting both come first, best first.
-        for (Hypothesis h : alone.subList(0, 1)) {
-            assertTrue(contains(h.words(), new int[] {6}) && contains(h.words(), new int[] {5}), h.toString());
+        // Captions come ordered by how many required words they meet, then by score.
+        int[] before = null;
+        for (int k = 0; k < alone.size(); k++) {
+            Hypothesis h = alone.get(k);
+            int met = (contains(h.words(), new int[] {6}) ? 1 : 0) + (contains(h.words(), new int[] {5}) ? 1 : 0);
+            if (before != null) {
+                assertTrue(met < before[0] || met == before[0] && h.score() <= alone.get(k - 1).score(), alone.toString());
+            }
+            before = new int[] {met};
         }
+        assertTrue(contains(alone.get(0).words(), new int[] {6}) && contains(alone.get(0).words(), new int[] {5}));
+    }
+
+    @Test
+    void aRequiredWordThatIsAlsoTheBestIsWrittenAndABannedOneNever() {
+        // Width 1: word 6 is the best at the first step, and required.
+        PositionModel model = PositionModel.ofProbabilities(new double[][] {
+            {0, 0, 0.05, 0, 0.30, 0.05, 0.60},
+            {0, 0, 0.90, 0, 0.04, 0.04, 0.02},
+        });
+        SearchSettings settings = SearchSettings.of(2, 0);
+        List<Hypothesis> found = new BeamSearch(1, 1, settings).search(model, new float[][] {{0}},
+                List.of(new RequiredWords(List.of(new int[] {6})))).get(0);
+        assertArrayEquals(new int[] {6}, found.get(0).words());
+        // A required word the search may never write (banned) is not met, and the plain caption is returned.
+        SearchSettings banning = new SearchSettings(2, 0, java.util.Set.of(0, 1, 3, 6), false);
+        List<Hypothesis> banned = new BeamSearch(2, 2, banning).search(model, new float[][] {{0}},
+                List.of(new RequiredWords(List.of(new int[] {6})))).get(0);
+        assertEquals(2, banned.size(), banned.toString());
+        assertTrue(banned.stream().noneMatch(h -> contains(h.words(), new int[] {6})));
+        assertArrayEquals(new BeamSearch(2, 2, banning).search(model, new float[][] {{0}}).get(0).get(0).words(),
+                banned.get(0).words());
+    }
+
+    @Test
+    void oneWordCanMeetTwoRequirementsAndNBestMayExceedWhatWasFound() {
+        SearchSettings settings = SearchSettings.of(2, 0);
+        List<Hypothesis> all = BeamSearchTest.bruteForce(3, settings);
+        Hypothesis best = all.stream().filter(h -> contains(h.words(), new int[] {5})).findFirst().orElseThrow();
+        List<Hypothesis> found = new BeamSearch(50, 50, settings).search(new TableModel(VOCAB), new float[][] {{3}},
+                List.of(new RequiredWords(List.of(new int[] {5}, new int[] {4, 5})))).get(0);
+        assertArrayEquals(best.words(), found.get(0).words(), "5 meets both");
+        assertEquals(all.size(), found.size(), "every caption of at most 2 words, none twice");
     }
 
     @Test

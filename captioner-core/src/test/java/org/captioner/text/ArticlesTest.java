@@ -19,6 +19,13 @@ class ArticlesTest {
         assertFalse(Articles.takesAn("one"));
         assertFalse(Articles.takesAn("dog"));
         assertFalse(Articles.takesAn(""));
+        assertTrue(Articles.takesAn("unidentified"));
+        assertFalse(Articles.takesAn("uniform"));
+        assertTrue(Articles.takesAn("hour"));
+        assertTrue(Articles.takesAn("8"));
+        assertTrue(Articles.takesAn("18-year-old"));
+        assertFalse(Articles.takesAn("110"));
+        assertFalse(Articles.takesAn("2"));
     }
 
     @Test
