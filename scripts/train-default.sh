@@ -54,8 +54,9 @@ grep -q '"threshold" : 0.7,' "$WORK/bundle/objects.json" && grep -q '"weight" : 
 "$C" concepts --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --regions
 # A caption must name what ImageNet sees with evidence 0.7 or more, of the things Flickr8k's training
 # captions name where it sees them (chosen on dev and the COCO sample; model card, "Required words").
-sed -i 's/"weight" : 3.0$/"weight" : 3.0,\n    "require" : 0.7/' "$WORK/bundle/objects.json"
-grep -q '"require" : 0.7' "$WORK/bundle/objects.json"
+# Below 0.3 a concept detector's words (person, skis, ...) are ruled out (model card, "Ruled out").
+sed -i 's/"weight" : 3.0$/"weight" : 3.0,\n    "require" : 0.7,\n    "ruleOut" : 0.3/' "$WORK/bundle/objects.json"
+grep -q '"require" : 0.7' "$WORK/bundle/objects.json" && grep -q '"ruleOut" : 0.3' "$WORK/bundle/objects.json"
 "$C" nameable --model "$WORK/bundle" "${DATA[@]}" --features "$GRID"
 
 # Search settings are chosen on dev only; the chosen ones become the bundle's defaults.

@@ -32,6 +32,9 @@ public final class Grounding {
     /** Evidence below this ratio of the threshold is treated as this ratio (a finite, large penalty). */
     private static final double FLOOR = 1e-4;
 
+    /** The bias of a word ruled out ({@link Settings#ruleOut}): no caption the decoder would rather write costs more. */
+    static final float RULED_OUT = -30f;
+
     /**
      * @param threshold evidence at which a word is no longer penalised
      * @param weight how strongly missing evidence counts against a word
@@ -39,35 +42,47 @@ public final class Grounding {
      *     evidence for (0: penalties only)
      * @param require evidence at which an object class must be named: the search returns first the
      *     captions that name the photo's best-seen such classes ({@link #required}; 0: none required)
+     * @param ruleOut a concept detector's probability below which its class's words are not written at
+     *     all (0: never). The detectors are independent yes-or-no classifiers, so a low probability says
+     *     the thing is absent; ImageNet's posterior is one label per photo and gives a second object
+     *     little mass even where it is plain to see, so words it grounds are only penalised.
      */
-    public record Settings(double threshold, double weight, double bonus, double require) {
+    public record Settings(double threshold, double weight, double bonus, double require, double ruleOut) {
 
         /** No penalties: the language model alone, as before grounding existed. */
-        public static final Settings OFF = new Settings(1, 0, 0, 0);
+        public static final Settings OFF = new Settings(1, 0, 0, 0, 0);
 
         /** Penalties only. */
         public Settings(double threshold, double weight) {
-            this(threshold, weight, 0, 0);
+            this(threshold, weight, 0, 0, 0);
         }
 
-        /** Penalties and bonuses; nothing required. */
+        /** Penalties and bonuses; nothing required or ruled out. */
         public Settings(double threshold, double weight, double bonus) {
-            this(threshold, weight, bonus, 0);
+            this(threshold, weight, bonus, 0, 0);
+        }
+
+        /** Penalties, bonuses and required words; nothing ruled out. */
+        public Settings(double threshold, double weight, double bonus, double require) {
+            this(threshold, weight, bonus, require, 0);
         }
 
         public boolean off() {
-            return weight == 0 && bonus == 0 && require == 0;
+            return weight == 0 && bonus == 0 && require == 0 && ruleOut == 0;
         }
 
-        /** "off", or "T,W,B" (with ",R" where words are required) as {@code --grounding} takes it. */
+        /** "off", or "T,W,B" (with ",R" where words are required, ",R,F" where some are ruled out) as {@code --grounding} takes it. */
         public String describe() {
-            return off() ? "off" : threshold + "," + weight + "," + bonus + (require > 0 ? "," + require : "");
+            return off() ? "off" : threshold + "," + weight + "," + bonus
+                    + (require > 0 || ruleOut > 0 ? "," + require : "") + (ruleOut > 0 ? "," + ruleOut : "");
         }
 
         public Settings {
-            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0) || !(require >= 0 && require <= 1)) {
-                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0, bonus >= 0 and"
-                        + " 0 <= require <= 1, got " + threshold + ", " + weight + ", " + bonus + ", " + require);
+            if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0) || !(require >= 0 && require <= 1)
+                    || !(ruleOut >= 0 && ruleOut <= threshold)) {
+                throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0, bonus >= 0,"
+                        + " 0 <= require <= 1 and 0 <= rule-out <= threshold, got " + threshold + ", " + weight + ", "
+                        + bonus + ", " + require + ", " + ruleOut);
             }
             // Below the threshold a required word would be penalised too, and its place filled by another.
             if (require > 0 && require < threshold) {
@@ -110,11 +125,17 @@ public final class Grounding {
 
     private final List<Requirable> requirable;
     private final Set<String> nameable;
+    /** Per word: whether its evidence is a concept detector's (not ImageNet's). */
+    private final boolean[] detectorWord;
 
     private Grounding(int[] words, int[] groups, int[][] support, int[][] fillers, int[][][] fillerSupport,
-            List<Requirable> requirable, Set<String> nameable) {
+            List<Requirable> requirable, Set<String> nameable, int imagenetClasses) {
         this.requirable = requirable;
         this.nameable = Set.copyOf(nameable);
+        this.detectorWord = new boolean[words.length];
+        for (int j = 0; j < words.length; j++) {
+            detectorWord[j] = support[j].length > 0 && support[j][0] >= imagenetClasses;
+        }
         this.words = words;
         this.groups = groups;
         this.support = support;
@@ -247,7 +268,7 @@ public final class Grounding {
         });
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), fillers,
-                fillerSupport, List.copyOf(requirable), nameable);
+                fillerSupport, List.copyOf(requirable), nameable, imagenet.size());
     }
 
     private static int[] toArray(java.util.Collection<Integer> values) {
@@ -442,6 +463,9 @@ public final class Grounding {
                 boolean kept = filled[i].length > j && filled[i][j] >= 0;
                 out[i][j] = ratio >= 1 ? (float) (settings.bonus() * evidence)
                         : kept ? 0f : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
+                if (detectorWord[j] && evidence < settings.ruleOut()) {
+                    out[i][j] = RULED_OUT;
+                }
             }
         }
         return new WordBiases(words.clone(), groups.clone(), out);

@@ -184,6 +184,39 @@ class ObjectClassifierTest {
     }
 
     @Test
+    void aConceptDetectorsWordsAreRuledOutBelowItsFloorAndImageNetsOnlyPenalised() throws Exception {
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
+        float[] kitten = probabilities("kitten.jpg");
+        int person = objects.words().size() + objects.conceptClasses().indexOf("person");
+        Grounding.Settings settings = new Grounding.Settings(0.7, 3, 0, 0, 0.3);
+        int man = -1;
+        int dog = -1;
+        int[] words = grounding.words();
+        for (int j = 0; j < words.length; j++) {
+            man = vocabulary.word(words[j]).equals("man") ? j : man;
+            dog = vocabulary.word(words[j]).equals("dog") ? j : dog;
+        }
+        kitten[person] = 0.2f;
+        float[] low = grounding.biases(new float[][] {kitten}, settings).perImage()[0];
+        assertEquals(Grounding.RULED_OUT, low[man], 0f, "the person detector says 0.2: no man");
+        assertTrue(low[dog] > Grounding.RULED_OUT && low[dog] < -1,
+                "ImageNet sees no dog in the kitten photo (a single-label posterior): penalised only, " + low[dog]);
+        kitten[person] = 0.4f;
+        float[] between = grounding.biases(new float[][] {kitten}, settings).perImage()[0];
+        assertEquals(3 * Math.log(0.4 / 0.7), between[man], 1e-5, "between F and T: the penalty");
+        assertEquals(3 * Math.log(0.2 / 0.7), grounding.biases(new float[][] {withPerson(kitten, person, 0.2f)},
+                new Grounding.Settings(0.7, 3)).perImage()[0][man], 1e-5, "F 0: never ruled out");
+        assertEquals("0.7,3.0,0.0,0.0,0.3", settings.describe());
+        assertThrows(IllegalArgumentException.class, () -> new Grounding.Settings(0.7, 3, 0, 0, 0.8));
+    }
+
+    private static float[] withPerson(float[] evidence, int column, float p) {
+        float[] out = evidence.clone();
+        out[column] = p;
+        return out;
+    }
+
+    @Test
     void theNameableTallyCountsPhotosThatShowAThingAndCaptionsThatNameIt() throws Exception {
         Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
         NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, 0.7);
