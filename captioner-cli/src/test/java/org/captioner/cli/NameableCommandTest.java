@@ -71,6 +71,15 @@ class NameableCommandTest {
         CliRunner.Run bad = CliRunner.run("caption", "--grounding", "0.7,3,0,1.5", ProjectFiles.sample("kitten.jpg").toString());
         assertEquals(2, bad.status(), bad.err());
         assertTrue(bad.err().contains("require"), bad.err());
+        // All five parts: the default's own setting, written out; a rule-out above the threshold is refused.
+        String kitten = ProjectFiles.sample("kitten.jpg").toString();
+        String model = ProjectFiles.defaultModel().toString();
+        CliRunner.Run five = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.3", kitten);
+        assertEquals(0, five.status(), five.err());
+        assertEquals(CliRunner.run("caption", "--model", model, kitten).out(), five.out());
+        CliRunner.Run above = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.8", kitten);
+        assertEquals(2, above.status(), above.err());
+        assertTrue(above.err().contains("rule-out"), above.err());
     }
 
     private static NameableWords.Word word(NameableWords table, String name) {

@@ -378,8 +378,9 @@ public final class Grounding {
         int[][] out = new int[probabilities.length][words.length];
         for (int i = 0; i < probabilities.length; i++) {
             java.util.Arrays.fill(out[i], -1);
-            // With a bonus the search would reward the unseen word in the seen one's stead: penalties only.
-            if (settings.off() || settings.bonus() > 0) {
+            // With a bonus the search would reward the unseen word in the seen one's stead: penalties only;
+            // and without them (weight 0) nothing is penalised, so no place needs filling.
+            if (settings.weight() == 0 || settings.bonus() > 0) {
                 continue;
             }
             for (int j = 0; j < words.length; j++) {
@@ -463,7 +464,8 @@ public final class Grounding {
                 boolean kept = filled[i].length > j && filled[i][j] >= 0;
                 out[i][j] = ratio >= 1 ? (float) (settings.bonus() * evidence)
                         : kept ? 0f : (float) (settings.weight() * Math.log(Math.max(ratio, FLOOR)));
-                if (detectorWord[j] && evidence < settings.ruleOut()) {
+                // A filled place is never ruled out (no detector's class is an animal or a vehicle today).
+                if (detectorWord[j] && evidence < settings.ruleOut() && !kept) {
                     out[i][j] = RULED_OUT;
                 }
             }

@@ -222,19 +222,10 @@ public final class BeamSearch {
      * α = 0 the bound is L itself, the usual early stop on raw log-probability.
      */
     private boolean settled(List<List<Hypothesis>> finished, int firstGroup, int states, int state, double bestLive) {
-        // Where the captions that meet every required word fill the n-best, only they are returned: a caption
-        // of any state matters only if it can still become one of them.
-        List<Hypothesis> all = finished.get(firstGroup + states - 1);
-        if (all.size() >= nBest) {
-            return settled(all, bestLive);
-        }
-        // Otherwise a caption in this state can still go on to meet more: every state it can reach must be settled.
-        for (int s = state; s < states; s++) {
-            if ((s & state) == state && !settled(finished.get(firstGroup + s), bestLive)) {
-                return false;
-            }
-        }
-        return true;
+        // Only once the captions that meet every required word fill the n-best is the outcome decided: then
+        // only they are returned, and a caption of any state matters only if it can still become one of
+        // them. (Every state can still reach that one, so until then no state may stop.)
+        return settled(finished.get(firstGroup + states - 1), bestLive);
     }
 
     private boolean settled(List<Hypothesis> done, double bestLive) {

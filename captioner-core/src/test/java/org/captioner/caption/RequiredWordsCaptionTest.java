@@ -26,7 +26,8 @@ class RequiredWordsCaptionTest {
             CaptionOptions defaults = captioner.defaultOptions();
             Grounding.Settings own = captioner.grounding(defaults);
             assertEquals(0.7, own.require(), 1e-9, "the bundle requires what it sees with evidence 0.7");
-            Grounding.Settings none = new Grounding.Settings(own.threshold(), own.weight(), own.bonus(), 0);
+            assertEquals(0.3, own.ruleOut(), 1e-9, "and rules out a detector's words below 0.3");
+            Grounding.Settings none = new Grounding.Settings(own.threshold(), own.weight(), own.bonus(), 0, own.ruleOut());
             List<List<ScoredCaption>> required = captioner.captionImages(photos, defaults.withNBest(2));
             List<List<ScoredCaption>> plain = captioner.captionImages(photos, defaults.withGrounding(none));
             // The kitten (ImageNet: cat 0.99): its plain caption is of a child on a carpet; required, a cat.

@@ -118,6 +118,16 @@ class RequiredWordsSearchTest {
                 List.of(new RequiredWords(List.of(new int[] {5}, new int[] {4, 5})))).get(0);
         assertArrayEquals(best.words(), found.get(0).words(), "5 meets both");
         assertEquals(all.size(), found.size(), "every caption of at most 2 words, none twice");
+        // Ordered by how many requirements a caption meets (5: both; 4 alone: one; neither: none), then by score.
+        int previousMet = 2;
+        double previousScore = Double.POSITIVE_INFINITY;
+        for (Hypothesis h : found) {
+            int met = contains(h.words(), new int[] {5}) ? 2 : contains(h.words(), new int[] {4}) ? 1 : 0;
+            assertTrue(met < previousMet || met == previousMet && h.score() <= previousScore, found.toString());
+            previousMet = met;
+            previousScore = h.score();
+        }
+        assertEquals(0, previousMet, "captions that meet nothing come last");
     }
 
     @Test
