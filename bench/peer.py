@@ -49,7 +49,8 @@ def arguments():
     ap.add_argument("--search-batch", type=int, default=8,
                     help="images per beam search call in the end-to-end run (captioner's batch size; default 8)")
     ap.add_argument("--block-trigrams", action="store_true",
-                    help="never extend a caption with a word trigram it already holds, as captioner's search does")
+                    help="never extend a caption with a word trigram it already holds, nor with its last word"
+                         " again, as captioner's search does")
     ap.add_argument("--attention", type=int, default=0,
                     help="the bundle's decoders attend to regions with this width (0, the default: Show-and-Tell):"
                          " the kind of the random decoders without --weights, and of the one trained")
@@ -348,9 +349,10 @@ def beam_search(model, feats, width, alpha, max_len, block=False):
         log_probs[:, BANNED] = float("-inf")
         # An image's best 2*width expansions are among the best 2*width allowed words of each of its
         # beams; with blocking, up to max_len - 2 more are asked for, as a beam's last two words can
-        # recur that often, each blocking one word (BeamSearch does the same).
+        # recur that often, each blocking one word, and one more for its last word, which blocks itself
+        # (BeamSearch does the same).
         per_beam = 2 * width
-        ask = min(per_beam + (max(0, max_len - 2) if block else 0), log_probs.shape[1] - len(BANNED))
+        ask = min(per_beam + (max(0, max_len - 2) + 1 if block else 0), log_probs.shape[1] - len(BANNED))
         top_lp, top_words = (t.tolist() for t in log_probs.topk(ask, dim=1))
         rows, words, row = [], [], 0
         for i in range(n):
@@ -377,7 +379,7 @@ def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished,
     for b, (beam_words, logprob) in enumerate(beams):
         allowed = [(logprob + lp, first_row + b, w)
                    for lp, w in zip(top_lp[first_row + b], top_words[first_row + b])
-                   if not (block and repeats_trigram(beam_words, w))]
+                   if not (block and repeats(beam_words, w))]
         offered.extend(allowed[:per_beam])
     candidates = sorted(offered, key=lambda c: (-c[0], c[1], c[2]))[:2 * width]
     survivors, picked = [], []
@@ -398,8 +400,11 @@ def expand(beams, first_row, top_lp, top_words, width, alpha, max_len, finished,
     return survivors
 
 
-def repeats_trigram(words, word):
-    """Whether appending `word` to `words` makes a word trigram that `words` already holds."""
+def repeats(words, word):
+    """Whether appending `word` to `words` repeats its last word or makes a word trigram that `words`
+    already holds (captioner's BeamSearch.repeats)."""
+    if words and words[-1] == word:
+        return True
     if len(words) < 2:
         return False
     last = (words[-2], words[-1], word)

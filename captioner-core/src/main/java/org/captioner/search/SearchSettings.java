@@ -11,8 +11,8 @@ import org.captioner.text.Vocabulary;
  *     (favours short captions), 1 by mean per-word log-probability
  * @param banned token ids never generated ({@code <pad>}, {@code <start>}, and by default {@code <unk>})
  * @param blockRepeatedTrigrams beam search never extends a caption with a word trigram it already
- *     holds ("a black and white brown and white brown and white"): a guard against the loops a
- *     decoder falls into when grounding takes away the noun it wanted
+ *     holds ("a black and white brown and white brown and white") nor with its last word again ("is
+ *     is"): a guard against the loops a decoder falls into when grounding takes away the noun it wanted
  */
 public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams) {
 

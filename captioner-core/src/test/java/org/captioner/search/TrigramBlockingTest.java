@@ -25,10 +25,18 @@ class TrigramBlockingTest {
         assertTrue(BeamSearch.repeatsTrigram(new int[] {10, 10, 10}, 10), "'x x x' twice");
     }
 
+    @Test
+    void aWordIsNeverWrittenTwiceInARow() {
+        assertTrue(BeamSearch.repeats(new int[] {10, 11}, 11), "'is is'");
+        assertFalse(BeamSearch.repeats(new int[] {11, 10}, 11), "'is a is' repeats no word in a row");
+        assertFalse(BeamSearch.repeats(new int[0], 11));
+        assertTrue(BeamSearch.repeats(new int[] {10, 11, 12, 10, 11}, 12), "a trigram again");
+    }
+
     /**
      * A model that always ranks the words the same way, 4 best, then 5, 6, ..., {@code <end>} last,
-     * whatever came before: with blocking, greedy writes "4 4 4 5 4 4" and then finds both of its two
-     * best words blocked ("4 4 4" and "4 4 5" again).
+     * whatever came before: with blocking, greedy writes "4 5 4 5" and then finds both of its two
+     * best words blocked ("4 5 4" again, "5" twice in a row).
      */
     private static final class SameRanking implements DecodingModel<int[]> {
         static final int VOCAB = 12;
@@ -72,14 +80,14 @@ class TrigramBlockingTest {
                 int[] words = image.get(0).words();
                 assertEquals(12, words.length, Arrays.toString(words));
                 for (int k = 2; k < words.length; k++) {
-                    assertFalse(BeamSearch.repeatsTrigram(Arrays.copyOf(words, k), words[k]),
-                            "width " + width + ": " + Arrays.toString(words) + " repeats a trigram at " + k);
+                    assertFalse(BeamSearch.repeats(Arrays.copyOf(words, k), words[k]),
+                            "width " + width + ": " + Arrays.toString(words) + " repeats itself at " + k);
                 }
             }
         }
-        // Greedy: the word after "4 4 4 5 4 4" is 6, the best one not blocked.
+        // Greedy: the word after "4 5 4 5" is 6, the best one not blocked.
         int[] greedy = new BeamSearch(1, 1, settings).search(new SameRanking(), new float[][] {{0f}}).get(0).get(0)
                 .words();
-        assertEquals(List.of(4, 4, 4, 5, 4, 4, 6), Arrays.stream(greedy).limit(7).boxed().toList());
+        assertEquals(List.of(4, 5, 4, 5, 6), Arrays.stream(greedy).limit(5).boxed().toList());
     }
 }
