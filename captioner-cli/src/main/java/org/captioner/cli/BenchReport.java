@@ -91,7 +91,7 @@ final class BenchReport {
     private String decodersLine() {
         String own = String.format(Locale.ROOT, "decoders per search step: captioner %d (mean of log-softmax,"
                 + " length penalty %.2f%s; beam 3 captions %.1f words on average)", side.decoders(), side.lengthPenalty(),
-                side.blockTrigrams() ? ", repeated trigrams blocked on both sides" : "", mine.get("decode_beam3_words"));
+                side.blockTrigrams() ? ", repeated trigrams and words blocked on both sides" : "", mine.get("decode_beam3_words"));
         if (figures == null) {
             return own;
         }
