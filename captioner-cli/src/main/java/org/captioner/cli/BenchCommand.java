@@ -130,7 +130,7 @@ final class BenchCommand extends Command {
         int n = intValue(line, "images", 64, 8, 100_000);
         int reps = intValue(line, "reps", 3, 1, 100);
         int large = intValue(line, "large", 10_000, 0, 1_000_000);
-        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path model = model(line);
         Path shared = Locations.sharedDir();
         Path flickr = shared.resolve("datasets/flickr8k");
         if (!Files.isRegularFile(flickr.resolve("Flickr_8k.testImages.txt"))) {

@@ -85,7 +85,7 @@ final class CaptionCommand extends Command {
         if (output != null) {
             OutputFile.check(output, roots);
         }
-        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path model = model(line);
         Path attentionDir = path(line, "attention");
         if (attentionDir != null) {
             AttentionPictures.check(attentionDir, roots);

@@ -122,6 +122,17 @@ abstract class Command {
         return v == null ? null : Path.of(v);
     }
 
+    /** The {@code --model} bundle, or the default model. */
+    static Path model(CommandLine line) {
+        Path model = path(line, "model");
+        return model != null ? model : Locations.defaultModel();
+    }
+
+    /** The {@code --features} option of the commands that learn from a bundle's feature cache. */
+    static Option featureCacheOption() {
+        return required("features", "DIR", "feature cache of the bundle's encoder (./captioner features)");
+    }
+
     /** --encoder, shared by the commands that caption with a bundle. */
     static Option encoderOption() {
         return opt("encoder", "PATH|URL|ZOO-ID|NAME", "use this encoder instead of the bundle's own: a location, or"

@@ -47,7 +47,7 @@ final class ConceptsCommand extends Command {
     Options options() {
         Options o = new Options();
         DatasetOptions.add(o);
-        o.addOption(required("features", "DIR", "feature cache of the bundle's encoder (./captioner features)"));
+        o.addOption(featureCacheOption());
         o.addOption(opt("model", "BUNDLE", "bundle whose object classifier gains the detectors (default: models/default)"));
         o.addOption(opt("min-captions", "N", "a training image shows a class when at least N of its captions name it"
                 + " (default 2: one caption alone is often a guess)"));
@@ -60,7 +60,7 @@ final class ConceptsCommand extends Command {
 
     @Override
     int run(CommandLine line) throws Exception {
-        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path model = model(line);
         int minCaptions = intValue(line, "min-captions", 2, 1, 100);
         int minPositives = intValue(line, "min-positives", 30, 1, Integer.MAX_VALUE);
         double minAuc = doubleValue(line, "min-auc", 0.9, 0, 1);
@@ -195,10 +195,7 @@ final class ConceptsCommand extends Command {
             features.add(poolTo > 0 ? Grids.pooled(new float[][] {f}, poolTo)[0] : f);
             named.add(counts);
         }
-        if (missing > 0) {
-            System.err.printf("%s: %d images have no cached features (run ./captioner features --splits %s)%n",
-                    split.split().label(), missing, split.split().label());
-        }
+        DatasetOptions.reportMissingFeatures(split.split(), missing);
         if (features.isEmpty()) {
             throw new IllegalStateException("no " + split.split().label() + " image has cached features in " + store.dir());
         }

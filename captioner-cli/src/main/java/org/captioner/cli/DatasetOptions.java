@@ -31,6 +31,14 @@ final class DatasetOptions {
         return format.open(Path.of(line.getOptionValue("data-dir")), Command.path(line, "images"));
     }
 
+    /** Says in one line how many of a split's images have no features in the cache, if any. */
+    static void reportMissingFeatures(Split split, int missing) {
+        if (missing > 0) {
+            System.err.printf("%s: %d images have no cached features (run ./captioner features --splits %s)%n",
+                    split.label(), missing, split.label());
+        }
+    }
+
     /** Reads a split and reports missing image files once, in one line. */
     static SplitData split(CaptionDataset dataset, Split split) throws IOException {
         SplitData data = dataset.split(split);

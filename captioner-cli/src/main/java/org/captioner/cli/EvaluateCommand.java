@@ -159,7 +159,7 @@ final class EvaluateCommand extends Command {
         intValue(line, "max-length", 20, 1, 200);
         doubleValue(line, "length-penalty", 0, 0, 2);
         intValue(line, "batch-size", 32, 1, 1024);
-        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path model = model(line);
         requireObjects(line, model);
         CaptionDataset dataset = DatasetOptions.open(line);
         SplitData data = DatasetOptions.split(dataset, split);

@@ -44,7 +44,7 @@ final class NameableCommand extends Command {
     Options options() {
         Options o = new Options();
         DatasetOptions.add(o);
-        o.addOption(required("features", "DIR", "feature cache of the bundle's encoder (./captioner features)"));
+        o.addOption(featureCacheOption());
         o.addOption(opt("model", "BUNDLE", "bundle whose classifier gains the table (default: models/default)"));
         o.addOption(opt("split", "SPLIT", "the captioned photos counted (default train: dev is for choosing settings)"));
         o.addOption(opt("evidence", "P", "a photo shows a thing where its evidence is at least P (default: the bundle's"
@@ -56,7 +56,7 @@ final class NameableCommand extends Command {
 
     @Override
     int run(CommandLine line) throws Exception {
-        Path model = path(line, "model") != null ? path(line, "model") : Locations.defaultModel();
+        Path model = model(line);
         double minShare = doubleValue(line, "min-share", 0.5, 0, 1);
         Split split;
         try {
@@ -104,10 +104,7 @@ final class NameableCommand extends Command {
             }
             counted += count(objects, tally, features, captions, featureSize);
             progress.finish();
-            if (missing > 0) {
-                System.err.printf("%s: %d images have no cached features (run ./captioner features --splits %s)%n",
-                        split.label(), missing, split.label());
-            }
+            DatasetOptions.reportMissingFeatures(split, missing);
             if (counted == 0) {
                 throw new UsageException("no " + split.label() + " image has cached features in " + store.dir());
             }

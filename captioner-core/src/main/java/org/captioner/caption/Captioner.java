@@ -35,6 +35,7 @@ import org.captioner.search.Hypothesis;
 import org.captioner.search.RequiredWords;
 import org.captioner.search.SamplingSearch;
 import org.captioner.search.SearchSettings;
+import org.captioner.search.WordBiases;
 import org.captioner.text.Articles;
 
 /**
@@ -310,8 +311,9 @@ public final class Captioner implements AutoCloseable {
         List<List<Hypothesis>> found;
         // Per search row: the word that fills each grounded word's place, or -1 (null: none).
         int[][] filled = null;
-        // Per image: the object classes its caption must name (null: none).
+        // Per image: the object classes its caption must name (null: none), and the biases searched with.
         List<RequiredWords> required = null;
+        WordBiases biases = null;
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;
             if (stacked != null) {
@@ -329,7 +331,8 @@ public final class Captioner implements AutoCloseable {
                 // Sampling searches each image's features n-best times over (rows i*n .. i*n+n-1).
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
                 filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
-                model = new BiasedModel<>(model, grounding.biases(rows, g, filled));
+                biases = grounding.biases(rows, g, filled);
+                model = new BiasedModel<>(model, biases);
                 // Sampling draws its captions and cannot require words.
                 required = options.temperature() > 0 ? null : grounding.required(rows, g, filled);
             }
@@ -340,7 +343,7 @@ public final class Captioner implements AutoCloseable {
                 BeamSearch beam = new BeamSearch(options.beam(), options.nBest(), settings);
                 found = beam.search(model, features);
                 if (required != null) {
-                    found = requireWords(beam, languageModel, features, probabilities, g, filled, required, found);
+                    found = requireWords(beam, languageModel, features, biases, required, found);
                 }
             }
         }
@@ -376,8 +379,7 @@ public final class Captioner implements AutoCloseable {
      * split took half as long again when every image had it.
      */
     private List<List<Hypothesis>> requireWords(BeamSearch beam, DecodingModel<?> languageModel, float[][] features,
-            float[][] probabilities, Grounding.Settings g, int[][] filled, List<RequiredWords> required,
-            List<List<Hypothesis>> found) {
+            WordBiases biases, List<RequiredWords> required, List<List<Hypothesis>> found) {
         List<Integer> again = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
             if (required.get(i).count() > 0 && (found.get(i).isEmpty() || !required.get(i).metBy(found.get(i).get(0).words()))) {
@@ -387,17 +389,14 @@ public final class Captioner implements AutoCloseable {
         if (again.isEmpty()) {
             return found;
         }
-        float[][] f = new float[again.size()][];
-        float[][] p = new float[again.size()][];
-        int[][] fill = new int[again.size()][];
+        int[] images = again.stream().mapToInt(Integer::intValue).toArray();
+        float[][] f = new float[images.length][];
         List<RequiredWords> r = new ArrayList<>();
-        for (int k = 0; k < again.size(); k++) {
-            f[k] = features[again.get(k)];
-            p[k] = probabilities[again.get(k)];
-            fill[k] = filled[again.get(k)];
-            r.add(required.get(again.get(k)));
+        for (int k = 0; k < images.length; k++) {
+            f[k] = features[images[k]];
+            r.add(required.get(images[k]));
         }
-        List<List<Hypothesis>> redone = beam.search(new BiasedModel<>(languageModel, grounding.biases(p, g, fill)), f, r);
+        List<List<Hypothesis>> redone = beam.search(new BiasedModel<>(languageModel, biases.select(images)), f, r);
         List<List<Hypothesis>> out = new ArrayList<>(found);
         for (int k = 0; k < again.size(); k++) {
             // Kept only where it meets more of them (a required word may be out of the decoder's reach).

@@ -118,20 +118,26 @@ public final class Grounding {
     private final int[] words;
     private final int[] groups;
     private final int[][] support;
-    /** Per word: the vocabulary ids that may fill its place (same number, an interchangeable class). */
-    private final int[][] fillers;
-    /** Per word and filler: the filler's evidence columns. */
-    private final int[][][] fillerSupport;
+    /** Per word: what may fill its place, or null where nothing may. */
+    private final Places[] places;
 
     private final List<Requirable> requirable;
-    private final Set<String> nameable;
+    /** The {@link #requirable} things people name: the only ones {@link #required} ever asks for. */
+    private final List<Requirable> nameable;
     /** Per word: whether its evidence is a concept detector's (not ImageNet's). */
     private final boolean[] detectorWord;
 
-    private Grounding(int[] words, int[] groups, int[][] support, int[][] fillers, int[][][] fillerSupport,
+    /**
+     * What may take a class name's place: the names of its interchangeable classes in the same number
+     * ({@code members}, with each one's evidence columns), and the family's word ({@code family}, or -1;
+     * with the family's columns), which only takes the place where no member is seen.
+     */
+    private record Places(int[] members, int[][] memberSupport, int family, int[] familySupport) {}
+
+    private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
             List<Requirable> requirable, Set<String> nameable, int imagenetClasses) {
         this.requirable = requirable;
-        this.nameable = Set.copyOf(nameable);
+        this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
         this.detectorWord = new boolean[words.length];
         for (int j = 0; j < words.length; j++) {
             detectorWord[j] = support[j].length > 0 && support[j][0] >= imagenetClasses;
@@ -139,8 +145,7 @@ public final class Grounding {
         this.words = words;
         this.groups = groups;
         this.support = support;
-        this.fillers = fillers;
-        this.fillerSupport = fillerSupport;
+        this.places = places;
     }
 
     /** The groundable words of {@code vocabulary}, with the ImageNet classes that support each. */
@@ -199,8 +204,7 @@ public final class Grounding {
                         ids.indexOf(vocabulary.id(objectClass + "s"))});
             }
         }
-        int[][] fillers = new int[ids.size()][0];
-        int[][][] fillerSupport = new int[ids.size()][0][];
+        Places[] places = new Places[ids.size()];
         for (int fam = 0; fam < INTERCHANGEABLE.size(); fam++) {
             List<String> family = INTERCHANGEABLE.get(fam);
             String familyWord = FAMILY_WORDS.get(fam);
@@ -221,15 +225,14 @@ public final class Grounding {
                             fs.add(supports.get(k));
                         }
                     }
-                    // Last, the family's own word ("animal", "animals"): any member will do, none named.
+                    // The family's own word ("animal", "animals"): any member will do, none named.
                     int generic = familyWord.isEmpty() ? Vocabulary.UNK_ID
                             : vocabulary.id(number == 0 ? familyWord : familyWord + "s");
-                    if (generic != Vocabulary.UNK_ID && familySupport.length > 0) {
-                        f.add(generic);
-                        fs.add(familySupport);
+                    boolean hasFamily = generic != Vocabulary.UNK_ID && familySupport.length > 0;
+                    if (!f.isEmpty() || hasFamily) {
+                        places[j] = new Places(toArray(f), fs.toArray(int[][]::new), hasFamily ? generic : -1,
+                                familySupport);
                     }
-                    fillers[j] = f.stream().mapToInt(Integer::intValue).toArray();
-                    fillerSupport[j] = fs.toArray(int[][]::new);
                 }
             }
         }
@@ -267,8 +270,8 @@ public final class Grounding {
             requirable.add(new Requirable(word, toArray(tokens), toArray(classes)));
         });
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
-                groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), fillers,
-                fillerSupport, List.copyOf(requirable), nameable, imagenet.size());
+                groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), places,
+                List.copyOf(requirable), nameable, imagenet.size());
     }
 
     private static int[] toArray(java.util.Collection<Integer> values) {
@@ -325,17 +328,19 @@ public final class Grounding {
                 out.add(RequiredWords.NONE);
                 continue;
             }
-            float[] p = probabilities[i];
-            List<Requirable> seen = new ArrayList<>();
-            for (Requirable r : requirable) {
-                if (nameable.contains(r.name()) && r.evidence(p) >= settings.require()) {
-                    seen.add(r);
+            double[] evidence = new double[nameable.size()];
+            List<Integer> seen = new ArrayList<>();
+            for (int k = 0; k < nameable.size(); k++) {
+                evidence[k] = nameable.get(k).evidence(probabilities[i]);
+                if (evidence[k] >= settings.require()) {
+                    seen.add(k);
                 }
             }
-            seen.sort(java.util.Comparator.comparingDouble((Requirable r) -> -r.evidence(p)));
+            seen.sort(java.util.Comparator.comparingDouble(k -> -evidence[k]));
             int[] fill = filled[i];
             List<int[]> anyOf = new ArrayList<>();
-            for (Requirable r : seen.subList(0, Math.min(RequiredWords.MAX, seen.size()))) {
+            for (int k : seen.subList(0, Math.min(RequiredWords.MAX, seen.size()))) {
+                Requirable r = nameable.get(k);
                 List<Integer> tokens = new ArrayList<>();
                 java.util.Arrays.stream(r.tokens()).forEach(tokens::add);
                 for (int j = 0; j < fill.length; j++) {
@@ -384,21 +389,24 @@ public final class Grounding {
                 continue;
             }
             for (int j = 0; j < words.length; j++) {
-                if (fillers[j].length == 0 || evidence(probabilities[i], j) >= settings.threshold()) {
+                Places place = places[j];
+                double own = evidence(probabilities[i], j);
+                if (place == null || own >= settings.threshold()) {
                     continue;
                 }
                 double best = settings.threshold();
-                for (int k = 0; k < fillers[j].length; k++) {
-                    boolean familyWord = indexOfWord(fillers[j][k]) < 0;
-                    // The family's word counts only the family's other members: a doubtful dog (wolf-like,
-                    // 0.6) is still more likely a dog than "an animal".
-                    double e = evidence(probabilities[i], fillerSupport[j][k])
-                            - (familyWord ? evidence(probabilities[i], j) : 0);
-                    // A named class first; the family's word (listed last) only where none is seen.
-                    if (e >= best && (out[i][j] < 0 || !familyWord)) {
+                for (int k = 0; k < place.members().length; k++) {
+                    double e = evidence(probabilities[i], place.memberSupport()[k]);
+                    if (e >= best) {
                         best = e;
-                        out[i][j] = fillers[j][k];
+                        out[i][j] = place.members()[k];
                     }
+                }
+                // A named class first; the family's word only where none is seen, and counting only the
+                // family's other members: a doubtful dog (wolf-like, 0.6) is more likely a dog than "an animal".
+                if (out[i][j] < 0 && place.family() >= 0
+                        && evidence(probabilities[i], place.familySupport()) - own >= settings.threshold()) {
+                    out[i][j] = place.family();
                 }
             }
         }

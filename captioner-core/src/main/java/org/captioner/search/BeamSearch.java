@@ -68,8 +68,8 @@ public final class BeamSearch {
         // Each beam offers its best 2×width words that trigram blocking allows (a blocked word counts as
         // impossible). A beam's last two words can have occurred at most maxLength - 2 times before, each
         // blocking one word, and its last word blocks itself, so asking for that many more keeps 2×width
-        // allowed words per beam: without
-        // them a beam of width 1 whose two best words were both blocked died, leaving its image no caption.
+        // allowed words per beam: without them a beam of width 1 whose two best words were both blocked
+        // died, leaving its image no caption.
         int perBeam = Math.min(2 * width, allowed);
         // Groups: image i's states (subsets of its constraints met) are groups first[i] .. first[i+1]-1.
         int[] first = new int[n + 1];
@@ -149,8 +149,12 @@ public final class BeamSearch {
                         keptRows.add(c.row());
                         keptTokens.add(c.token());
                     }
+                    // Only once the captions that meet every required word (the image's last group) fill the n-best
+                    // is the outcome decided: then only they are returned, and this group's beams matter only if
+                    // they can still become one of them. Every group can still reach that one, so until then
+                    // none may stop.
                     if (canStopEarly && !survivors.isEmpty()
-                            && settled(finished, first[i], states, s, survivors.get(0).logProb())) {
+                            && settled(finished.get(first[i + 1] - 1), survivors.get(0).logProb())) {
                         // Nothing this group's live beams can still produce would enter the n-best: drop them.
                         survivors.clear();
                         keptRows.subList(keptBefore, keptRows.size()).clear();
@@ -172,25 +176,21 @@ public final class BeamSearch {
         }
         List<List<Hypothesis>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            List<List<Hypothesis>> byState = new ArrayList<>();
-            for (int g = first[i]; g < first[i + 1]; g++) {
-                List<Hypothesis> here = new ArrayList<>(finished.get(g));
-                for (Beam b : live.get(g)) {
-                    // Reached the length limit without <end>: kept, marked as cut.
-                    here.add(new Hypothesis(b.words(), b.logProb(), settings.score(b.logProb(), b.words().length), false));
-                }
-                here.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
-                byState.add(here);
-            }
             // Captions that meet more required words first, whatever they cost, as in Anderson et al.; among those
             // that meet as many, by score. A margin that let a much likelier caption without the word win back
             // was tried: on dev and the COCO sample it only took back the gain (model card).
             List<Hypothesis> all = new ArrayList<>();
             for (int met = required.get(i).count(); met >= 0; met--) {
                 List<Hypothesis> same = new ArrayList<>();
-                for (int s = 0; s < byState.size(); s++) {
-                    if (Integer.bitCount(s) == met) {
-                        same.addAll(byState.get(s));
+                for (int s = 0; s < first[i + 1] - first[i]; s++) {
+                    if (Integer.bitCount(s) != met) {
+                        continue;
+                    }
+                    same.addAll(finished.get(first[i] + s));
+                    for (Beam b : live.get(first[i] + s)) {
+                        // Reached the length limit without <end>: kept, marked as cut.
+                        same.add(new Hypothesis(b.words(), b.logProb(), settings.score(b.logProb(), b.words().length),
+                                false));
                     }
                 }
                 same.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
@@ -222,13 +222,6 @@ public final class BeamSearch {
      * {@code nBest}-th best finished score, nothing the image could still find would be returned. For
      * α = 0 the bound is L itself, the usual early stop on raw log-probability.
      */
-    private boolean settled(List<List<Hypothesis>> finished, int firstGroup, int states, int state, double bestLive) {
-        // Only once the captions that meet every required word fill the n-best is the outcome decided: then
-        // only they are returned, and a caption of any state matters only if it can still become one of
-        // them. (Every state can still reach that one, so until then no state may stop.)
-        return settled(finished.get(firstGroup + states - 1), bestLive);
-    }
-
     private boolean settled(List<Hypothesis> done, double bestLive) {
         if (done.size() < nBest) {
             return false;

@@ -112,10 +112,15 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
             float[] row = biases.perImage()[state.rowImage()[r]];
             columns[r] = top.also()[r].clone();
             for (int j = 0; j < also.length; j++) {
-                columns[r][j] += column[also[j]] >= 0 ? row[column[also[j]]] : 0f;
+                columns[r][j] += penalty(row, also[j]);
             }
         }
         return rerank(state, top, k).with(columns);
+    }
+
+    /** Word {@code w}'s penalty in an image's row of biases (0 for a word without one). */
+    private float penalty(float[] row, int w) {
+        return column[w] >= 0 ? row[column[w]] : 0f;
     }
 
     /** How many of the wrapped model's best words hold the best {@code k} after penalties. */
@@ -136,7 +141,7 @@ public final class BiasedModel<S> implements DecodingModel<BiasedModel.State<S>>
             float[] scores = new float[n];
             for (int j = 0; j < n; j++) {
                 int w = top.words()[r][j];
-                scores[j] = top.logProbs()[r][j] + (column[w] >= 0 ? row[column[w]] : 0f);
+                scores[j] = top.logProbs()[r][j] + penalty(row, w);
                 order[j] = j;
             }
             // Stable: equal scores keep the wrapped model's order.

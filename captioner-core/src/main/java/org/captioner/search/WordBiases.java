@@ -30,6 +30,15 @@ public record WordBiases(int[] words, int[] groups, float[][] perImage) {
         }
     }
 
+    /** The biases of these images only, in this order (a search of some of them again). */
+    public WordBiases select(int[] images) {
+        float[][] rows = new float[images.length][];
+        for (int k = 0; k < images.length; k++) {
+            rows[k] = perImage[images[k]];
+        }
+        return new WordBiases(words, groups, rows);
+    }
+
     /** Whether any bias is a bonus: then a step can raise a caption's log-probability. */
     public boolean hasBonus() {
         for (float[] row : perImage) {
