@@ -142,12 +142,14 @@ abstract class Command {
 
     /** The {@code --grounding} option, shared by caption and evaluate. */
     static Option groundingOption() {
-        return opt("grounding", "on|off|T,W[,B[,R[,F]]]", "hold object words to what the encoder's ImageNet classifier"
+        return opt("grounding", "on|off|T,W[,B[,R[,F[,A]]]]", "hold object words to what the encoder's ImageNet classifier"
                 + " sees: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"
                 + " word by W x ln(evidence/T) below evidence T, ',B' adds B x evidence to words at or above"
                 + " it, ',R' makes the caption name what the photo shows with evidence R or more, of the things"
                 + " people name (./captioner nameable), and ',F' rules out the words of a concept detector's class"
-                + " (person, skis, ...) where its probability is below F (default on)");
+                + " (person, skis, ...) where its probability is below F, and ',A' makes a caption of a photo with"
+                + " no one in it (person below F) and nothing named required name its best-seen thing if its"
+                + " evidence is A or more (default on)");
     }
 
     /** The {@code --grounding} value: null for the bundle's own setting. */
@@ -161,16 +163,17 @@ abstract class Command {
         }
         String[] parts = v.split(",", -1);
         try {
-            if (parts.length >= 2 && parts.length <= 5) {
-                return new Grounding.Settings(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
-                        parts.length >= 3 ? Double.parseDouble(parts[2]) : 0,
-                        parts.length >= 4 ? Double.parseDouble(parts[3]) : 0,
-                        parts.length == 5 ? Double.parseDouble(parts[4]) : 0);
+            if (parts.length >= 2 && parts.length <= 6) {
+                double[] values = new double[6];
+                for (int k = 0; k < parts.length; k++) {
+                    values[k] = Double.parseDouble(parts[k]);
+                }
+                return new Grounding.Settings(values[0], values[1], values[2], values[3], values[4], values[5]);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException("--grounding " + v + ": " + e.getMessage());
         }
-        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT[,BONUS[,REQUIRE[,RULE_OUT]]] (e.g. 0.3,2),"
+        throw new UsageException("--grounding must be on, off or THRESHOLD,WEIGHT[,BONUS[,REQUIRE[,RULE_OUT[,ALONE]]]] (e.g. 0.3,2),"
                 + " got '" + v
                 + "'");
     }

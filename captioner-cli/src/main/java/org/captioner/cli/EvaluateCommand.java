@@ -74,9 +74,8 @@ final class EvaluateCommand extends Command {
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String prefix = split.label() + ".beam" + options.beam()
-                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus()
-                            + (g.require() > 0 || g.ruleOut() > 0 ? "_" + g.require() : "")
-                            + (g.ruleOut() > 0 ? "_" + g.ruleOut() : "")) + ".";
+                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus() + g.key("_"))
+                    + ".";
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }

@@ -46,43 +46,66 @@ public final class Grounding {
      *     all (0: never). The detectors are independent yes-or-no classifiers, so a low probability says
      *     the thing is absent; ImageNet's posterior is one label per photo and gives a second object
      *     little mass even where it is plain to see, so words it grounds are only penalised.
+     * @param alone evidence at which a photo with no one in it (its person words ruled out) and nothing
+     *     nameable seen must name its best-seen thing all the same ({@link #required}; 0: never). Flickr8k's
+     *     captions have a person or an animal for a subject; with both held back on a photo of a laptop
+     *     or a plate of food the decoder wrote "a black and white is sitting on a computer". Requires
+     *     {@code ruleOut > 0}: that is what says no one is there.
      */
-    public record Settings(double threshold, double weight, double bonus, double require, double ruleOut) {
+    public record Settings(double threshold, double weight, double bonus, double require, double ruleOut,
+            double alone) {
 
         /** No penalties: the language model alone, as before grounding existed. */
-        public static final Settings OFF = new Settings(1, 0, 0, 0, 0);
+        public static final Settings OFF = new Settings(1, 0, 0, 0, 0, 0);
 
         /** Penalties only. */
         public Settings(double threshold, double weight) {
-            this(threshold, weight, 0, 0, 0);
+            this(threshold, weight, 0, 0, 0, 0);
         }
 
         /** Penalties and bonuses; nothing required or ruled out. */
         public Settings(double threshold, double weight, double bonus) {
-            this(threshold, weight, bonus, 0, 0);
+            this(threshold, weight, bonus, 0, 0, 0);
         }
 
         /** Penalties, bonuses and required words; nothing ruled out. */
         public Settings(double threshold, double weight, double bonus, double require) {
-            this(threshold, weight, bonus, require, 0);
+            this(threshold, weight, bonus, require, 0, 0);
+        }
+
+        /** Penalties, bonuses, required words and words ruled out; nothing required of photos with no one in them. */
+        public Settings(double threshold, double weight, double bonus, double require, double ruleOut) {
+            this(threshold, weight, bonus, require, ruleOut, 0);
         }
 
         public boolean off() {
-            return weight == 0 && bonus == 0 && require == 0 && ruleOut == 0;
+            return weight == 0 && bonus == 0 && require == 0 && ruleOut == 0 && alone == 0;
         }
 
-        /** "off", or "T,W,B" (with ",R" where words are required, ",R,F" where some are ruled out) as {@code --grounding} takes it. */
+        /**
+         * "off", or "T,W,B" (with ",R" where words are required, ",R,F" where some are ruled out, ",R,F,A"
+         * where photos with no one in them must name what they show) as {@code --grounding} takes it.
+         */
         public String describe() {
-            return off() ? "off" : threshold + "," + weight + "," + bonus
-                    + (require > 0 || ruleOut > 0 ? "," + require : "") + (ruleOut > 0 ? "," + ruleOut : "");
+            return off() ? "off" : threshold + "," + weight + "," + bonus + key(",");
+        }
+
+        /** The values after T, W and B that differ from their default of 0, each after {@code separator}. */
+        public String key(String separator) {
+            return (require > 0 || ruleOut > 0 || alone > 0 ? separator + require : "")
+                    + (ruleOut > 0 || alone > 0 ? separator + ruleOut : "") + (alone > 0 ? separator + alone : "");
         }
 
         public Settings {
             if (!(threshold > 0 && threshold <= 1) || !(weight >= 0) || !(bonus >= 0) || !(require >= 0 && require <= 1)
-                    || !(ruleOut >= 0 && ruleOut <= threshold)) {
+                    || !(ruleOut >= 0 && ruleOut <= threshold) || !(alone >= 0 && alone <= 1)) {
                 throw new IllegalArgumentException("grounding needs 0 < threshold <= 1, weight >= 0, bonus >= 0,"
-                        + " 0 <= require <= 1 and 0 <= rule-out <= threshold, got " + threshold + ", " + weight + ", "
-                        + bonus + ", " + require + ", " + ruleOut);
+                        + " 0 <= require <= 1, 0 <= rule-out <= threshold and 0 <= alone <= 1, got " + threshold + ", "
+                        + weight + ", " + bonus + ", " + require + ", " + ruleOut + ", " + alone);
+            }
+            if (alone > 0 && ruleOut == 0) {
+                throw new IllegalArgumentException("grounding's alone (" + alone + ") needs a rule-out level above 0:"
+                        + " it is what says that no one is in the photo");
             }
             // Below the threshold a required word would be penalised too, and its place filled by another.
             if (require > 0 && require < threshold) {
@@ -126,6 +149,8 @@ public final class Grounding {
     private final List<Requirable> nameable;
     /** Per word: whether its evidence is a concept detector's (not ImageNet's). */
     private final boolean[] detectorWord;
+    /** The person detector's evidence column, or -1 without one. */
+    private final int personColumn;
 
     /**
      * What may take a class name's place: the names of its interchangeable classes in the same number
@@ -135,7 +160,8 @@ public final class Grounding {
     private record Places(int[] members, int[][] memberSupport, int family, int[] familySupport) {}
 
     private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
-            List<Requirable> requirable, Set<String> nameable, int imagenetClasses) {
+            List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn) {
+        this.personColumn = personColumn;
         this.requirable = requirable;
         this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
         this.detectorWord = new boolean[words.length];
@@ -271,7 +297,8 @@ public final class Grounding {
         });
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), places,
-                List.copyOf(requirable), nameable, imagenet.size());
+                List.copyOf(requirable), nameable, imagenet.size(),
+                conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1);
     }
 
     private static int[] toArray(java.util.Collection<Integer> values) {
@@ -318,29 +345,28 @@ public final class Grounding {
      * For each photo, what its caption must name: the {@link #requirable} things that people name
      * ({@code nameable}, as given to {@link #of(ImageNetWords, List, Vocabulary, Set)}) with at least
      * {@code settings.require()} evidence, the best seen first, at most {@link RequiredWords#MAX}.
-     * Nothing where {@code require} is 0. {@code filled}: the photos' {@link #fillers}; a word whose
-     * place a required class fills meets it ("dog" where the bear will stand).
+     * Nothing where {@code require} is 0. Where that asks for nothing, the photo's person detector
+     * rules its words out ({@code ruleOut}) and {@code settings.alone()} is set, the best-seen of all
+     * the {@link #requirable} things, nameable or not, if its evidence reaches {@code alone}.
+     * {@code filled}: the photos' {@link #fillers}; a word whose place a required class fills meets it
+     * ("dog" where the bear will stand).
      */
     public List<RequiredWords> required(float[][] probabilities, Settings settings, int[][] filled) {
         List<RequiredWords> out = new ArrayList<>(probabilities.length);
         for (int i = 0; i < probabilities.length; i++) {
-            if (settings.require() == 0) {
+            List<Requirable> chosen = settings.require() == 0 ? List.of()
+                    : seen(nameable, probabilities[i], settings.require(), RequiredWords.MAX);
+            if (chosen.isEmpty() && settings.alone() > 0 && personColumn >= 0
+                    && probabilities[i][personColumn] < settings.ruleOut()) {
+                chosen = seen(requirable, probabilities[i], settings.alone(), 1);
+            }
+            if (chosen.isEmpty()) {
                 out.add(RequiredWords.NONE);
                 continue;
             }
-            double[] evidence = new double[nameable.size()];
-            List<Integer> seen = new ArrayList<>();
-            for (int k = 0; k < nameable.size(); k++) {
-                evidence[k] = nameable.get(k).evidence(probabilities[i]);
-                if (evidence[k] >= settings.require()) {
-                    seen.add(k);
-                }
-            }
-            seen.sort(java.util.Comparator.comparingDouble(k -> -evidence[k]));
             int[] fill = filled[i];
             List<int[]> anyOf = new ArrayList<>();
-            for (int k : seen.subList(0, Math.min(RequiredWords.MAX, seen.size()))) {
-                Requirable r = nameable.get(k);
+            for (Requirable r : chosen) {
                 List<Integer> tokens = new ArrayList<>();
                 java.util.Arrays.stream(r.tokens()).forEach(tokens::add);
                 for (int j = 0; j < fill.length; j++) {
@@ -353,6 +379,20 @@ public final class Grounding {
             out.add(new RequiredWords(anyOf));
         }
         return out;
+    }
+
+    /** The things of {@code candidates} with at least {@code level} evidence, the best seen first, at most {@code max}. */
+    private static List<Requirable> seen(List<Requirable> candidates, float[] probabilities, double level, int max) {
+        double[] evidence = new double[candidates.size()];
+        List<Integer> seen = new ArrayList<>();
+        for (int k = 0; k < candidates.size(); k++) {
+            evidence[k] = candidates.get(k).evidence(probabilities);
+            if (evidence[k] >= level) {
+                seen.add(k);
+            }
+        }
+        seen.sort(java.util.Comparator.comparingDouble(k -> -evidence[k]));
+        return seen.subList(0, Math.min(max, seen.size())).stream().map(candidates::get).toList();
     }
 
     /** Vocabulary ids of the words that can be penalised. */

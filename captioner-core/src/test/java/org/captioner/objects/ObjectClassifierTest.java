@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.captioner.ProjectFiles;
 import org.captioner.encoder.EncoderSource;
+import org.captioner.metrics.Chair;
 import org.captioner.encoder.ImageEncoder;
 import org.captioner.encoder.Preprocessing;
 import org.captioner.image.PhotoReader;
@@ -181,6 +182,45 @@ class ObjectClassifierTest {
         // A share from photos is smoothed: never seen is even, seen once and named is not certain.
         assertEquals(0.5, new NameableWords.Word("x", 0, 0).share(), 1e-12);
         assertEquals(2.0 / 3, new NameableWords.Word("x", 1, 1).share(), 1e-12);
+    }
+
+    @Test
+    void aPhotoWithNoOneInItAndNothingNameableMustNameItsBestSeenThingAllTheSame() throws Exception {
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary, objects.nameable());
+        ImageNetWords words = objects.words();
+        int food = -1;
+        int dog = -1;
+        for (int c = 0; c < words.size(); c++) {
+            food = food < 0 && words.tagWord(c).equals("food") ? c : food;
+            dog = dog < 0 && words.tagWord(c).equals("dog") ? c : dog;
+        }
+        assertTrue(food >= 0 && dog >= 0 && !objects.nameable().contains("food"), "food: a tag Flickr8k seldom names");
+        int person = words.size() + objects.conceptClasses().indexOf("person");
+        float[] plate = new float[words.size() + objects.conceptClasses().size()];
+        plate[food] = 0.6f;
+        plate[dog] = 0.1f;
+        plate[person] = 0.2f;
+        Grounding.Settings alone = new Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.5);
+        RequiredWords required = grounding.required(new float[][] {plate}, alone, new int[1][0]).get(0);
+        assertEquals(1, required.count(), "no one there, nothing nameable: the food must be named");
+        assertEquals("food", vocabulary.word(required.anyOf().get(0)[0]));
+        // Not below A, not where someone may be there (the person detector at F or more), not with A = 0.
+        assertEquals(0, grounding.required(new float[][] {plate}, new Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.65),
+                new int[1][0]).get(0).count());
+        assertEquals(0, grounding.required(new float[][] {withPerson(plate, person, 0.3f)}, alone, new int[1][0])
+                .get(0).count());
+        assertEquals(0, grounding.required(new float[][] {plate}, new Grounding.Settings(0.7, 3, 0, 0.7, 0.3),
+                new int[1][0]).get(0).count());
+        // Something nameable seen at R is what is required, alone.
+        float[] dogToo = plate.clone();
+        dogToo[dog] = 0.8f;
+        dogToo[food] = 0.15f;
+        RequiredWords named = grounding.required(new float[][] {dogToo}, alone, new int[1][0]).get(0);
+        assertEquals(1, named.count());
+        assertEquals(java.util.Set.of("dog"), Chair.standard().classesIn(vocabulary.word(named.anyOf().get(0)[0])));
+        assertEquals("0.7,3.0,0.0,0.7,0.3,0.5", alone.describe());
+        assertThrows(IllegalArgumentException.class, () -> new Grounding.Settings(0.7, 3, 0, 0.7, 0, 0.5),
+                "without a rule-out level nothing says the photo has no one in it");
     }
 
     @Test
