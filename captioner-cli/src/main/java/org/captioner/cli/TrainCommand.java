@@ -67,6 +67,8 @@ final class TrainCommand extends Command {
         o.addOption(opt("objective", "NAME", "'cross-entropy' on the human captions, or 'self-critical': raise the"
                 + " CIDEr-D of the model's own samples (start it --init-from a cross-entropy bundle, with a lower"
                 + " --lr such as 1e-5: 5e-5 and above undid the language model here) (default cross-entropy)"));
+        o.addOption(opt("hallucination-penalty", "L", "self-critical: subtract L from a sample's reward for each"
+                + " object class it names that none of the image's references names (CHAIR's judgement; default 0)"));
         o.addOption(opt("samples", "N", "self-critical: captions sampled per image; --batch-size counts images"
                 + " (default " + d.samples() + ")"));
         o.addOption(opt("init-from", "BUNDLE-DIR", "start from this single-decoder bundle's weights, vocabulary"
@@ -98,7 +100,8 @@ final class TrainCommand extends Command {
                             .equals("self-critical") ? Objective.SELF_CRITICAL : Objective.CROSS_ENTROPY,
                     intValue(line, "samples", d.samples(), 2, 100),
                     line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")).toString() : null,
-                    line.hasOption("flip"));
+                    line.hasOption("flip"),
+                    doubleValue(line, "hallucination-penalty", 0, 0, 100));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -176,7 +179,7 @@ final class TrainCommand extends Command {
             Map.entry("label-smoothing", "labelSmoothing"), Map.entry("max-words", "maxWords"),
             Map.entry("min-count", "minWordCount"), Map.entry("seed", "seed"), Map.entry("select", "validateCider"),
             Map.entry("objective", "objective"), Map.entry("samples", "samples"), Map.entry("init-from", "initFrom"),
-            Map.entry("flip", "mirrors"));
+            Map.entry("flip", "mirrors"), Map.entry("hallucination-penalty", "hallucinationPenalty"));
 
     /** A decoder-size option: the {@link DecoderConfig} component it sets, and how to read it. */
     private record DecoderOption(String component, ToDoubleFunction<DecoderConfig> value) {}

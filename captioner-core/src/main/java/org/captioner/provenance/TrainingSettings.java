@@ -29,6 +29,9 @@ import java.util.Objects;
  *     initialisation (self-critical training starts from a cross-entropy model)
  * @param mirrors each epoch shows every training image as itself or as its mirror image, drawn
  *     afresh per epoch (augmentation; needs a {@code features --flip} cache)
+ * @param hallucinationPenalty self-critical only: subtracted from a sample's reward for each object
+ *     class it names that none of the image's references names (CHAIR's judgement, Rohrbach et al.
+ *     2018), so that the decoder learns to leave out what it cannot see (0: CIDEr-D alone)
  */
 public record TrainingSettings(
         int epochs,
@@ -45,7 +48,8 @@ public record TrainingSettings(
         Objective objective,
         int samples,
         String initFrom,
-        boolean mirrors) {
+        boolean mirrors,
+        double hallucinationPenalty) {
 
     /** The training objective. */
     public enum Objective {
@@ -69,6 +73,17 @@ public record TrainingSettings(
         require(maxWords >= 1, "max words must be at least 1");
         require(minWordCount >= 1, "min word count must be at least 1");
         require(samples >= 2, "self-critical training needs at least 2 samples per image");
+        require(hallucinationPenalty >= 0, "the hallucination penalty must be at least 0");
+        require(hallucinationPenalty == 0 || objective == Objective.SELF_CRITICAL,
+                "a hallucination penalty needs self-critical training: it is part of the reward");
+    }
+
+    /** Without a hallucination penalty. */
+    public TrainingSettings(int epochs, int batchSize, double learningRate, double lrDecay, int lrDecayEvery,
+            double clipNorm, double labelSmoothing, int maxWords, int minWordCount, long seed, boolean validateCider,
+            Objective objective, int samples, String initFrom, boolean mirrors) {
+        this(epochs, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing, maxWords,
+                minWordCount, seed, validateCider, objective, samples, initFrom, mirrors, 0);
     }
 
     /** Without mirror images. */
@@ -89,7 +104,8 @@ public record TrainingSettings(
     /** The same settings run for {@code n} epochs in all (how a resumed run is extended). */
     public TrainingSettings withEpochs(int n) {
         return new TrainingSettings(n, batchSize, learningRate, lrDecay, lrDecayEvery, clipNorm, labelSmoothing,
-                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, mirrors);
+                maxWords, minWordCount, seed, validateCider, objective, samples, initFrom, mirrors,
+                hallucinationPenalty);
     }
 
     /**

@@ -154,7 +154,7 @@ public final class CaptionTrainer {
             }
             TrainingObjective objective = settings.selfCritical()
                     ? new SelfCriticalObjective(new SelfCriticalSampler(train, vocabulary, settings.samples(),
-                            settings.maxWords()))
+                            settings.maxWords(), settings.hallucinationPenalty()))
                     : new CrossEntropyObjective(settings.labelSmoothing());
             Validation validate = new Validation(validation, vocabulary, settings.maxWords());
 

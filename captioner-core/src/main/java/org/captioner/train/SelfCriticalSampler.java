@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.captioner.metrics.Chair;
 import org.captioner.metrics.CiderD;
 import org.captioner.model.DecoderBlock;
 import org.captioner.search.Hypothesis;
@@ -32,11 +33,23 @@ final class SelfCriticalSampler {
     private static final String END_WORD = " " + Vocabulary.END;
 
     private final CiderD.Fixed reward;
+    /** Per training image: the object classes its references name (what a sample may name unpunished). */
+    private final List<Set<String>> referenceClasses;
+    private final double hallucinationPenalty;
     private final Vocabulary vocabulary;
     private final int samples;
     private final SearchSettings sampling;
 
     SelfCriticalSampler(CaptionCorpus train, Vocabulary vocabulary, int samples, int maxWords) {
+        this(train, vocabulary, samples, maxWords, 0);
+    }
+
+    /**
+     * @param hallucinationPenalty subtracted from a sample's CIDEr-D for each object class it names
+     *     that none of the image's references names (0: CIDEr-D alone)
+     */
+    SelfCriticalSampler(CaptionCorpus train, Vocabulary vocabulary, int samples, int maxWords,
+            double hallucinationPenalty) {
         List<List<String>> references = new ArrayList<>();
         for (int i = 0; i < train.imageCount(); i++) {
             references.add(new ArrayList<>());
@@ -45,6 +58,11 @@ final class SelfCriticalSampler {
             references.get(train.captionImage(c)).add(vocabulary.text(train.caption(c)) + END_WORD);
         }
         this.reward = new CiderD.Fixed(references);
+        this.hallucinationPenalty = hallucinationPenalty;
+        this.referenceClasses = new ArrayList<>();
+        for (List<String> r : references) {
+            referenceClasses.add(hallucinationPenalty == 0 ? Set.of() : Chair.standard().classesIn(r));
+        }
         this.vocabulary = vocabulary;
         this.samples = samples;
         this.sampling = SearchSettings.of(maxWords, 0);
@@ -78,7 +96,7 @@ final class SelfCriticalSampler {
             double sum = 0;
             for (int s = 0; s < samples; s++) {
                 Hypothesis h = drawn.get(i).get(s);
-                r[s] = reward.score(order[from + i], vocabulary.text(h.words()) + (h.ended() ? END_WORD : ""));
+                r[s] = reward(order[from + i], vocabulary.text(h.words()), h.ended());
                 sum += r[s];
                 int row = i * samples + s;
                 rowFeatures[row] = features[i];
@@ -92,6 +110,17 @@ final class SelfCriticalSampler {
         }
         TeacherBatch batch = TeacherBatch.of(rowFeatures, sequences, scratch);
         return new Draw(batch, scratch.create(advantages), rewardSum / rows);
+    }
+
+    /** A sample's reward: its CIDEr-D, less the penalty for each object class the references do not name. */
+    double reward(int image, String caption, boolean ended) {
+        double r = reward.score(image, caption + (ended ? END_WORD : ""));
+        if (hallucinationPenalty > 0) {
+            Set<String> named = new java.util.HashSet<>(Chair.standard().classesIn(caption));
+            named.removeAll(referenceClasses.get(image));
+            r -= hallucinationPenalty * named.size();
+        }
+        return r;
     }
 
     /** {@code <start> words [<end>]}: a caption cut at the length limit has no {@code <end>} to learn. */
