@@ -190,6 +190,13 @@ abstract class Command {
                     throw new UsageException("bundle " + model + " has no table of the things people name, so --grounding"
                             + " cannot require any: run ./captioner nameable first, or leave R out");
                 }
+                // F and A read the concept detectors (F their "no", A the person detector's): without them
+                // both would silently do nothing.
+                if (g != null && (g.ruleOut() > 0 || g.alone() > 0) && !ObjectClassifier.hasConcepts(model)) {
+                    throw new UsageException("bundle " + model + " has no concept detectors, so --grounding has nothing"
+                            + " to rule out (F) and no person detector to say a photo shows no one (A): run ./captioner"
+                            + " concepts first, or set F and A to 0");
+                }
             } catch (java.io.IOException e) {
                 throw new UsageException("cannot read " + model.resolve(ObjectClassifier.FILE) + ": " + e.getMessage());
             }

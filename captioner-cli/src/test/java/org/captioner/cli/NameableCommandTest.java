@@ -71,15 +71,38 @@ class NameableCommandTest {
         CliRunner.Run bad = CliRunner.run("caption", "--grounding", "0.7,3,0,1.5", ProjectFiles.sample("kitten.jpg").toString());
         assertEquals(2, bad.status(), bad.err());
         assertTrue(bad.err().contains("require"), bad.err());
-        // All five parts: the default's own setting, written out; a rule-out above the threshold is refused.
+        // All six parts: the default's own setting, written out; a rule-out above the threshold is refused.
         String kitten = ProjectFiles.sample("kitten.jpg").toString();
         String model = ProjectFiles.defaultModel().toString();
-        CliRunner.Run five = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.3", kitten);
-        assertEquals(0, five.status(), five.err());
-        assertEquals(CliRunner.run("caption", "--model", model, kitten).out(), five.out());
+        CliRunner.Run six = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.3,0.5", kitten);
+        assertEquals(0, six.status(), six.err());
+        assertEquals(CliRunner.run("caption", "--model", model, kitten).out(), six.out());
+        CliRunner.Run seven = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.3,0.5,1", kitten);
+        assertEquals(2, seven.status(), seven.err());
+        CliRunner.Run lonely = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0,0.5", kitten);
+        assertEquals(2, lonely.status(), lonely.err());
+        assertTrue(lonely.err().contains("no one"), lonely.err());
         CliRunner.Run above = CliRunner.run("caption", "--model", model, "--grounding", "0.7,3,0,0.7,0.8", kitten);
         assertEquals(2, above.status(), above.err());
         assertTrue(above.err().contains("rule-out"), above.err());
+    }
+
+    @Test
+    void rulingOutOrRequiringOfPhotosWithNoOneNeedsConceptDetectors(@TempDir Path dir) throws Exception {
+        // The default's files, its objects.json without its concept detectors.
+        Path bundle = linkedCopy(ProjectFiles.defaultModel(), dir.resolve("bundle"), "objects.json");
+        String spec = Files.readString(ProjectFiles.defaultModel().resolve("objects.json"));
+        Files.writeString(bundle.resolve("objects.json"), spec.replace("\"concepts\" : \"concepts.json\",", ""));
+        assertTrue(!Files.readString(bundle.resolve("objects.json")).contains("concepts"));
+        String kitten = ProjectFiles.sample("kitten.jpg").toString();
+        for (String g : new String[] {"0.7,3,0,0.7,0.3", "0.7,3,0,0.7,0.3,0.5"}) {
+            CliRunner.Run run = CliRunner.run("caption", "--model", bundle.toString(), "--grounding", g, kitten);
+            assertEquals(2, run.status(), g + ": " + run.err());
+            assertTrue(run.err().contains("no concept detectors"), run.err());
+        }
+        CliRunner.Run without = CliRunner.run("caption", "--model", bundle.toString(), "--grounding", "0.7,3,0,0.7",
+                kitten);
+        assertEquals(0, without.status(), without.err());
     }
 
     private static NameableWords.Word word(NameableWords table, String name) {

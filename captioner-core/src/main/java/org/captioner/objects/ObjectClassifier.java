@@ -145,6 +145,11 @@ public final class ObjectClassifier implements AutoCloseable {
         return readSpec(bundleDir.resolve(FILE)).nameable() != null;
     }
 
+    /** Whether a bundle's classifier names concept detectors (person, skis, ...), read from its spec alone. */
+    public static boolean hasConcepts(Path bundleDir) throws IOException {
+        return readSpec(bundleDir.resolve(FILE)).concepts() != null;
+    }
+
     /** The names of the things captions may be required to name (empty without a {@link NameableWords} table). */
     public java.util.Set<String> nameable() {
         return nameable == null ? java.util.Set.of() : nameable.nameable();
