@@ -148,7 +148,7 @@ abstract class Command {
                 + " it, ',R' makes the caption name what the photo shows with evidence R or more, of the things"
                 + " people name (./captioner nameable), and ',F' rules out the words of a concept detector's class"
                 + " (person, skis, ...) where its probability is below F, and ',A' makes a caption of a photo with"
-                + " no one in it (person below F) and nothing named required name its best-seen thing if its"
+                + " no one in it (person below F) and nothing nameable seen at R name its best-seen thing if its"
                 + " evidence is A or more (default on)");
     }
 
@@ -191,8 +191,8 @@ abstract class Command {
                             + " cannot require any: run ./captioner nameable first, or leave R out");
                 }
                 // F and A read the concept detectors (F their "no", A the person detector's): without them
-                // both would silently do nothing.
-                if (g != null && (g.ruleOut() > 0 || g.alone() > 0) && !ObjectClassifier.hasConcepts(model)) {
+                // both would silently do nothing. A needs F (Grounding.Settings), so F alone decides.
+                if (g != null && g.ruleOut() > 0 && !ObjectClassifier.hasConcepts(model)) {
                     throw new UsageException("bundle " + model + " has no concept detectors, so --grounding has nothing"
                             + " to rule out (F) and no person detector to say a photo shows no one (A): run ./captioner"
                             + " concepts first, or set F and A to 0");

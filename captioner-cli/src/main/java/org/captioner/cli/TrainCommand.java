@@ -82,6 +82,11 @@ final class TrainCommand extends Command {
     @Override
     int run(CommandLine line) throws Exception {
         TrainingSettings d = TrainingSettings.defaults();
+        Path out = Path.of(line.getOptionValue("out"));
+        CaptionTrainer.CheckpointedRun resumed = line.hasOption("resume") ? CaptionTrainer.checkpointedRun(out) : null;
+        // A resumed run keeps its objective unless --objective is given again (and checked below):
+        // "--resume --hallucination-penalty 0.5" of a self-critical run is not a cross-entropy run.
+        String objective = resumed != null && resumed.settings().selfCritical() ? "self-critical" : "cross-entropy";
         TrainingSettings settings;
         try {
             settings = new TrainingSettings(
@@ -96,7 +101,7 @@ final class TrainCommand extends Command {
                     intValue(line, "min-count", d.minWordCount(), 1, 1_000_000),
                     intValue(line, "seed", (int) d.seed(), 0, Integer.MAX_VALUE),
                     choice(line, "select", "cider", "cider", "loss").equals("cider"),
-                    choice(line, "objective", "cross-entropy", "cross-entropy", "self-critical")
+                    choice(line, "objective", objective, "cross-entropy", "self-critical")
                             .equals("self-critical") ? Objective.SELF_CRITICAL : Objective.CROSS_ENTROPY,
                     intValue(line, "samples", d.samples(), 2, 100),
                     line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")).toString() : null,
@@ -105,8 +110,6 @@ final class TrainCommand extends Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Path out = Path.of(line.getOptionValue("out"));
-        CaptionTrainer.CheckpointedRun resumed = line.hasOption("resume") ? CaptionTrainer.checkpointedRun(out) : null;
         if (resumed != null) {
             settings = resumedSettings(line, settings, resumed);
         }
@@ -281,9 +284,10 @@ final class TrainCommand extends Command {
 
         @Override
         public void stepDone(int step, double loss, double tokensPerSecond) {
-            // A self-critical step's "loss" is minus the mean CIDEr-D of its samples.
+            // A self-critical step's "loss" is minus the mean reward of its samples (their CIDEr-D, less
+            // any hallucination penalty).
             bar.advance(1, selfCritical
-                    ? String.format(Locale.ROOT, "sample CIDEr-D %.3f, %.0f tok/s", -loss, tokensPerSecond)
+                    ? String.format(Locale.ROOT, "sample reward %.3f, %.0f tok/s", -loss, tokensPerSecond)
                     : String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokensPerSecond));
         }
 

@@ -226,9 +226,11 @@ class HostileInputsTest {
 
     /**
      * Runs the CLI with {@code args} (which must show a progress bar) in its own JVM, sends it
-     * SIGTERM as soon as its bar has started (the stop hook is in place and work under way: a fixed
-     * wait let a fast machine finish first), and returns what it printed once it has exited with the
-     * signal's status and without a crash.
+     * SIGTERM 1.5 s after its bar has started (the stop hook is in place and the first batch most
+     * likely done; a fixed wait from the JVM's start let a fast machine finish first, and the bar's
+     * first line alone let CI stop a run before its first batch), and returns what it printed once it
+     * has exited with the signal's status and without a crash. The callers' 1,500 photos take
+     * seconds even on a many-core machine.
      */
     private static String runAndStop(String name, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
@@ -279,9 +281,10 @@ class HostileInputsTest {
         String printed = runAndStop("int", "caption", "--model", bundle.toString(), "--progress", "--format", "coco",
                 "--output", out.toString(), dir.toString());
         // A signal that beats the first batch leaves no file (there was none before); CI once got there.
+        // That is right, but it is not what this test is for: it shows as skipped, not passed.
         if (printed.contains("before any image was captioned")) {
             assertFalse(Files.exists(out), "an output existed although nothing was captioned");
-            return;
+            org.junit.jupiter.api.Assumptions.abort("the signal came before the first batch was done");
         }
         JsonNode results = JSON.readTree(out.toFile());
         assertTrue(results.isArray() && results.size() > 0 && results.size() < total, "entries: " + results.size());

@@ -87,6 +87,33 @@ class TrainResumeTest {
     }
 
     @Test
+    void aSelfCriticalRunWithAHallucinationPenaltyResumesAsItself() throws Exception {
+        Path scst = tmp.resolve("scst");
+        List<String> args = new ArrayList<>(base(scst));
+        args.addAll(List.of("--init-from", run.toString(), "--objective", "self-critical", "--samples", "2",
+                "--batch-size", "4", "--lr", "1e-4", "--epochs", "1", "--seed", "5", "--select", "loss",
+                "--hallucination-penalty", "0.5"));
+        CliRunner.Run first = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, first.status(), first.err());
+        // Neither --objective nor the penalty retyped, then the penalty alone: the run's own objective.
+        for (String[] more : new String[][] {{"--epochs", "2"}, {"--epochs", "3", "--hallucination-penalty", "0.5"}}) {
+            List<String> again = new ArrayList<>(base(scst));
+            again.add("--resume");
+            again.addAll(List.of(more));
+            CliRunner.Run r = CliRunner.run(again.toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+        }
+        JsonNode settings = new ObjectMapper().readTree(scst.resolve("checkpoints/epoch-003/state.json").toFile())
+                .get("settings");
+        assertEquals("SELF_CRITICAL", settings.get("objective").asText());
+        assertEquals(0.5, settings.get("hallucinationPenalty").asDouble(), 0);
+        // A cross-entropy run has no reward to take a penalty from.
+        CliRunner.Run ce = resume("--hallucination-penalty", "0.5");
+        assertEquals(2, ce.status(), ce.err());
+        assertTrue(ce.err().contains("self-critical"), ce.err());
+    }
+
+    @Test
     void aCheckpointWrittenBeforeMirrorImagesExistedStillResumes() throws Exception {
         Path old = tmp.resolve("old-run");
         copyTree(run, old);

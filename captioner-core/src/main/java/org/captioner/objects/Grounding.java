@@ -50,7 +50,11 @@ public final class Grounding {
      *     nameable seen must name its best-seen thing all the same ({@link #required}; 0: never). Flickr8k's
      *     captions have a person or an animal for a subject; with both held back on a photo of a laptop
      *     or a plate of food the decoder wrote "a black and white is sitting on a computer". Requires
-     *     {@code ruleOut > 0}: that is what says no one is there.
+     *     {@code ruleOut > 0}: that is what says no one is there. Unlike {@code require} it may lie below
+     *     {@code threshold}: a class word required at A is penalised as well (about 1 nat for a cat at
+     *     0.58 with 0.7, 3), which only lowers the captions that name it against one another, since
+     *     the search returns the captions that meet the requirement first; and no interchangeable class
+     *     can take its place, because one seen at the threshold would be nameable and required instead.
      */
     public record Settings(double threshold, double weight, double bonus, double require, double ruleOut,
             double alone) {
@@ -90,7 +94,10 @@ public final class Grounding {
             return off() ? "off" : threshold + "," + weight + "," + bonus + key(",");
         }
 
-        /** The values after T, W and B that differ from their default of 0, each after {@code separator}. */
+        /**
+         * R, F and A up to the last of them that is not 0, each after {@code separator} ("" when all
+         * are 0): settings recorded before F or A existed keep the keys they were recorded under.
+         */
         public String key(String separator) {
             return (require > 0 || ruleOut > 0 || alone > 0 ? separator + require : "")
                     + (ruleOut > 0 || alone > 0 ? separator + ruleOut : "") + (alone > 0 ? separator + alone : "");
@@ -344,10 +351,11 @@ public final class Grounding {
     /**
      * For each photo, what its caption must name: the {@link #requirable} things that people name
      * ({@code nameable}, as given to {@link #of(ImageNetWords, List, Vocabulary, Set)}) with at least
-     * {@code settings.require()} evidence, the best seen first, at most {@link RequiredWords#MAX}.
-     * Nothing where {@code require} is 0. Where that asks for nothing, the photo's person detector
-     * rules its words out ({@code ruleOut}) and {@code settings.alone()} is set, the best-seen of all
-     * the {@link #requirable} things, nameable or not, if its evidence reaches {@code alone}.
+     * {@code settings.require()} evidence, the best seen first, at most {@link RequiredWords#MAX}
+     * (none where {@code require} is 0). Where that asks for nothing, the photo's person detector
+     * rules its words out ({@code ruleOut}) and {@code settings.alone()} is set: the best-seen of all
+     * the {@link #requirable} things, nameable or not, if its evidence reaches {@code alone} (with
+     * {@code require} 0, whenever no one is there).
      * {@code filled}: the photos' {@link #fillers}; a word whose place a required class fills meets it
      * ("dog" where the bear will stand).
      */

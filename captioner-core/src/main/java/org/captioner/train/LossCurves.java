@@ -18,14 +18,14 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Draws training and validation loss per epoch (and validation CIDEr on a second axis) as a PNG.
- * For a self-critical run the training series is the mean CIDEr-D of the sampled captions (its
- * reward), drawn on the CIDEr axis.
+ * For a self-critical run the training series is the mean reward of the sampled captions (their
+ * CIDEr-D, less any hallucination penalty), drawn on the CIDEr axis.
  */
 final class LossCurves {
     private LossCurves() {}
 
     static void write(Path file, List<EpochRecord> history, boolean selfCritical) throws IOException {
-        XYSeries train = new XYSeries(selfCritical ? "train: CIDEr-D of sampled captions" : "train loss");
+        XYSeries train = new XYSeries(selfCritical ? "train: reward of sampled captions" : "train loss");
         XYSeries val = new XYSeries("validation loss");
         XYSeries cider = new XYSeries("validation CIDEr (greedy)");
         for (EpochRecord r : history) {
