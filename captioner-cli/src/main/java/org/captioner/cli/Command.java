@@ -190,12 +190,10 @@ abstract class Command {
                     throw new UsageException("bundle " + model + " has no table of the things people name, so --grounding"
                             + " cannot require any: run ./captioner nameable first, or leave R out");
                 }
-                // F and A read the concept detectors (F their "no", A the person detector's): without them
-                // both would silently do nothing. A needs F (Grounding.Settings), so F alone decides.
-                if (g != null && g.ruleOut() > 0 && !ObjectClassifier.hasConcepts(model)) {
-                    throw new UsageException("bundle " + model + " has no concept detectors, so --grounding has nothing"
-                            + " to rule out (F) and no person detector to say a photo shows no one (A): run ./captioner"
-                            + " concepts first, or set F and A to 0");
+                String unmet = g == null ? null : g.unmetBy(ObjectClassifier.conceptClasses(model));
+                if (unmet != null) {
+                    throw new UsageException("bundle " + model + " has " + unmet + ": run ./captioner concepts first,"
+                            + " or set that value of --grounding to 0");
                 }
             } catch (java.io.IOException e) {
                 throw new UsageException("cannot read " + model.resolve(ObjectClassifier.FILE) + ": " + e.getMessage());

@@ -92,7 +92,8 @@ class NameableCommandTest {
         // The default's files, its objects.json without its concept detectors.
         Path bundle = linkedCopy(ProjectFiles.defaultModel(), dir.resolve("bundle"), "objects.json");
         String spec = Files.readString(ProjectFiles.defaultModel().resolve("objects.json"));
-        Files.writeString(bundle.resolve("objects.json"), spec.replace("\"concepts\" : \"concepts.json\",", ""));
+        String noDetectors = spec.replace("\"concepts\" : \"concepts.json\",", "");
+        Files.writeString(bundle.resolve("objects.json"), noDetectors);
         assertTrue(!Files.readString(bundle.resolve("objects.json")).contains("concepts"));
         String kitten = ProjectFiles.sample("kitten.jpg").toString();
         for (String g : new String[] {"0.7,3,0,0.7,0.3", "0.7,3,0,0.7,0.3,0.5"}) {
@@ -100,9 +101,15 @@ class NameableCommandTest {
             assertEquals(2, run.status(), g + ": " + run.err());
             assertTrue(run.err().contains("no concept detectors"), run.err());
         }
-        CliRunner.Run without = CliRunner.run("caption", "--model", bundle.toString(), "--grounding", "0.7,3,0,0.7",
-                kitten);
-        assertEquals(0, without.status(), without.err());
+        // Its own setting (F 0.3, A 0.5) cannot work either: the bundle is refused when it loads.
+        CliRunner.Run own = CliRunner.run("caption", "--model", bundle.toString(), kitten);
+        assertTrue(own.status() != 0, own.err());
+        assertTrue(own.err().contains("needs concept detectors"), own.err());
+        // With F and A out of its setting it captions.
+        Files.writeString(bundle.resolve("objects.json"), noDetectors.replace("\"ruleOut\" : 0.3,", "")
+                .replace("\"require\" : 0.7,", "\"require\" : 0.7").replace("\"alone\" : 0.5", ""));
+        CliRunner.Run fixed = CliRunner.run("caption", "--model", bundle.toString(), kitten);
+        assertEquals(0, fixed.status(), fixed.err() + Files.readString(bundle.resolve("objects.json")));
     }
 
     private static NameableWords.Word word(NameableWords table, String name) {

@@ -27,7 +27,8 @@ import org.captioner.text.Vocabulary;
  */
 public final class Grounding {
 
-    private static final String PERSON = "person";
+    /** The concept detector's class whose "no" says that a photo shows no one ({@link Settings#alone}). */
+    public static final String PERSON = "person";
 
     /** Evidence below this ratio of the threshold is treated as this ratio (a finite, large penalty). */
     private static final double FLOOR = 1e-4;
@@ -80,6 +81,21 @@ public final class Grounding {
         /** Penalties, bonuses, required words and words ruled out; nothing required of photos with no one in them. */
         public Settings(double threshold, double weight, double bonus, double require, double ruleOut) {
             this(threshold, weight, bonus, require, ruleOut, 0);
+        }
+
+        /**
+         * Why these settings cannot work with concept detectors of these classes, or null where they
+         * can: F reads the detectors' "no", and A the person detector's. Without them both would
+         * silently do nothing.
+         */
+        public String unmetBy(List<String> conceptClasses) {
+            if (ruleOut > 0 && conceptClasses.isEmpty()) {
+                return "no concept detectors, so grounding has nothing to rule out (F " + ruleOut + ")";
+            }
+            if (alone > 0 && !conceptClasses.contains(PERSON)) {
+                return "no person detector, so grounding cannot tell a photo with no one in it (A " + alone + ")";
+            }
+            return null;
         }
 
         public boolean off() {

@@ -94,6 +94,11 @@ public final class ObjectClassifier implements AutoCloseable {
                         + " a photo's grid, and this bundle's decoders take pooled features");
             }
         }
+        String unmet = spec.grounding() == null ? null
+                : spec.grounding().unmetBy(concepts == null ? List.of() : concepts.names());
+        if (unmet != null) {
+            throw new IOException(specFile + "'s grounding setting needs concept detectors the bundle lacks: " + unmet);
+        }
         NameableWords nameable = spec.nameable() == null ? null : NameableWords.read(bundleDir.resolve(spec.nameable()));
         ClassifierHead loaded = ClassifierHead.load(headFile);
         return new ObjectClassifier(loaded, table, concepts, spec.grounding(), nameable);
@@ -145,9 +150,10 @@ public final class ObjectClassifier implements AutoCloseable {
         return readSpec(bundleDir.resolve(FILE)).nameable() != null;
     }
 
-    /** Whether a bundle's classifier names concept detectors (person, skis, ...), read from its spec alone. */
-    public static boolean hasConcepts(Path bundleDir) throws IOException {
-        return readSpec(bundleDir.resolve(FILE)).concepts() != null;
+    /** The classes of a bundle's concept detectors (person, skis, ...), without loading its head; empty without. */
+    public static List<String> conceptClasses(Path bundleDir) throws IOException {
+        Spec spec = readSpec(bundleDir.resolve(FILE));
+        return spec.concepts() == null ? List.of() : ConceptDetectors.read(bundleDir.resolve(spec.concepts())).names();
     }
 
     /** The names of the things captions may be required to name (empty without a {@link NameableWords} table). */

@@ -220,6 +220,11 @@ class ObjectClassifierTest {
         assertEquals(1, named.count());
         assertEquals(java.util.Set.of("dog"), Chair.standard().classesIn(vocabulary.word(named.anyOf().get(0)[0])));
         assertEquals("0.7,3.0,0.0,0.7,0.3,0.5", alone.describe());
+        // A reads the person detector's "no", F any detector's: without them the settings are refused.
+        assertEquals(null, alone.unmetBy(List.of("person", "skis")));
+        assertTrue(alone.unmetBy(List.of("skis")).contains("no person detector"));
+        assertTrue(alone.unmetBy(List.of()).contains("no concept detectors"));
+        assertEquals(null, new Grounding.Settings(0.7, 3, 0, 0.7).unmetBy(List.of()));
         assertThrows(IllegalArgumentException.class, () -> new Grounding.Settings(0.7, 3, 0, 0.7, 0, 0.5),
                 "without a rule-out level nothing says the photo has no one in it");
     }
