@@ -67,15 +67,24 @@ final class EvaluateCommand extends Command {
         return o;
     }
 
+    /**
+     * Where {@code --record} files a split's scores: {@code <split>.beam<K>[.grounded<T_W_B[_R[_F[_A]]]>]}, and
+     * {@code .noblock} / {@code .nofill} where the measuring switches -Dcaptioner.blockTrigrams=false and
+     * -Dcaptioner.fillPlaces=false were set, so that a measurement without them replaces no shipped figure.
+     */
+    static String recordPrefix(Split split, int beam, Grounding.Settings g, boolean blocksTrigrams, boolean fillsPlaces) {
+        return split.label() + ".beam" + beam
+                + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus() + g.key("_"))
+                + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill") + ".";
+    }
+
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
     private static void updateBundle(Path model, Split split, CaptionOptions options, Grounding.Settings g,
             EvaluationResult result, boolean record, boolean adopt) throws java.io.IOException {
         BundleInfo info = ModelBundle.readInfo(model);
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
-            String prefix = split.label() + ".beam" + options.beam()
-                    + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus() + g.key("_"))
-                    + ".";
+            String prefix = recordPrefix(split, options.beam(), g, Captioner.blocksTrigrams(), Captioner.fillsPlaces());
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }

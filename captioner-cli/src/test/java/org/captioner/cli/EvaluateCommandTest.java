@@ -89,6 +89,22 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void recordedScoresAreFiledUnderEverythingThatChangesTheCaptions() {
+        org.captioner.objects.Grounding.Settings shipped =
+                new org.captioner.objects.Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.5);
+        org.captioner.data.Split test = org.captioner.data.Split.TEST;
+        assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
+                EvaluateCommand.recordPrefix(test, 5, shipped, true, true));
+        // Keys recorded before R, F and A existed keep their form.
+        assertEquals("test.beam5.grounded0.7_3.0_0.0.", EvaluateCommand.recordPrefix(test, 5,
+                new org.captioner.objects.Grounding.Settings(0.7, 3), true, true));
+        assertEquals("test.beam3.", EvaluateCommand.recordPrefix(test, 3,
+                org.captioner.objects.Grounding.Settings.OFF, true, false));
+        assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
+                EvaluateCommand.recordPrefix(test, 5, shipped, false, false));
+    }
+
+    @Test
     void addEncoderMeasuresTheDecodersOnItAndDeclaresItAsAVariant() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         Path copy = out.resolve("bundle-variant");
