@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.captioner.bundle.ModelBundle;
@@ -42,11 +42,6 @@ final class BenchPeer {
         OK,
         /** Measured on a BLAS that is not an optimised one, because the user allowed it. */
         UNFAIR,
-        /**
-         * Measured, but its BLAS ran its full run well below the speed its probe had just measured (a
-         * busy machine): its figures are shown, not divided by, as a slowed peer flatters captioner.
-         */
-        SLOWED,
         /** Not run: --no-peer, no python or torch, or a reference BLAS. */
         SKIPPED,
         /** Started, but died or printed no result. */
@@ -174,27 +169,6 @@ final class BenchPeer {
                         + " speed; apt install libopenblas0-pthread (or pass --allow-reference-blas)", config, null);
     }
 
-    /** Below this share of its probe's product speed, the peer's full run is {@link State#SLOWED}. */
-    static final double SLOWED_BELOW = 0.7;
-
-    /**
-     * The outcome of a full run that printed {@code figures}: as {@code checked} said, unless the run's
-     * own product (timed at its start) fell below {@link #SLOWED_BELOW} of the probe's, measured with
-     * the same kernels moments before. On 2026-11-26 one run's peer did 130 GFLOP/s against its
-     * probe's 406, and its end-to-end ratio read 2.11 where the runs before read 1.50 and 1.53.
-     */
-    static Outcome measuredAtItsBest(Outcome checked, JsonNode figures) {
-        double probe = checked.config() == null ? Double.NaN
-                : checked.config().path("matmul").path("gflops").asDouble(Double.NaN);
-        double run = figures.path("matmul").path("gflops").asDouble(Double.NaN);
-        if (checked.state() == State.OK && run < SLOWED_BELOW * probe) {
-            return new Outcome(State.SLOWED, String.format(Locale.ROOT, "its products ran at %.1f GFLOP/s in its run"
-                    + " against %.1f in its probe just before (the machine was busy?): its figures are shown, not"
-                    + " divided by; run the bench again", run, probe), figures, figures);
-        }
-        return new Outcome(checked.state(), checked.reason(), figures, figures);
-    }
-
     /** The peer's configuration and matmul speed with OPENBLAS_CORETYPE as {@code candidate} says. */
     private Exit configure(String candidate) throws IOException, InterruptedException {
         return execute(List.of(python, script.toString(), "--config-only", "--threads", String.valueOf(threads)),
@@ -285,7 +259,7 @@ final class BenchPeer {
             }
             return figures == null
                     ? new Outcome(State.FAILED, script.getFileName() + " " + exit.failure(), checked.config(), null)
-                    : measuredAtItsBest(checked, figures);
+                    : new Outcome(checked.state(), checked.reason(), figures, figures);
         } catch (IOException e) {
             return new Outcome(State.FAILED, "cannot run the peer: " + e.getMessage(), checked.config(), null);
         } finally {

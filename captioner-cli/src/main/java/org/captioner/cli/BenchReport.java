@@ -72,7 +72,7 @@ final class BenchReport {
         out.add(decodersLine());
         if (peer.state() != State.OK) {
             out.add("peer " + peer.state().label() + ": " + peer.reason()
-                    + (peer.measured() ? "" : "; captioner's figures only"));
+                    + (peer.state() == State.UNFAIR ? "" : "; captioner's figures only"));
         }
         return out;
     }

@@ -70,29 +70,6 @@ class BenchReportTest {
     }
 
     @Test
-    void aPeerWhoseRunWasSlowedIsShownButNotDividedBy() throws Exception {
-        JsonNode probe = new ObjectMapper().readTree("""
-                {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "OpenBLAS", "optimized": true,
-                 "libraries": []}, "matmul": {"gflops": 400.0}}""");
-        Outcome checked = new Outcome(State.OK, null, probe, null);
-        JsonNode slowed = new ObjectMapper().readTree("""
-                {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "OpenBLAS", "optimized": true,
-                 "libraries": []}, "matmul": {"gflops": 130.0}, "decoders": 3,
-                 "end_to_end_ips": {"best": 20.0}, "train_step_ms": {"min": 300.0}}""");
-        Outcome outcome = BenchPeer.measuredAtItsBest(checked, slowed);
-        assertEquals(State.SLOWED, outcome.state());
-        BenchReport report = new BenchReport(MINE, SIDE, outcome);
-        assertTrue(report.ratios().startsWith("ratios end_to_end=NA train_step=NA"), report.ratios());
-        assertTrue(report.context().startsWith("peer=slowed "), report.context());
-        String block = String.join("\n", report.peerBlock());
-        assertTrue(block.contains("130.0 GFLOP/s in its run against 400.0"), block);
-        // Within 70 % of the probe it stands.
-        JsonNode fine = ((com.fasterxml.jackson.databind.node.ObjectNode) slowed.deepCopy())
-                .set("matmul", new ObjectMapper().readTree("{\"gflops\": 300.0}"));
-        assertEquals(State.OK, BenchPeer.measuredAtItsBest(checked, fine).state());
-    }
-
-    @Test
     void aReferenceBlasPeerIsNotComparedButItsMatmulIsShown() throws Exception {
         JsonNode config = new ObjectMapper().readTree("""
                 {"torch": "1.13.0a0", "threads": 2, "blas": {"kind": "reference", "optimized": false,
