@@ -74,7 +74,7 @@ final class EvaluateCommand extends Command {
      */
     static String recordPrefix(Split split, int beam, Grounding.Settings g, boolean blocksTrigrams, boolean fillsPlaces) {
         return split.label() + ".beam" + beam
-                + (g.off() ? "" : ".grounded" + g.threshold() + "_" + g.weight() + "_" + g.bonus() + g.key("_"))
+                + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
                 + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill") + ".";
     }
 

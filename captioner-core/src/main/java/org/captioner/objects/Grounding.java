@@ -107,16 +107,11 @@ public final class Grounding {
          * where photos with no one in them must name what they show) as {@code --grounding} takes it.
          */
         public String describe() {
-            return off() ? "off" : threshold + "," + weight + "," + bonus + key(",");
-        }
-
-        /**
-         * R, F and A up to the last of them that is not 0, each after {@code separator} ("" when all
-         * are 0): settings recorded before F or A existed keep the keys they were recorded under.
-         */
-        public String key(String separator) {
-            return (require > 0 || ruleOut > 0 || alone > 0 ? separator + require : "")
-                    + (ruleOut > 0 || alone > 0 ? separator + ruleOut : "") + (alone > 0 ? separator + alone : "");
+            // R, F and A only up to the last of them that is not 0: settings described (and scores
+            // recorded, EvaluateCommand) before F or A existed keep their form.
+            return off() ? "off" : threshold + "," + weight + "," + bonus
+                    + (require > 0 || ruleOut > 0 || alone > 0 ? "," + require : "")
+                    + (ruleOut > 0 || alone > 0 ? "," + ruleOut : "") + (alone > 0 ? "," + alone : "");
         }
 
         public Settings {

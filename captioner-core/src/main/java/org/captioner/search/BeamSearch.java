@@ -236,7 +236,6 @@ public final class BeamSearch {
         return null;
     }
 
-    /** Whether {@code words} followed by {@code next} would repeat a trigram. */
     /**
      * Whether {@code words} followed by {@code next} would repeat a trigram or its last word ("is is",
      * "a race race": 7 of the Flickr8k training captions' 400,000 word pairs repeat a word, the
@@ -246,6 +245,7 @@ public final class BeamSearch {
         return repeatsTrigram(words, next) || (words.length > 0 && words[words.length - 1] == next);
     }
 
+    /** Whether {@code words} followed by {@code next} would repeat a trigram. */
     static boolean repeatsTrigram(int[] words, int next) {
         int n = words.length;
         if (n < 2) {
