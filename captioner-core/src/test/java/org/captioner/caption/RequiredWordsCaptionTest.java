@@ -26,7 +26,7 @@ class RequiredWordsCaptionTest {
             CaptionOptions defaults = captioner.defaultOptions();
             Grounding.Settings own = captioner.grounding(defaults);
             assertEquals(0.7, own.require(), 1e-9, "the bundle requires what it sees with evidence 0.7");
-            assertEquals(0.3, own.ruleOut(), 1e-9, "and rules out a detector's words below 0.3");
+            assertEquals(0.5, own.ruleOut(), 1e-9, "and rules out a detector's words below 0.5");
             assertEquals(0.5, own.alone(), 1e-9, "and has a photo with no one in it name what it shows at 0.5");
             // Nothing required at all: neither what is clearly seen nor what a photo with no one shows.
             Grounding.Settings none = new Grounding.Settings(own.threshold(), own.weight(), own.bonus(), 0, own.ruleOut(),
