@@ -57,6 +57,9 @@ final class EvaluateCommand extends Command {
         o.addOption(opt("add-encoder", "NAME", "measure the bundle's decoders on the features of --encoder FILE (a"
                 + " TorchScript or .onnx file), then add that file to the bundle as encoder variant NAME with the"
                 + " scores measured here, so that --encoder NAME selects it. Run it on the dev split"));
+        o.addOption(opt("make-own", "FORMER", "with --add-encoder NAME: then make NAME the bundle's own encoder (the one"
+                + " caption, serve and spark-caption run unless --encoder says otherwise), keeping the bundle's own"
+                + " encoder until now as variant FORMER (its file must be in the bundle folder)"));
         o.addOption(groundingOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("no-attention-maps", "for a bundle whose decoder attends to regions: leave the per-word"
@@ -119,6 +122,32 @@ final class EvaluateCommand extends Command {
     }
 
     /**
+     * What --make-own needs, checked before the evaluation: --add-encoder, a plain name that no
+     * variant has yet, and the bundle's own encoder as a file in the bundle folder (a variant must be).
+     */
+    private static void checkFormerOwn(Path model, String variant, String former) throws java.io.IOException,
+            UsageException {
+        if (variant == null) {
+            throw new UsageException("--make-own FORMER needs --add-encoder NAME: the encoder that becomes the own");
+        }
+        if (!former.matches("[A-Za-z0-9][A-Za-z0-9_-]*") || former.equals(variant)) {
+            throw new UsageException("--make-own FORMER needs a name of letters, digits, '_' and '-', other than "
+                    + variant);
+        }
+        BundleInfo info = ModelBundle.readInfo(model);
+        if (info.encoderVariant(former) != null) {
+            throw new UsageException("bundle " + model + " has an encoder variant " + former + " already");
+        }
+        String fileName = info.encoderLocation() == null ? null : info.encoderLocation().fileName();
+        String sha = info.encoder().sha256();
+        if (fileName == null || sha == null || !Files.isRegularFile(model.resolve(fileName))
+                || !sha.equalsIgnoreCase(org.captioner.encoder.ImageEncoder.sha256(model.resolve(fileName)))) {
+            throw new UsageException("--make-own: the bundle's own encoder (" + info.encoder().name() + ") is not in "
+                    + model + " as a file, so it could not stay a variant; copy it there first");
+        }
+    }
+
+    /**
      * Copies the trial encoder's file into the bundle (unless it is there already) and lists it in
      * bundle.json as variant {@code name}, with the scores just measured on its features.
      */
@@ -177,6 +206,10 @@ final class EvaluateCommand extends Command {
         String variant = line.getOptionValue("add-encoder");
         if (variant != null) {
             checkNewVariant(model, variant, line.getOptionValue("encoder"));
+        }
+        String former = line.getOptionValue("make-own");
+        if (former != null) {
+            checkFormerOwn(model, variant, former);
         }
         // Ctrl-C (or SIGTERM) stops after the batch in hand, writes nothing and frees the models
         // before the JVM may exit (exiting under a running forward pass crashed libtorch).
@@ -263,6 +296,15 @@ final class EvaluateCommand extends Command {
             }
             if (variant != null) {
                 addVariant(model, variant, captioner, split, dataset.name(), options, result);
+            }
+            if (former != null) {
+                BundleInfo info = ModelBundle.readInfo(model);
+                String was = String.format(Locale.ROOT, "the bundle's own encoder until encoder variant %s (%s) took"
+                        + " its place on %s; its decoders were trained on its features", variant,
+                        info.encoderVariant(variant).fileName(), java.time.LocalDate.now());
+                ModelBundle.writeInfo(model, info.withOwnEncoder(variant, former, was));
+                System.err.println("made encoder variant " + variant + " the own encoder of " + model + "; "
+                        + info.encoderLocation().fileName() + " is now variant " + former);
             }
             System.out.println(ScoreCommand.table(result.scores(), result.images().size() - failed.size()));
             for (ImageEvaluation e : failed) {

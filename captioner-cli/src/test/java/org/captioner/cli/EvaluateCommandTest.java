@@ -147,6 +147,60 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void makeOwnPutsTheAddedEncoderInTheOwnPlaceAndKeepsTheFormerAsAVariant() throws Exception {
+        ShapesBundle b = ShapesBundle.get();
+        Path copy = out.resolve("bundle-own");
+        Files.createDirectories(copy);
+        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
+            Files.copy(b.bundle.resolve(f), copy.resolve(f));
+        }
+        String fast = org.captioner.ProjectFiles.defaultModel().resolve("mobilenet_v2_features_fast.pt").toString();
+        String[] evaluate = {"evaluate", "--model", copy.toString(), "--dataset", "flickr8k", "--data-dir",
+                b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2"};
+        CliRunner.Run alone = CliRunner.run(concat(evaluate, "--make-own", "float", "--out", out.resolve("o0").toString()));
+        assertEquals(2, alone.status(), "--make-own without --add-encoder: " + alone.err());
+        // The own encoder has to stay in the bundle folder to be a variant.
+        CliRunner.Run absent = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast", "--make-own",
+                "float", "--out", out.resolve("o1").toString()));
+        assertEquals(2, absent.status(), absent.err());
+        assertTrue(absent.err().contains("copy it there first"), absent.err());
+
+        Files.copy(org.captioner.ProjectFiles.encoder(), copy.resolve("mobilenet_v2_features.pt"));
+        CliRunner.Run run = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast", "--make-own",
+                "float", "--out", out.resolve("o2").toString()));
+        assertEquals(0, run.status(), run.err());
+        JsonNode info = new ObjectMapper().readTree(copy.resolve("bundle.json").toFile());
+        assertEquals("mobilenet_v2_features_fast.pt", info.get("encoderLocation").get("fileName").asText());
+        JsonNode former = info.get("encoderVariants").get(0);
+        assertEquals(1, info.get("encoderVariants").size(), info.toString());
+        assertEquals("float", former.get("name").asText());
+        assertEquals("mobilenet_v2_features.pt", former.get("fileName").asText());
+        assertEquals("b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd",
+                former.get("identity").get("sha256").asText());
+
+        // Both caption; the own one without --encoder, and its scores can now be recorded.
+        String photo = org.captioner.ProjectFiles.sample("fox.png").toString();
+        for (String[] extra : new String[][] {{}, {"--encoder", "float"}}) {
+            CliRunner.Run caption = CliRunner.run(concat(new String[] {"caption", "--model", copy.toString()},
+                    concat(extra, photo)));
+            assertEquals(0, caption.status(), caption.err());
+            assertTrue(caption.out().contains("fox.png"), caption.out());
+        }
+        CliRunner.Run record = CliRunner.run(concat(evaluate, "--record", "--out", out.resolve("o3").toString()));
+        assertEquals(0, record.status(), record.err());
+        // A second --make-own with the same former name is refused.
+        CliRunner.Run again = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast2", "--make-own",
+                "float", "--out", out.resolve("o4").toString()));
+        assertEquals(2, again.status(), again.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void anImageThatCannotBeCaptionedIsNamedAndNotCountedAsScored() throws Exception {
         ShapesBundle b = ShapesBundle.get();
         Path data = Files.createDirectories(out.resolve("coco/images"));

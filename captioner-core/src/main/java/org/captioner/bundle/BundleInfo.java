@@ -67,6 +67,32 @@ public record BundleInfo(
         return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, members, all);
     }
 
+    /**
+     * This bundle running variant {@code name} as its own encoder, its own encoder until now kept as
+     * variant {@code formerName} (a file in the bundle folder, as every variant is) with {@code
+     * formerMeasured} saying what it was. Both stay accepted: features from either are kept apart in
+     * every cache by their identities, and the decoders were measured on both.
+     */
+    public BundleInfo withOwnEncoder(String name, String formerName, String formerMeasured) {
+        EncoderVariant chosen = encoderVariant(name);
+        if (chosen == null) {
+            throw new IllegalArgumentException("no encoder variant " + name);
+        }
+        if (encoderVariant(formerName) != null && !formerName.equals(name)) {
+            throw new IllegalArgumentException("encoder variant " + formerName + " exists already");
+        }
+        if (encoderLocation == null || encoderLocation.fileName() == null || encoder.sha256() == null) {
+            throw new IllegalArgumentException("the bundle's own encoder is not a file with a sha256, so it cannot be"
+                    + " kept as a variant");
+        }
+        List<EncoderVariant> all = new java.util.ArrayList<>(encoderVariants);
+        all.remove(chosen);
+        all.add(new EncoderVariant(formerName, encoderLocation.fileName(), new EncoderIdentity(encoder.name(),
+                encoder.sha256(), null, encoder.preprocessing(), encoder.featureSize()), formerMeasured));
+        return new BundleInfo(format, decoder, chosen.identity(), new EncoderLocation(chosen.fileName(), null), search,
+                provenance, members, all);
+    }
+
     public BundleInfo withSearch(SearchDefaults s) {
         return new BundleInfo(format, decoder, encoder, encoderLocation, s, provenance, members, encoderVariants);
     }

@@ -3,6 +3,7 @@ package org.captioner.caption;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,6 +111,29 @@ public final class Captioner implements AutoCloseable {
         return open(bundleDir, resolver, new PhotoReader(), 1, true);
     }
 
+    /**
+     * The encoder identity the bundle's classifier files are checked against. Any encoder the bundle
+     * accepts (its own or a variant, or one on trial) feeds the classifier as the decoders are fed:
+     * a variant's scores, measured when it was added, include grounding. So the files pass when they
+     * were made for the encoder in use, for the bundle's own, or for one of its variants (made for the
+     * encoder that was the bundle's own before a variant took its place).
+     */
+    static EncoderIdentity headsEncoder(Path bundleDir, BundleInfo info, EncoderIdentity inUse) throws IOException {
+        String madeFor = Files.isRegularFile(bundleDir.resolve(ObjectClassifier.FILE))
+                ? ObjectClassifier.encoderSha256(bundleDir) : null;
+        if (madeFor != null && madeFor.equalsIgnoreCase(inUse.sha256())) {
+            return inUse;
+        }
+        if (madeFor != null && !madeFor.equalsIgnoreCase(info.encoder().sha256())) {
+            for (BundleInfo.EncoderVariant v : info.encoderVariants()) {
+                if (madeFor.equalsIgnoreCase(v.identity().sha256())) {
+                    return v.identity();
+                }
+            }
+        }
+        return info.encoder().compatibleWith(inUse) ? inUse : info.encoder();
+    }
+
     private static Captioner open(Path bundleDir, EncoderResolver resolver, PhotoReader reader, int encoderThreads,
             boolean trial) throws IOException {
         BundleInfo info = ModelBundle.readInfo(bundleDir);
@@ -126,10 +150,7 @@ public final class Captioner implements AutoCloseable {
                         + encoder.featureSize() + "-d features; the bundle's decoders take "
                         + info.encoder().featureSize());
             }
-            // An encoder variant (or one on trial) feeds the bundle's classifier as the bundle's own
-            // encoder does: the variant's scores, measured when it was added, include grounding.
-            EncoderIdentity forHeads = info.encoder().compatibleWith(encoder.identity()) ? encoder.identity()
-                    : info.encoder();
+            EncoderIdentity forHeads = headsEncoder(bundleDir, info, encoder.identity());
             objects = ObjectClassifier.open(bundleDir, forHeads, bundle.vocabulary(), bundle.info().decoder().attends());
             return new Captioner(bundle, encoder, reader, 2, objects);
         } catch (RuntimeException | IOException e) {
