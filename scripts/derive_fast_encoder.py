@@ -26,6 +26,7 @@ same wherever the project is cloned.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ import torch
 from derived_weights import install, sha256
 
 FLOAT_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGE_FILE = "/tmp/captioner-derive/fast_trunk.py"
 
 # The tracing stage: argv[1] the float trunk, argv[2] where to write the fast form.
@@ -78,18 +80,19 @@ traced.save(sys.argv[2])
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trunk", default="models/show-and-tell/mobilenet_v2_features.pt")
-    ap.add_argument("--out", default="models/default/mobilenet_v2_features_fast.pt")
+    ap.add_argument("--trunk", default=os.path.join(ROOT, "models/show-and-tell/mobilenet_v2_features.pt"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "models/default/mobilenet_v2_features_fast.pt"))
     args = ap.parse_args()
     if sha256(args.trunk) != FLOAT_SHA256:
         sys.exit(f"{args.trunk}: not the float trunk (sha256 {FLOAT_SHA256}); see derive_encoder.py")
-    if os.path.exists(STAGE_FILE):
+    if os.path.lexists(STAGE_FILE):
         sys.exit(f"{STAGE_FILE} exists; move it away first (this script writes its tracing stage there)")
-    os.makedirs(os.path.dirname(STAGE_FILE), exist_ok=True)
+    os.makedirs(os.path.dirname(STAGE_FILE), mode=0o700, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         written = os.path.join(tmp, "mobilenet_v2_features_fast.pt")
         try:
-            with open(STAGE_FILE, "w") as f:
+            # O_EXCL: never through a link someone left there, never over another's file.
+            with os.fdopen(os.open(STAGE_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
                 f.write(STAGE)
             subprocess.run([sys.executable, STAGE_FILE, args.trunk, written], check=True)
         finally:
@@ -104,7 +107,11 @@ def main():
               f" trunk {diff:.2e}; torch {torch.__version__}")
         if b.shape != a.shape or not b.is_contiguous() or diff > 1e-4:
             sys.exit("the fast form does not compute the float trunk's function")
-        install(written, args.out, "mobilenet_v2_features_fast.pt")
+        # On a mismatch install() keeps the shipped file; keep the new one beside it to compare.
+        kept = args.out + ".new"
+        shutil.copyfile(written, kept)
+        install(kept, args.out, "mobilenet_v2_features_fast.pt")
+        os.remove(kept)
 
 
 if __name__ == "__main__":

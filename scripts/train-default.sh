@@ -7,7 +7,8 @@
 #   object classifier and encoders of models/show-and-tell (they belong to the encoder, not the
 #   decoder) → concept detectors that score the grid's regions → the grounding setting and the table of
 #   things captions name (nameable) → search settings chosen on dev → encoder variants measured on dev
-#   → the test split scored once at beam 1, 3 and 5 (recorded in bundle.json).
+#   → the float trunk's fast form made the bundle's own encoder → the test split scored once at beam
+#   1, 3 and 5 on the fast form's grids (recorded in bundle.json).
 # Epoch times on the 2-core AMD machine: ~7 min (cross-entropy) and 7-12 min (self-critical) for
 # the first decoder, trained before ./captioner preloaded its MKL library (README, Configuration);
 # ~2.5-3 and ~3-6 min for the other three, trained with it. The first decoder's runs therefore set
@@ -98,13 +99,13 @@ done
   --out "$WORK/mobilenet_v2_features_fast.pt"
 "$C" features "${DATA[@]}" --preprocess squash --batch-size 8 --grid --splits dev,test \
   --encoder "$WORK/mobilenet_v2_features_fast.pt" --out "$WORK/features-fast"
-GRID="$(ls -d "$WORK"/features-fast/*-grid49)"
-"$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --split dev --no-attention-maps \
+FAST_GRID="$(ls -d "$WORK"/features-fast/*-grid49)"
+"$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$FAST_GRID" --split dev --no-attention-maps \
   --encoder "$WORK/mobilenet_v2_features_fast.pt" --add-encoder fast --make-own float --out "$WORK/dev-fast"
 
 # The test split, scored once for the shipped model, at beam 1, 3 and 5 (same length penalty).
 for beam in 1 3 5; do
-  "$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --split test --no-attention-maps \
+  "$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$FAST_GRID" --split test --no-attention-maps \
     --beam "$beam" --length-penalty 0.5 --record --out "$WORK/test-beam$beam"
 done
 echo "bundle: $WORK/bundle (copy it to models/default)"

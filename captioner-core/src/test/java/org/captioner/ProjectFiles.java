@@ -28,7 +28,7 @@ public final class ProjectFiles {
         return root().resolve("models/show-and-tell");
     }
 
-    /** The float MobileNetV2 trunk shipped with the default model (its variant "float"; its own encoder is its fast form). */
+    /** The float MobileNetV2 trunk shipped with the default model: its variant "float" (its own is the fast form). */
     public static Path encoder() {
         return defaultModel().resolve("mobilenet_v2_features.pt");
     }

@@ -60,8 +60,11 @@ final class BenchCommand extends Command {
 
     /** Encoder call sizes measured. */
     static final int[] ENCODER_BATCHES = {1, 8, 32};
-    /** The bundle's encoder variants the bench measures beside its own encoder, when it has them. */
-    static final List<String> ENCODER_VARIANTS = List.of("int8", "onnx");
+    /**
+     * The bundle's encoder variants the bench measures beside its own encoder, when it has them:
+     * "float" is the float trunk where the bundle's own encoder is its fast form (models/default).
+     */
+    static final List<String> ENCODER_VARIANTS = List.of("float", "int8", "onnx");
     /** Square sides (fp32) and input rows (int8) of the peak products. */
     static final int[] PEAK_SIDES = {256, 512, 1024, 2048};
     /** The int8 probe, relative to the project home, and its weight's side. */

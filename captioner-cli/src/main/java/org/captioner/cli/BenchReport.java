@@ -107,12 +107,12 @@ final class BenchReport {
             double peerIps = peerValue("encoder_b" + b + "_ips", "best_ips");
             row("encoder images/s, batch " + b, mine.get("encoder_b" + b), peerIps);
         }
-        // The bundle's other encoders have no peer: their ratio column is against the float trunk above.
+        // The bundle's other encoders have no peer: their ratio column is against its own encoder above.
         for (String variant : BenchCommand.ENCODER_VARIANTS) {
             for (int b : BenchCommand.ENCODER_BATCHES) {
                 Double own = mine.get(variant + "_encoder_b" + b);
                 if (own != null) {
-                    row(variantLabel(variant) + " encoder images/s, batch " + b + " (x float)", own, Double.NaN,
+                    row(variantLabel(variant) + " encoder images/s, batch " + b + " (x own)", own, Double.NaN,
                             own / mine.get("encoder_b" + b));
                 }
             }
@@ -205,12 +205,16 @@ final class BenchReport {
                 + " encoder_share_of_peak=%s", ratio(endToEnd), ratio(trainStep), ratio(vsOnnx), ratio(share));
     }
 
-    /** The line before {@link #ratios()}: the peer's state, the matmul check, and the int8 encoder against float. */
+    /**
+     * The line before {@link #ratios()}: the peer's state, the matmul check, and the int8 encoder against
+     * the float trunk (the bundle's "float" variant where it has one, else its own encoder).
+     */
     String context() {
         double matmul = figures == null ? Double.NaN : mine.get("matmul_gflops") / peerMatmul();
         Double int8 = mine.get("int8_encoder_best");
+        double floatTrunk = mine.getOrDefault("float_encoder_best", mine.get("encoder_best"));
         return String.format(Locale.ROOT, "peer=%s matmul=%s int8_vs_float_encoder=%s int8_share_of_int8_peak=%s",
-                peer.state().label(), ratio(matmul), ratio(int8 == null ? Double.NaN : int8 / mine.get("encoder_best")),
+                peer.state().label(), ratio(matmul), ratio(int8 == null ? Double.NaN : int8 / floatTrunk),
                 ratio(int8 == null || !mine.containsKey("peak_int8_gops") ? Double.NaN
                         : BenchCommand.MOBILENET_V2_GFLOP * int8 / mine.get("peak_int8_gops")));
     }

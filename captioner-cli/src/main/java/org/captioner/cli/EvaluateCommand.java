@@ -125,8 +125,8 @@ final class EvaluateCommand extends Command {
      * What --make-own needs, checked before the evaluation: --add-encoder, a plain name that no
      * variant has yet, and the bundle's own encoder as a file in the bundle folder (a variant must be).
      */
-    private static void checkFormerOwn(Path model, String variant, String former) throws java.io.IOException,
-            UsageException {
+    private static void checkFormerOwn(Path model, String variant, String former, String encoder)
+            throws java.io.IOException, UsageException {
         if (variant == null) {
             throw new UsageException("--make-own FORMER needs --add-encoder NAME: the encoder that becomes the own");
         }
@@ -145,13 +145,22 @@ final class EvaluateCommand extends Command {
             throw new UsageException("--make-own: the bundle's own encoder (" + info.encoder().name() + ") is not in "
                     + model + " as a file, so it could not stay a variant; copy it there first");
         }
+        // checkNewVariant has made sure --encoder is a file.
+        String added = org.captioner.encoder.ImageEncoder.sha256(Path.of(encoder));
+        boolean known = added.equalsIgnoreCase(sha) || info.encoderVariants().stream()
+                .anyMatch(v -> added.equalsIgnoreCase(v.identity().sha256()));
+        if (known) {
+            throw new UsageException("--make-own: " + encoder + " is the bundle's own encoder or one of its variants"
+                    + " already");
+        }
     }
 
     /**
-     * Copies the trial encoder's file into the bundle (unless it is there already) and lists it in
-     * bundle.json as variant {@code name}, with the scores just measured on its features.
+     * Copies the trial encoder's file into the bundle (unless it is there already) and returns the
+     * bundle's info listing it as variant {@code name}, with the scores just measured on its features
+     * (the caller writes it).
      */
-    private static void addVariant(Path model, String name, Captioner captioner, Split split, String dataset,
+    private static BundleInfo addVariant(Path model, String name, Captioner captioner, Split split, String dataset,
             CaptionOptions options, EvaluationResult result) throws java.io.IOException, UsageException {
         org.captioner.encoder.EncoderIdentity identity = captioner.encoder().identity();
         if (identity.sha256() == null) {
@@ -176,12 +185,9 @@ final class EvaluateCommand extends Command {
         String measured = String.format(Locale.ROOT, "%s %s, %d images, beam %d, grounding %s: BLEU-4 %.4f, CIDEr %.4f,"
                         + " CHAIRs %.3f", dataset, split.label(), scored, options.beam(),
                 captioner.grounding(options).describe(), s.get("Bleu_4"), s.get("CIDEr"), s.get("CHAIRs"));
-        BundleInfo info = ModelBundle.readInfo(model).withEncoderVariant(new BundleInfo.EncoderVariant(name,
+        return ModelBundle.readInfo(model).withEncoderVariant(new BundleInfo.EncoderVariant(name,
                 target.getFileName().toString(), new org.captioner.encoder.EncoderIdentity(identity.name(),
                         identity.sha256(), null, identity.preprocessing(), identity.featureSize()), measured));
-        ModelBundle.writeInfo(model, info);
-        System.err.println("added encoder variant " + name + " (" + target.getFileName() + ") to " + model
-                + ": " + measured);
     }
 
     @Override
@@ -209,7 +215,7 @@ final class EvaluateCommand extends Command {
         }
         String former = line.getOptionValue("make-own");
         if (former != null) {
-            checkFormerOwn(model, variant, former);
+            checkFormerOwn(model, variant, former, line.getOptionValue("encoder"));
         }
         // Ctrl-C (or SIGTERM) stops after the batch in hand, writes nothing and frees the models
         // before the JVM may exit (exiting under a running forward pass crashed libtorch).
@@ -295,16 +301,25 @@ final class EvaluateCommand extends Command {
                         line.hasOption("adopt"));
             }
             if (variant != null) {
-                addVariant(model, variant, captioner, split, dataset.name(), options, result);
-            }
-            if (former != null) {
-                BundleInfo info = ModelBundle.readInfo(model);
-                String was = String.format(Locale.ROOT, "the bundle's own encoder until encoder variant %s (%s) took"
-                        + " its place on %s; its decoders were trained on its features", variant,
-                        info.encoderVariant(variant).fileName(), java.time.LocalDate.now());
-                ModelBundle.writeInfo(model, info.withOwnEncoder(variant, former, was));
-                System.err.println("made encoder variant " + variant + " the own encoder of " + model + "; "
-                        + info.encoderLocation().fileName() + " is now variant " + former);
+                BundleInfo info = addVariant(model, variant, captioner, split, dataset.name(), options, result);
+                String added = "added encoder variant " + variant + " (" + info.encoderVariant(variant).fileName()
+                        + ") to " + model + ": " + info.encoderVariant(variant).measured();
+                if (former != null && !failed.isEmpty()) {
+                    System.err.println("captioner evaluate: " + variant + " was not made the own encoder: "
+                            + failed.size() + " images could not be captioned");
+                } else if (former != null) {
+                    BundleInfo.EncoderVariant chosen = info.encoderVariant(variant);
+                    String was = String.format(Locale.ROOT, "the bundle's own encoder until encoder variant %s (%s),"
+                            + " measured at %s, took its place on %s; its decoders were trained on its features",
+                            variant, chosen.fileName(), chosen.measured(), java.time.LocalDate.now());
+                    String formerFile = info.encoderLocation().fileName();
+                    info = info.withOwnEncoder(variant, former, was);
+                    added += "\nmade it the own encoder of " + model + "; " + formerFile + " is now variant " + former
+                            + " (scores recorded in bundle.json before were measured with it)";
+                }
+                // One write: the bundle never holds the variant without the own-encoder change asked for.
+                ModelBundle.writeInfo(model, info);
+                System.err.println(added);
             }
             System.out.println(ScoreCommand.table(result.scores(), result.images().size() - failed.size()));
             for (ImageEvaluation e : failed) {

@@ -33,6 +33,16 @@ class BenchReportTest {
     }
 
     @Test
+    void theInt8EncoderIsQuotedAgainstTheFloatTrunkWhereTheOwnEncoderIsItsFastForm() {
+        Map<String, Double> mine = new java.util.HashMap<>(MINE);
+        mine.put("float_encoder_best", 60.0);
+        BenchReport report = new BenchReport(mine, SIDE, Outcome.skipped("--no-peer"));
+        assertEquals("peer=skipped matmul=NA int8_vs_float_encoder=4.00 int8_share_of_int8_peak=0.30", report.context());
+        // The own encoder (the fast form) is what is compared with ONNX Runtime.
+        assertTrue(report.ratios().contains("encoder_vs_onnxruntime=1.20"), report.ratios());
+    }
+
+    @Test
     void aFairPeerGivesRatiosAndItsBlasIsShown() throws Exception {
         JsonNode figures = new ObjectMapper().readTree("""
                 {"torch": "1.13.0a0", "python": "3.11.2", "threads": 2, "openblas_num_threads": "2",

@@ -90,18 +90,18 @@ class EvaluateCommandTest {
 
     @Test
     void recordedScoresAreFiledUnderEverythingThatChangesTheCaptions() {
-        org.captioner.objects.Grounding.Settings shipped =
+        org.captioner.objects.Grounding.Settings setting =
                 new org.captioner.objects.Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.5);
         org.captioner.data.Split test = org.captioner.data.Split.TEST;
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix(test, 5, shipped, true, true));
+                EvaluateCommand.recordPrefix(test, 5, setting, true, true));
         // Keys recorded before R, F and A existed keep their form.
         assertEquals("test.beam5.grounded0.7_3.0_0.0.", EvaluateCommand.recordPrefix(test, 5,
                 new org.captioner.objects.Grounding.Settings(0.7, 3), true, true));
         assertEquals("test.beam3.", EvaluateCommand.recordPrefix(test, 3,
                 org.captioner.objects.Grounding.Settings.OFF, true, false));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
-                EvaluateCommand.recordPrefix(test, 5, shipped, false, false));
+                EvaluateCommand.recordPrefix(test, 5, setting, false, false));
     }
 
     @Test
@@ -157,7 +157,8 @@ class EvaluateCommandTest {
         String fast = org.captioner.ProjectFiles.defaultModel().resolve("mobilenet_v2_features_fast.pt").toString();
         String[] evaluate = {"evaluate", "--model", copy.toString(), "--dataset", "flickr8k", "--data-dir",
                 b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2"};
-        CliRunner.Run alone = CliRunner.run(concat(evaluate, "--make-own", "float", "--out", out.resolve("o0").toString()));
+        CliRunner.Run alone = CliRunner.run(concat(evaluate, "--make-own", "float", "--out",
+                out.resolve("o0").toString()));
         assertEquals(2, alone.status(), "--make-own without --add-encoder: " + alone.err());
         // The own encoder has to stay in the bundle folder to be a variant.
         CliRunner.Run absent = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast", "--make-own",
@@ -188,7 +189,7 @@ class EvaluateCommandTest {
         }
         CliRunner.Run record = CliRunner.run(concat(evaluate, "--record", "--out", out.resolve("o3").toString()));
         assertEquals(0, record.status(), record.err());
-        // A second --make-own with the same former name is refused.
+        // The own encoder added again (and a former name taken) is refused before any evaluation.
         CliRunner.Run again = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast2", "--make-own",
                 "float", "--out", out.resolve("o4").toString()));
         assertEquals(2, again.status(), again.err());

@@ -34,10 +34,19 @@ public record BundleInfo(
 
     /**
      * An encoder the bundle may run with instead of its own: a file in the bundle folder, its
-     * identity (features from it are kept apart from the main encoder's in every cache), and how
-     * the bundle's decoders scored on its features, measured when it was added.
+     * identity (features from it are kept apart from the main encoder's in every cache), how the
+     * bundle's decoders scored on its features, measured when it was added, and whether it was the
+     * bundle's own encoder before another took its place ({@link #withOwnEncoder}; the bundle's
+     * classifier files may have been made on its features).
      */
-    public record EncoderVariant(String name, String fileName, EncoderIdentity identity, String measured) {}
+    public record EncoderVariant(String name, String fileName, EncoderIdentity identity, String measured,
+            boolean formerOwn) {
+
+        /** A variant that was never the bundle's own encoder. */
+        public EncoderVariant(String name, String fileName, EncoderIdentity identity, String measured) {
+            this(name, fileName, identity, measured, false);
+        }
+    }
 
     public BundleInfo {
         members = members == null ? List.of() : List.copyOf(members);
@@ -78,7 +87,7 @@ public record BundleInfo(
         if (chosen == null) {
             throw new IllegalArgumentException("no encoder variant " + name);
         }
-        if (encoderVariant(formerName) != null && !formerName.equals(name)) {
+        if (formerName.equals(name) || encoderVariant(formerName) != null) {
             throw new IllegalArgumentException("encoder variant " + formerName + " exists already");
         }
         if (encoderLocation == null || encoderLocation.fileName() == null || encoder.sha256() == null) {
@@ -88,7 +97,7 @@ public record BundleInfo(
         List<EncoderVariant> all = new java.util.ArrayList<>(encoderVariants);
         all.remove(chosen);
         all.add(new EncoderVariant(formerName, encoderLocation.fileName(), new EncoderIdentity(encoder.name(),
-                encoder.sha256(), null, encoder.preprocessing(), encoder.featureSize()), formerMeasured));
+                encoder.sha256(), null, encoder.preprocessing(), encoder.featureSize()), formerMeasured, true));
         return new BundleInfo(format, decoder, chosen.identity(), new EncoderLocation(chosen.fileName(), null), search,
                 provenance, members, all);
     }

@@ -115,8 +115,8 @@ public final class Captioner implements AutoCloseable {
      * The encoder identity the bundle's classifier files are checked against. Any encoder the bundle
      * accepts (its own or a variant, or one on trial) feeds the classifier as the decoders are fed:
      * a variant's scores, measured when it was added, include grounding. So the files pass when they
-     * were made for the encoder in use, for the bundle's own, or for one of its variants (made for the
-     * encoder that was the bundle's own before a variant took its place).
+     * were made for the encoder in use, for the bundle's own, or for the variant that was the bundle's
+     * own before another took its place; files made for any other encoder are refused.
      */
     static EncoderIdentity headsEncoder(Path bundleDir, BundleInfo info, EncoderIdentity inUse) throws IOException {
         String madeFor = Files.isRegularFile(bundleDir.resolve(ObjectClassifier.FILE))
@@ -126,7 +126,7 @@ public final class Captioner implements AutoCloseable {
         }
         if (madeFor != null && !madeFor.equalsIgnoreCase(info.encoder().sha256())) {
             for (BundleInfo.EncoderVariant v : info.encoderVariants()) {
-                if (madeFor.equalsIgnoreCase(v.identity().sha256())) {
+                if (v.formerOwn() && madeFor.equalsIgnoreCase(v.identity().sha256())) {
                     return v.identity();
                 }
             }

@@ -38,6 +38,8 @@ class OwnEncoderTest {
         assertEquals("aa", former.identity().sha256());
         assertEquals(null, former.identity().origin(), "a variant's identity names no path on this machine");
         assertEquals("was the own", former.measured());
+        assertTrue(former.formerOwn(), "marked as the former own encoder");
+        assertTrue(!after.encoderVariant("int8").formerOwn());
         assertTrue(after.encoderVariant("int8") != null, "the other variants stay");
         assertEquals(2, after.encoderVariants().size());
     }
@@ -46,5 +48,6 @@ class OwnEncoderTest {
     void anUnknownVariantOrATakenNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> bundle().withOwnEncoder("onnx", "float", "x"));
         assertThrows(IllegalArgumentException.class, () -> bundle().withOwnEncoder("fast", "int8", "x"));
+        assertThrows(IllegalArgumentException.class, () -> bundle().withOwnEncoder("fast", "fast", "x"));
     }
 }

@@ -169,8 +169,8 @@ class EncoderVariantsTest {
         }
         Files.delete(copy.resolve(org.captioner.objects.ObjectClassifier.FILE));
         Files.writeString(copy.resolve(org.captioner.objects.ObjectClassifier.FILE),
-                Files.readString(model.resolve(org.captioner.objects.ObjectClassifier.FILE)).replace(madeFor, "ab" + madeFor
-                        .substring(2)));
+                Files.readString(model.resolve(org.captioner.objects.ObjectClassifier.FILE))
+                        .replace(madeFor, "ab" + madeFor.substring(2)));
         java.io.IOException refused = assertThrows(java.io.IOException.class,
                 () -> Captioner.open(copy, new EncoderResolver(null, List.of())).close());
         assertTrue(refused.getMessage().contains("belongs to the encoder"), refused.getMessage());
