@@ -107,11 +107,7 @@ class EvaluateCommandTest {
     @Test
     void addEncoderMeasuresTheDecodersOnItAndDeclaresItAsAVariant() throws Exception {
         ShapesBundle b = ShapesBundle.get();
-        Path copy = out.resolve("bundle-variant");
-        Files.createDirectories(copy);
-        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
-            Files.copy(b.bundle.resolve(f), copy.resolve(f));
-        }
+        Path copy = copyOf(b, "bundle-variant");
         String int8 = org.captioner.ProjectFiles.defaultModel().resolve("mobilenet_v2_int8_features.pt").toString();
         String photo = org.captioner.ProjectFiles.sample("fox.png").toString();
         CliRunner.Run refused = CliRunner.run("caption", "--model", copy.toString(), "--encoder", int8, photo);
@@ -149,11 +145,7 @@ class EvaluateCommandTest {
     @Test
     void makeOwnPutsTheAddedEncoderInTheOwnPlaceAndKeepsTheFormerAsAVariant() throws Exception {
         ShapesBundle b = ShapesBundle.get();
-        Path copy = out.resolve("bundle-own");
-        Files.createDirectories(copy);
-        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
-            Files.copy(b.bundle.resolve(f), copy.resolve(f));
-        }
+        Path copy = copyOf(b, "bundle-own");
         String fast = org.captioner.ProjectFiles.defaultModel().resolve("mobilenet_v2_features_fast.pt").toString();
         String[] evaluate = {"evaluate", "--model", copy.toString(), "--dataset", "flickr8k", "--data-dir",
                 b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2"};
@@ -193,6 +185,15 @@ class EvaluateCommandTest {
         CliRunner.Run again = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast2", "--make-own",
                 "float", "--out", out.resolve("o4").toString()));
         assertEquals(2, again.status(), again.err());
+    }
+
+    /** The shapes bundle's own files (its encoder is found elsewhere), copied into a fresh folder. */
+    private Path copyOf(ShapesBundle b, String name) throws java.io.IOException {
+        Path copy = Files.createDirectories(out.resolve(name));
+        for (String f : new String[] {"bundle.json", "vocabulary.json", "decoder.params"}) {
+            Files.copy(b.bundle.resolve(f), copy.resolve(f));
+        }
+        return copy;
     }
 
     private static String[] concat(String[] a, String... b) {
