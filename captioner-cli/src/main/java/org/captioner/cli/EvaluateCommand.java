@@ -57,9 +57,10 @@ final class EvaluateCommand extends Command {
         o.addOption(opt("add-encoder", "NAME", "measure the bundle's decoders on the features of --encoder FILE (a"
                 + " TorchScript or .onnx file), then add that file to the bundle as encoder variant NAME with the"
                 + " scores measured here, so that --encoder NAME selects it. Run it on the dev split"));
-        o.addOption(opt("make-own", "FORMER", "with --add-encoder NAME: then make NAME the bundle's own encoder (the one"
-                + " caption, serve and spark-caption run unless --encoder says otherwise), keeping the bundle's own"
-                + " encoder until now as variant FORMER (its file must be in the bundle folder)"));
+        o.addOption(opt("make-own", "FORMER", "with --add-encoder NAME: then make NAME the bundle's own encoder"
+                + " (the one every command runs unless --encoder says otherwise; no longer a variant), keeping the"
+                + " bundle's own encoder until now as new variant FORMER (its file must be in the bundle folder). If"
+                + " any image fails, NAME is only added as a variant"));
         o.addOption(groundingOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("no-attention-maps", "for a bundle whose decoder attends to regions: leave the per-word"
@@ -309,9 +310,11 @@ final class EvaluateCommand extends Command {
                             + failed.size() + " images could not be captioned");
                 } else if (former != null) {
                     BundleInfo.EncoderVariant chosen = info.encoderVariant(variant);
+                    // The own encoder was the decoders' training encoder unless it took another's place itself.
+                    boolean trainedOn = info.encoderVariants().stream().noneMatch(BundleInfo.EncoderVariant::formerOwn);
                     String was = String.format(Locale.ROOT, "the bundle's own encoder until encoder variant %s (%s),"
-                            + " measured at %s, took its place on %s; its decoders were trained on its features",
-                            variant, chosen.fileName(), chosen.measured(), java.time.LocalDate.now());
+                            + " measured at %s, took its place on %s%s", variant, chosen.fileName(), chosen.measured(),
+                            java.time.LocalDate.now(), trainedOn ? "; its decoders were trained on its features" : "");
                     String formerFile = info.encoderLocation().fileName();
                     info = info.withOwnEncoder(variant, former, was);
                     added += "\nmade it the own encoder of " + model + "; " + formerFile + " is now variant " + former
