@@ -124,7 +124,8 @@ final class EvaluateCommand extends Command {
 
     /**
      * What --make-own needs, checked before the evaluation: --add-encoder, a plain name that no
-     * variant has yet, and the bundle's own encoder as a file in the bundle folder (a variant must be).
+     * variant has yet, the bundle's own encoder as a file in the bundle folder (a variant must be),
+     * and an added encoder that is neither the own one nor another variant's file.
      */
     private static void checkFormerOwn(Path model, String variant, String former, String encoder)
             throws java.io.IOException, UsageException {
@@ -148,8 +149,9 @@ final class EvaluateCommand extends Command {
         }
         // checkNewVariant has made sure --encoder is a file.
         String added = org.captioner.encoder.ImageEncoder.sha256(Path.of(encoder));
+        // Re-measuring variant NAME itself before it takes the own place is fine; another's file is not.
         boolean known = added.equalsIgnoreCase(sha) || info.encoderVariants().stream()
-                .anyMatch(v -> added.equalsIgnoreCase(v.identity().sha256()));
+                .anyMatch(v -> added.equalsIgnoreCase(v.identity().sha256()) && !v.name().equals(variant));
         if (known) {
             throw new UsageException("--make-own: " + encoder + " is the bundle's own encoder or one of its variants"
                     + " already");

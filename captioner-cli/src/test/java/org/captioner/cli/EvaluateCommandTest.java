@@ -159,6 +159,10 @@ class EvaluateCommandTest {
         assertTrue(absent.err().contains("copy it there first"), absent.err());
 
         Files.copy(org.captioner.ProjectFiles.encoder(), copy.resolve("mobilenet_v2_features.pt"));
+        // A variant already there may be measured again and take the own place.
+        CliRunner.Run first = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast", "--out",
+                out.resolve("o1b").toString()));
+        assertEquals(0, first.status(), first.err());
         CliRunner.Run run = CliRunner.run(concat(evaluate, "--encoder", fast, "--add-encoder", "fast", "--make-own",
                 "float", "--out", out.resolve("o2").toString()));
         assertEquals(0, run.status(), run.err());
