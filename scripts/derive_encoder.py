@@ -31,10 +31,9 @@ import tempfile
 import torch
 import torchvision
 
-from derived_weights import sha256  # shared with the other derivation scripts
+from derived_weights import FLOAT_TRUNK_SHA256 as FEATURES_SHA256, sha256  # shared with the other scripts
 
 QUANTIZED_SHA256 = "01bfff6bf373fd58920828687f0697f424315d37b941f72510e7afc9bd8e2ce8"
-FEATURES_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
 # Where the shipped trunk was traced from, as its debug records say ("/tmp/work/dequant.py(50)").
 TRACE_FILE, TRACE_LINE = "/tmp/work/dequant.py", 50
 ARCHIVE_NAME = "mnv2_features_ts"  # the folder name inside the shipped archive

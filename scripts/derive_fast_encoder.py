@@ -33,9 +33,8 @@ import tempfile
 
 import torch
 
-from derived_weights import install, sha256
+from derived_weights import FLOAT_TRUNK_SHA256 as FLOAT_SHA256, install, sha256
 
-FLOAT_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGE_FILE = "/tmp/captioner-derive/fast_trunk.py"
 

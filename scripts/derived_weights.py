@@ -10,6 +10,9 @@ import os
 import shutil
 import sys
 
+# The float trunk, scripts/derive_encoder.py's output: the file the ONNX export and the fast form start from.
+FLOAT_TRUNK_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
+
 LISTING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "derived-weights.sha256")
 
 

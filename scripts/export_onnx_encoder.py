@@ -19,9 +19,7 @@ import tempfile
 
 import torch
 
-from derived_weights import install, sha256
-
-FLOAT_SHA256 = "b2a3a2cc7594ee9c559bd923a60dab90787f4256f572f07c9854f231b16f21bd"
+from derived_weights import FLOAT_TRUNK_SHA256 as FLOAT_SHA256, install, sha256
 
 
 def main():

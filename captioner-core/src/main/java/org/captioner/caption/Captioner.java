@@ -3,7 +3,6 @@ package org.captioner.caption;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -112,26 +111,17 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * The encoder identity the bundle's classifier files are checked against. Any encoder the bundle
-     * accepts (its own or a variant, or one on trial) feeds the classifier as the decoders are fed:
-     * a variant's scores, measured when it was added, include grounding. So the files pass when they
-     * were made for the encoder in use, for the bundle's own, or for the variant that was the bundle's
-     * own before another took its place; files made for any other encoder are refused.
+     * The encoders whose features the bundle's classifier files may have been made on. Any encoder
+     * the bundle accepts (its own or a variant, or one on trial) feeds the classifier as the decoders
+     * are fed: a variant's scores, measured when it was added, include grounding. So the files pass
+     * when they were made for the encoder in use, for the bundle's own, or for the variant that was
+     * the bundle's own before another took its place; files made for any other encoder are refused.
      */
-    static EncoderIdentity headsEncoder(Path bundleDir, BundleInfo info, EncoderIdentity inUse) throws IOException {
-        String madeFor = Files.isRegularFile(bundleDir.resolve(ObjectClassifier.FILE))
-                ? ObjectClassifier.encoderSha256(bundleDir) : null;
-        if (madeFor != null && madeFor.equalsIgnoreCase(inUse.sha256())) {
-            return inUse;
-        }
-        if (madeFor != null && !madeFor.equalsIgnoreCase(info.encoder().sha256())) {
-            for (BundleInfo.EncoderVariant v : info.encoderVariants()) {
-                if (v.formerOwn() && madeFor.equalsIgnoreCase(v.identity().sha256())) {
-                    return v.identity();
-                }
-            }
-        }
-        return info.encoder().compatibleWith(inUse) ? inUse : info.encoder();
+    static List<EncoderIdentity> headsEncoders(BundleInfo info, EncoderIdentity inUse) {
+        List<EncoderIdentity> accepted = new ArrayList<>(List.of(inUse, info.encoder()));
+        info.encoderVariants().stream().filter(BundleInfo.EncoderVariant::formerOwn)
+                .forEach(v -> accepted.add(v.identity()));
+        return accepted;
     }
 
     private static Captioner open(Path bundleDir, EncoderResolver resolver, PhotoReader reader, int encoderThreads,
@@ -150,8 +140,8 @@ public final class Captioner implements AutoCloseable {
                         + encoder.featureSize() + "-d features; the bundle's decoders take "
                         + info.encoder().featureSize());
             }
-            EncoderIdentity forHeads = headsEncoder(bundleDir, info, encoder.identity());
-            objects = ObjectClassifier.open(bundleDir, forHeads, bundle.vocabulary(), bundle.info().decoder().attends());
+            objects = ObjectClassifier.open(bundleDir, headsEncoders(info, encoder.identity()), bundle.vocabulary(),
+                    bundle.info().decoder().attends());
             return new Captioner(bundle, encoder, reader, 2, objects);
         } catch (RuntimeException | IOException e) {
             if (objects != null) {

@@ -66,14 +66,24 @@ public final class ObjectClassifier implements AutoCloseable {
      */
     public static ObjectClassifier open(Path bundleDir, EncoderIdentity encoder, Vocabulary vocabulary, boolean grids)
             throws IOException {
+        return open(bundleDir, List.of(encoder), vocabulary, grids);
+    }
+
+    /**
+     * As {@link #open(Path, EncoderIdentity, Vocabulary, boolean)}, for files made on the features of
+     * any of {@code accepted}: the encoders whose features the bundle feeds its classifier (the one in
+     * use, and those the bundle's decoders take as theirs).
+     */
+    public static ObjectClassifier open(Path bundleDir, List<EncoderIdentity> accepted, Vocabulary vocabulary,
+            boolean grids) throws IOException {
         Path specFile = bundleDir.resolve(FILE);
         if (!Files.isRegularFile(specFile)) {
             return null;
         }
         Spec spec = readSpec(specFile);
-        if (spec.encoderSha256() != null && !spec.encoderSha256().equalsIgnoreCase(encoder.sha256())) {
+        if (!madeForOneOf(spec.encoderSha256(), accepted)) {
             throw new IOException(specFile + " belongs to the encoder with sha256 " + spec.encoderSha256()
-                    + ", not to " + encoder.name() + " (" + encoder.sha256() + ")");
+                    + ", not to " + describe(accepted));
         }
         Path headFile = bundleDir.resolve(spec.head());
         if (spec.headSha256() != null && !spec.headSha256().equalsIgnoreCase(ImageEncoder.sha256(headFile))) {
@@ -85,9 +95,9 @@ public final class ObjectClassifier implements AutoCloseable {
         if (spec.concepts() != null) {
             concepts = ConceptDetectors.read(bundleDir.resolve(spec.concepts()));
             String sha = concepts.spec().encoderSha256();
-            if (sha != null && !sha.equalsIgnoreCase(encoder.sha256())) {
+            if (!madeForOneOf(sha, accepted)) {
                 throw new IOException(bundleDir.resolve(spec.concepts()) + " was trained on the features of the encoder"
-                        + " with sha256 " + sha + ", not on " + encoder.name() + "'s (" + encoder.sha256() + ")");
+                        + " with sha256 " + sha + ", not on those of " + describe(accepted));
             }
             if (concepts.readsRegions() && !grids) {
                 throw new IOException(bundleDir.resolve(spec.concepts()) + " has detectors that read the regions of"
@@ -148,6 +158,15 @@ public final class ObjectClassifier implements AutoCloseable {
     /** Whether the bundle's classifier has a {@link NameableWords} table (without loading the head). */
     public static boolean hasNameable(Path bundleDir) throws IOException {
         return readSpec(bundleDir.resolve(FILE)).nameable() != null;
+    }
+
+    /** Whether files that name {@code sha256} (null: any encoder) were made for one of {@code encoders}. */
+    private static boolean madeForOneOf(String sha256, List<EncoderIdentity> encoders) {
+        return sha256 == null || encoders.stream().anyMatch(e -> sha256.equalsIgnoreCase(e.sha256()));
+    }
+
+    private static String describe(List<EncoderIdentity> encoders) {
+        return String.join(" or ", encoders.stream().map(e -> e.name() + " (" + e.sha256() + ")").toList());
     }
 
     /** The classes of a bundle's concept detectors (person, skis, ...), without loading its head; empty without. */
