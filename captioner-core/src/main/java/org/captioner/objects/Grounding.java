@@ -10,6 +10,7 @@ import org.captioner.metrics.Chair;
 import org.captioner.search.RequiredWords;
 import org.captioner.search.WordBiases;
 import org.captioner.text.Articles;
+import org.captioner.text.Verbs;
 import org.captioner.text.Vocabulary;
 
 /**
@@ -156,6 +157,16 @@ public final class Grounding {
      */
     static final List<String> FAMILY_WORDS = List.of("animal", "");
 
+    /**
+     * The verbs a thing does without anyone: where no one is in the photo and its best-seen thing is
+     * the subject, the caption may say that it sits, stands, lies, hangs, floats, flies, drives or is
+     * parked, not that it runs or walks ("a sign is walking in the grass"); Flickr8k's captions, whose
+     * subjects are people and animals, give the decoder few other verbs for a thing.
+     */
+    static final List<String> STILL = List.of("is", "are", "sitting", "standing", "laying", "lying", "resting",
+            "hanging", "floating", "flying", "driving", "parked", "shown", "lined", "seen", "covered", "filled",
+            "stacked", "displayed", "mounted", "placed");
+
     private final int[] words;
     private final int[] groups;
     private final int[][] support;
@@ -169,6 +180,12 @@ public final class Grounding {
     private final boolean[] detectorWord;
     /** The person detector's evidence column, or -1 without one. */
     private final int personColumn;
+    /** The vocabulary's {@link Verbs}. */
+    private final int[] verbs;
+    /** The vocabulary's {@link Verbs} that are not {@link #STILL}. */
+    private final int[] notStill;
+    /** Per ImageNet class: whether WordNet files it under animal or vehicle (things that move by themselves). */
+    private final boolean[] moving;
 
     /**
      * What may take a class name's place: the names of its interchangeable classes in the same number
@@ -178,8 +195,14 @@ public final class Grounding {
     private record Places(int[] members, int[][] memberSupport, int family, int[] familySupport) {}
 
     private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
-            List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn) {
+            List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn, int[] verbs,
+            int[] stillVerbs, boolean[] moving) {
         this.personColumn = personColumn;
+        this.verbs = verbs;
+        Set<Integer> still = new java.util.HashSet<>();
+        java.util.Arrays.stream(stillVerbs).forEach(still::add);
+        this.notStill = java.util.Arrays.stream(verbs).filter(v -> !still.contains(v)).toArray();
+        this.moving = moving;
         this.requirable = requirable;
         this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
         this.detectorWord = new boolean[words.length];
@@ -316,7 +339,20 @@ public final class Grounding {
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), places,
                 List.copyOf(requirable), nameable, imagenet.size(),
-                conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1);
+                conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1,
+                Verbs.ids(vocabulary), STILL.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID)
+                        .toArray(), moving(imagenet));
+    }
+
+    /** Per ImageNet class, whether WordNet files it under "animal" or "vehicle". */
+    private static boolean[] moving(ImageNetWords imagenet) {
+        boolean[] out = new boolean[imagenet.size()];
+        for (String word : List.of("animal", "vehicle")) {
+            for (int c : imagenet.classesOf(word)) {
+                out[c] = true;
+            }
+        }
+        return out;
     }
 
     private static int[] toArray(java.util.Collection<Integer> values) {
@@ -369,14 +405,24 @@ public final class Grounding {
      * {@code require} 0, whenever no one is there).
      * {@code filled}: the photos' {@link #fillers}; a word whose place a required class fills meets it
      * ("dog" where the bear will stand).
+     *
+     * <p>In a photo with no one in it (the person detector below {@code ruleOut}) the Flickr8k decoder,
+     * its person words held back, has no subject left and wrote "a black and white is sitting on a
+     * stove". There the required thing must also come first: no {@link Verbs verb} before it is named
+     * ("a stove is sitting in a kitchen"), no second name of it after, and a thing WordNet files under
+     * neither animal nor vehicle is only said to do what things do without anyone ({@link #STILL}: "a
+     * sign is standing", not "walking"). A verb that names the thing's class ("skiing") does not meet the
+     * requirement there. These hold in the search {@link RequiredWords} steers, which runs only for
+     * captions that did not name the thing unasked.
      */
     public List<RequiredWords> required(float[][] probabilities, Settings settings, int[][] filled) {
         List<RequiredWords> out = new ArrayList<>(probabilities.length);
         for (int i = 0; i < probabilities.length; i++) {
             List<Requirable> chosen = settings.require() == 0 ? List.of()
                     : seen(nameable, probabilities[i], settings.require(), RequiredWords.MAX);
-            if (chosen.isEmpty() && settings.alone() > 0 && personColumn >= 0
-                    && probabilities[i][personColumn] < settings.ruleOut()) {
+            // The person detector's "no": the caption's subject, if it names one, is what is required.
+            boolean subject = personColumn >= 0 && probabilities[i][personColumn] < settings.ruleOut();
+            if (chosen.isEmpty() && settings.alone() > 0 && subject) {
                 chosen = seen(requirable, probabilities[i], settings.alone(), 1);
             }
             if (chosen.isEmpty()) {
@@ -385,6 +431,7 @@ public final class Grounding {
             }
             int[] fill = filled[i];
             List<int[]> anyOf = new ArrayList<>();
+            List<int[]> asSubject = new ArrayList<>();
             for (Requirable r : chosen) {
                 List<Integer> tokens = new ArrayList<>();
                 java.util.Arrays.stream(r.tokens()).forEach(tokens::add);
@@ -394,8 +441,17 @@ public final class Grounding {
                     }
                 }
                 anyOf.add(toArray(tokens));
+                // "skiing" names the skis' class but cannot be the caption's subject.
+                asSubject.add(tokens.stream().filter(t -> java.util.Arrays.binarySearch(verbs, t) < 0)
+                        .mapToInt(Integer::intValue).toArray());
             }
-            out.add(new RequiredWords(anyOf));
+            if (!subject || asSubject.stream().anyMatch(set -> set.length == 0)) {
+                out.add(new RequiredWords(anyOf));
+                continue;
+            }
+            // Animals and vehicles move; other things are held to the verbs of things that stay put.
+            boolean moves = java.util.Arrays.stream(chosen.get(0).columns()).anyMatch(c -> c < moving.length && moving[c]);
+            out.add(new RequiredWords(asSubject, verbs, moves ? new int[0] : notStill, true));
         }
         return out;
     }

@@ -75,11 +75,13 @@ public final class BeamSearch {
         int[] first = new int[n + 1];
         int[][] tokensOf = new int[n][];
         int mostTokens = 0;
+        int mostHeldBack = 0;
         java.util.TreeSet<Integer> anyRequired = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             first[i + 1] = first[i] + (1 << required.get(i).count());
             tokensOf[i] = required.get(i).tokens();
             mostTokens = Math.max(mostTokens, tokensOf[i].length);
+            mostHeldBack = Math.max(mostHeldBack, required.get(i).before().length);
             for (int t : tokensOf[i]) {
                 if (t < 0 || t >= model.vocabSize()) {
                     throw new IllegalArgumentException("required token " + t + " is not in the vocabulary");
@@ -89,7 +91,8 @@ public final class BeamSearch {
         }
         // A required word among a beam's best is offered from the step's required columns instead, so each
         // row brings that many more words to keep 2×width for its own group.
-        int candidatesPerRow = Math.min(perBeam + mostTokens
+        // Words held back until a constraint is met (RequiredWords.before) may fill a beam's best words as well.
+        int candidatesPerRow = Math.min(perBeam + mostTokens + mostHeldBack
                 + (settings.blockRepeatedTrigrams() ? Math.max(0, settings.maxLength() - 2) + 1 : 0), allowed);
         boolean constrained = !anyRequired.isEmpty();
         // The required words of every image, and each one's column in a step's TopWords.also.
@@ -268,6 +271,7 @@ public final class BeamSearch {
     private List<List<Candidate>> topCandidates(DecodingModel.TopWords<?> step, int[] columnOf, int firstRow,
             List<List<Beam>> groups, RequiredWords required, int[] requiredTokens, int count, int perBeam) {
         boolean blockTrigrams = settings.blockRepeatedTrigrams();
+        boolean ordered = required.ordered();
         List<PriorityQueue<Candidate>> heaps = new ArrayList<>();
         for (int s = 0; s < groups.size(); s++) {
             heaps.add(new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb)));
@@ -281,7 +285,8 @@ public final class BeamSearch {
                 for (int j = 0; j < lp.length && offered < perBeam; j++) {
                     // A word that meets a new constraint is offered below, from the required columns, and does
                     // not use up this group's words.
-                    if ((blockTrigrams && repeats(beam.words(), words[j])) || (s | required.mask(words[j])) != s) {
+                    if ((blockTrigrams && repeats(beam.words(), words[j])) || (s | required.mask(words[j])) != s
+                            || (ordered && !required.allows(s, words[j]))) {
                         continue;
                     }
                     offered++;
@@ -290,7 +295,7 @@ public final class BeamSearch {
                 for (int w : requiredTokens) {
                     int moved = s | required.mask(w);
                     if (moved != s && !settings.banned().contains(w)
-                            && !(blockTrigrams && repeats(beam.words(), w))) {
+                            && !(blockTrigrams && repeats(beam.words(), w)) && (!ordered || required.allows(s, w))) {
                         offer(heaps.get(moved), count, new Candidate(row, w, beam.logProb() + step.also()[row][columnOf[w]]));
                     }
                 }

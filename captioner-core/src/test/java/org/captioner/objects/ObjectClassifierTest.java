@@ -219,6 +219,19 @@ class ObjectClassifierTest {
         RequiredWords named = grounding.required(new float[][] {dogToo}, alone, new int[1][0]).get(0);
         assertEquals(1, named.count());
         assertEquals(java.util.Set.of("dog"), Chair.standard().classesIn(vocabulary.word(named.anyOf().get(0)[0])));
+        // With no one there the required thing is the subject: no verb before it, not named twice; a plate of
+        // food is not said to run, a dog may be.
+        assertTrue(required.once() && named.once());
+        assertTrue(!required.allows(0, vocabulary.id("is")) && !required.allows(0, vocabulary.id("sits")));
+        assertTrue(required.allows(0, vocabulary.id("a")) && required.allows(0, vocabulary.id("food")));
+        assertTrue(required.allows(1, vocabulary.id("is")) && required.allows(1, vocabulary.id("sitting")));
+        assertTrue(!required.allows(1, vocabulary.id("running")) && !required.allows(1, vocabulary.id("food")));
+        assertTrue(!named.allows(0, vocabulary.id("running")) && named.allows(1, vocabulary.id("running")));
+        // Where someone may be there, the caption is free to begin as it likes.
+        float[] dogAndPerson = withPerson(dogToo, person, 0.8f);
+        RequiredWords free = grounding.required(new float[][] {dogAndPerson}, alone, new int[1][0]).get(0);
+        assertEquals(1, free.count());
+        assertTrue(!free.ordered() && free.allows(0, vocabulary.id("is")));
         assertEquals("0.7,3.0,0.0,0.7,0.3,0.5", alone.describe());
         // A reads the person detector's "no", F any detector's: without them the settings are refused.
         assertEquals(null, alone.unmetBy(List.of("person", "skis")));

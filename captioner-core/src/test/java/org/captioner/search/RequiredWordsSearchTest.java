@@ -130,6 +130,45 @@ class RequiredWordsSearchTest {
         assertEquals(0, previousMet, "captions that meet nothing come last");
     }
 
+    /** Whether each word of {@code words} is one {@code required} allows where it stands. */
+    private static boolean inOrder(RequiredWords required, int[] words) {
+        int met = 0;
+        for (int w : words) {
+            if (!required.allows(met, w)) {
+                return false;
+            }
+            met |= required.mask(w);
+        }
+        return true;
+    }
+
+    @ParameterizedTest(name = "image {0}")
+    @CsvSource({"0", "1", "2", "3", "4", "5"})
+    void wordsHeldBackNeverWrittenOrNamedOnceAreKeptToByAWideBeam(int image) {
+        SearchSettings settings = SearchSettings.of(4, 0.5);
+        // 6 must be named before 4 is written, only once, and 5 never.
+        RequiredWords ordered = new RequiredWords(List.of(new int[] {6}), new int[] {4}, new int[] {5}, true);
+        List<Hypothesis> all = BeamSearchTest.bruteForce(image, settings);
+        Hypothesis best = all.stream().filter(h -> contains(h.words(), new int[] {6}) && inOrder(ordered, h.words()))
+                .findFirst().orElseThrow();
+        Hypothesis found = new BeamSearch(200, 1, settings).search(new TableModel(VOCAB), new float[][] {{image}},
+                List.of(ordered)).get(0).get(0);
+        assertArrayEquals(best.words(), found.words());
+        assertEquals(best.score(), found.score(), 1e-5);
+        assertTrue(inOrder(ordered, found.words()) && !inOrder(ordered, new int[] {4, 6})
+                && !inOrder(ordered, new int[] {6, 6}) && !inOrder(ordered, new int[] {6, 5}));
+        assertTrue(inOrder(ordered, new int[] {6, 4, 4}), "what is held back is free once the constraint is met");
+    }
+
+    @Test
+    void aWordHeldBackDoesNotMeetAConstraintBeforeItIsMet() {
+        // "skiing" may name the skis' class, but it is a verb: it neither starts the caption nor is barred by once.
+        RequiredWords r = new RequiredWords(List.of(new int[] {5, 6}), new int[] {6}, new int[0], true);
+        assertTrue(!r.allows(0, 6) && r.allows(0, 5) && r.allows(1, 6) && !r.allows(1, 5));
+        assertThrows(IllegalArgumentException.class, () -> new RequiredWords(List.of(), new int[] {4}, new int[0], false),
+                "nothing to wait for");
+    }
+
     @Test
     void rejectsTooManyOrEmptyConstraints() {
         assertThrows(IllegalArgumentException.class, () -> new RequiredWords(List.of(new int[0])));

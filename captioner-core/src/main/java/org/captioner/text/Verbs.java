@@ -1,0 +1,52 @@
+package org.captioner.text;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The words that say what a caption's subject does: "is", "are" and the words that most often
+ * follow them in Flickr8k's training captions ("running", "sitting", "parked"), as
+ * {@code scripts/caption_verbs.py} derived them (resource {@code verbs.txt}). A caption that has
+ * written one of them has passed its subject.
+ */
+public final class Verbs {
+
+    private static final List<String> WORDS = load();
+
+    private Verbs() {}
+
+    /** The words, most frequent first. */
+    public static List<String> words() {
+        return WORDS;
+    }
+
+    /** The ids of those of the words that {@code vocabulary} knows, ascending. */
+    public static int[] ids(Vocabulary vocabulary) {
+        return WORDS.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID).sorted().distinct()
+                .toArray();
+    }
+
+    private static List<String> load() {
+        try (InputStream in = Verbs.class.getResourceAsStream("verbs.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("verbs.txt is missing from the classpath");
+            }
+            List<String> words = new ArrayList<>();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    words.add(line.strip());
+                }
+            }
+            return List.copyOf(words);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
