@@ -68,11 +68,16 @@ public record BundleInfo(
         return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, members, List.of());
     }
 
-    /** This bundle with {@code variant} added, replacing one of the same name. */
+    /** This bundle with {@code variant} added, replacing one of the same name where it stands (the variants keep their order). */
     public BundleInfo withEncoderVariant(EncoderVariant variant) {
         List<EncoderVariant> all = new java.util.ArrayList<>(encoderVariants);
-        all.removeIf(v -> v.name().equals(variant.name()));
-        all.add(variant);
+        int at = java.util.stream.IntStream.range(0, all.size()).filter(k -> all.get(k).name().equals(variant.name()))
+                .findFirst().orElse(-1);
+        if (at >= 0) {
+            all.set(at, variant);
+        } else {
+            all.add(variant);
+        }
         return new BundleInfo(format, decoder, encoder, encoderLocation, search, provenance, members, all);
     }
 

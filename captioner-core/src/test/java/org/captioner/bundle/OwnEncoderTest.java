@@ -45,6 +45,19 @@ class OwnEncoderTest {
     }
 
     @Test
+    void aVariantMeasuredAgainKeepsItsPlaceAndANewOneComesLast() {
+        BundleInfo.EncoderVariant again = new BundleInfo.EncoderVariant("fast", "fast.pt", identity("fast.pt", "bb"),
+                "dev CIDEr 0.6");
+        BundleInfo after = bundle().withEncoderVariant(again);
+        assertEquals(List.of("fast", "int8"), after.encoderVariants().stream().map(BundleInfo.EncoderVariant::name).toList());
+        assertEquals("dev CIDEr 0.6", after.encoderVariant("fast").measured());
+        BundleInfo more = after.withEncoderVariant(new BundleInfo.EncoderVariant("onnx", "f.onnx",
+                identity("f.onnx", "dd"), "dev CIDEr 0.5"));
+        assertEquals(List.of("fast", "int8", "onnx"),
+                more.encoderVariants().stream().map(BundleInfo.EncoderVariant::name).toList());
+    }
+
+    @Test
     void anUnknownVariantOrATakenNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> bundle().withOwnEncoder("onnx", "float", "x"));
         assertThrows(IllegalArgumentException.class, () -> bundle().withOwnEncoder("fast", "int8", "x"));
