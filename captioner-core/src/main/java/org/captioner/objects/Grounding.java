@@ -158,14 +158,14 @@ public final class Grounding {
     static final List<String> FAMILY_WORDS = List.of("animal", "");
 
     /**
-     * The verbs a thing does without anyone: where no one is in the photo and its best-seen thing is
-     * the subject, the caption may say that it sits, stands, lies, hangs, floats, flies, drives or is
-     * parked, not that it runs or walks ("a sign is walking in the grass"); Flickr8k's captions, whose
-     * subjects are people and animals, give the decoder few other verbs for a thing.
+     * The verbs a thing does without anyone: where no one is in the photo and the thing the caption
+     * must name is neither an animal nor a vehicle, the caption may say that it sits, stands, lies,
+     * rests, hangs, floats or flies (a kite), not that it runs or walks ("a sign is walking in the
+     * grass"). Only verbs ending -ing and their simple present forms are held to this list ({@link
+     * #notStill}); "is", participles ("parked", "covered") and the few adverbs of {@link Verbs} stay free.
      */
-    static final List<String> STILL = List.of("is", "are", "sitting", "standing", "laying", "lying", "resting",
-            "hanging", "floating", "flying", "driving", "parked", "shown", "lined", "seen", "covered", "filled",
-            "stacked", "displayed", "mounted", "placed");
+    static final List<String> STILL = List.of("sitting", "sits", "standing", "stands", "laying", "lays", "lying",
+            "lies", "resting", "rests", "hanging", "hangs", "floating", "floats", "flying", "flies");
 
     private final int[] words;
     private final int[] groups;
@@ -182,9 +182,9 @@ public final class Grounding {
     private final int personColumn;
     /** The vocabulary's {@link Verbs}. */
     private final int[] verbs;
-    /** The vocabulary's {@link Verbs} that are not {@link #STILL}. */
+    /** The vocabulary's {@link Verbs} that end -ing or are simple present forms, other than the {@link #STILL} ones. */
     private final int[] notStill;
-    /** Per ImageNet class: whether WordNet files it under animal or vehicle (things that move by themselves). */
+    /** Per ImageNet class: whether WordNet files it under animal or vehicle (things that are said to move). */
     private final boolean[] moving;
 
     /**
@@ -196,12 +196,12 @@ public final class Grounding {
 
     private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
             List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn, int[] verbs,
-            int[] stillVerbs, boolean[] moving) {
+            int[] stillVerbs, boolean[] actions, boolean[] moving) {
         this.personColumn = personColumn;
         this.verbs = verbs;
         Set<Integer> still = new java.util.HashSet<>();
         java.util.Arrays.stream(stillVerbs).forEach(still::add);
-        this.notStill = java.util.Arrays.stream(verbs).filter(v -> !still.contains(v)).toArray();
+        this.notStill = java.util.Arrays.stream(verbs).filter(v -> !still.contains(v) && actions[v]).toArray();
         this.moving = moving;
         this.requirable = requirable;
         this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
@@ -341,7 +341,17 @@ public final class Grounding {
                 List.copyOf(requirable), nameable, imagenet.size(),
                 conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1,
                 Verbs.ids(vocabulary), STILL.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID)
-                        .toArray(), moving(imagenet));
+                        .toArray(), actions(vocabulary), moving(imagenet));
+    }
+
+    /** Per vocabulary id, whether the word is one of {@link Verbs} that names an action: it ends -ing or -s, but is not "is". */
+    private static boolean[] actions(Vocabulary vocabulary) {
+        boolean[] out = new boolean[vocabulary.size()];
+        for (int id : Verbs.ids(vocabulary)) {
+            String word = vocabulary.word(id);
+            out[id] = word.endsWith("ing") || (word.endsWith("s") && !word.equals("is"));
+        }
+        return out;
     }
 
     /** Per ImageNet class, whether WordNet files it under "animal" or "vehicle". */
@@ -409,11 +419,11 @@ public final class Grounding {
      * <p>In a photo with no one in it (the person detector below {@code ruleOut}) the Flickr8k decoder,
      * its person words held back, has no subject left and wrote "a black and white is sitting on a
      * stove". There the required thing must also come first: no {@link Verbs verb} before it is named
-     * ("a stove is sitting in a kitchen"), no second name of it after, and a thing WordNet files under
-     * neither animal nor vehicle is only said to do what things do without anyone ({@link #STILL}: "a
+     * ("a stove is sitting in a kitchen"), no second name of it after, and where no required thing is
+     * one WordNet files under animal or vehicle, only what things do without anyone ({@link #STILL}: "a
      * sign is standing", not "walking"). A verb that names the thing's class ("skiing") does not meet the
      * requirement there. These hold in the search {@link RequiredWords} steers, which runs only for
-     * captions that did not name the thing unasked.
+     * captions that did not name the thing unasked (Captioner).
      */
     public List<RequiredWords> required(float[][] probabilities, Settings settings, int[][] filled) {
         List<RequiredWords> out = new ArrayList<>(probabilities.length);
@@ -449,11 +459,20 @@ public final class Grounding {
                 out.add(new RequiredWords(anyOf));
                 continue;
             }
-            // Animals and vehicles move; other things are held to the verbs of things that stay put.
-            boolean moves = java.util.Arrays.stream(chosen.get(0).columns()).anyMatch(c -> c < moving.length && moving[c]);
-            out.add(new RequiredWords(asSubject, verbs, moves ? new int[0] : notStill, true));
+            // Animals and vehicles move; where none is required the caption is held to the verbs of things that stay put.
+            boolean moves = chosen.stream().flatMapToInt(r -> java.util.Arrays.stream(r.columns()))
+                    .anyMatch(c -> c < moving.length && moving[c]);
+            // The things' own names are never held back, whatever the verb list holds.
+            Set<Integer> names = new java.util.HashSet<>();
+            asSubject.forEach(set -> java.util.Arrays.stream(set).forEach(names::add));
+            out.add(new RequiredWords(asSubject, without(verbs, names), moves ? new int[0] : without(notStill, names),
+                    true));
         }
         return out;
+    }
+
+    private static int[] without(int[] ids, Set<Integer> excluded) {
+        return java.util.Arrays.stream(ids).filter(id -> !excluded.contains(id)).toArray();
     }
 
     /** The things of {@code candidates} with at least {@code level} evidence, the best seen first, at most {@code max}. */

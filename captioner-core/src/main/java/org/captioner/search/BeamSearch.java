@@ -20,7 +20,9 @@ import org.captioner.text.Vocabulary;
  *
  * <p>With required words ({@link #search(DecodingModel, float[][], List)}) all of this holds per
  * group, an image and one subset of its required words met so far, each with {@code width} beams;
- * captions come back ordered by how many required words they meet, then by score.
+ * captions come back ordered by how many required words they meet, then by score. A word that
+ * {@link RequiredWords#allows} refuses where a beam stands (held back until a constraint is met,
+ * never written, or a second name of a thing named) is not offered.
  */
 public final class BeamSearch {
 
@@ -81,7 +83,7 @@ public final class BeamSearch {
             first[i + 1] = first[i] + (1 << required.get(i).count());
             tokensOf[i] = required.get(i).tokens();
             mostTokens = Math.max(mostTokens, tokensOf[i].length);
-            mostHeldBack = Math.max(mostHeldBack, required.get(i).before().length);
+            mostHeldBack = Math.max(mostHeldBack, required.get(i).before().length + required.get(i).never().length);
             for (int t : tokensOf[i]) {
                 if (t < 0 || t >= model.vocabSize()) {
                     throw new IllegalArgumentException("required token " + t + " is not in the vocabulary");
@@ -91,7 +93,8 @@ public final class BeamSearch {
         }
         // A required word among a beam's best is offered from the step's required columns instead, so each
         // row brings that many more words to keep 2×width for its own group.
-        // Words held back until a constraint is met (RequiredWords.before) may fill a beam's best words as well.
+        // Words held back until a constraint is met or never written (RequiredWords.allows) may fill a beam's best
+        // words as well.
         int candidatesPerRow = Math.min(perBeam + mostTokens + mostHeldBack
                 + (settings.blockRepeatedTrigrams() ? Math.max(0, settings.maxLength() - 2) + 1 : 0), allowed);
         boolean constrained = !anyRequired.isEmpty();

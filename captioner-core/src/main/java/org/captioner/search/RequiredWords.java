@@ -50,7 +50,7 @@ public record RequiredWords(List<int[]> anyOf, int[] before, int[] never, boolea
 
     /**
      * Whether a caption whose met constraints are {@code met} (a mask, as {@link #mask} gives) may
-     * write {@code token} next, as far as {@code before} and {@code once} say.
+     * write {@code token} next, as far as {@code before}, {@code never} and {@code once} say.
      */
     public boolean allows(int met, int token) {
         if ((met == 0 && Arrays.binarySearch(before, token) >= 0) || Arrays.binarySearch(never, token) >= 0) {

@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The words that say what a caption's subject does: "is", "are" and the words that most often
- * follow them in Flickr8k's training captions ("running", "sitting", "parked"), as
- * {@code scripts/caption_verbs.py} derived them (resource {@code verbs.txt}). A caption that has
+ * The words that say what a caption's subject does: "is", "are", the words that follow them at
+ * least a fifth of the time in Flickr8k's training captions ("running", "sitting", "parked"), and
+ * the simple present forms of those ending -ing that follow a person or an animal ("runs", "sits"),
+ * as {@code scripts/caption_verbs.py} derived them (resource {@code verbs.txt}). A caption that has
  * written one of them has passed its subject.
  */
 public final class Verbs {

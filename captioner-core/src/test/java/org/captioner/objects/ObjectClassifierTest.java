@@ -226,7 +226,11 @@ class ObjectClassifierTest {
         assertTrue(required.allows(0, vocabulary.id("a")) && required.allows(0, vocabulary.id("food")));
         assertTrue(required.allows(1, vocabulary.id("is")) && required.allows(1, vocabulary.id("sitting")));
         assertTrue(!required.allows(1, vocabulary.id("running")) && !required.allows(1, vocabulary.id("food")));
+        assertTrue(required.allows(1, vocabulary.id("sits")) && required.allows(1, vocabulary.id("parked")),
+                "things sit and are parked");
+        assertTrue(!required.allows(1, vocabulary.id("runs")) && !required.allows(1, vocabulary.id("walks")));
         assertTrue(!named.allows(0, vocabulary.id("running")) && named.allows(1, vocabulary.id("running")));
+        assertTrue(named.allows(0, vocabulary.id("dogs")), "a thing's own names are never held back");
         // Where someone may be there, the caption is free to begin as it likes.
         float[] dogAndPerson = withPerson(dogToo, person, 0.8f);
         RequiredWords free = grounding.required(new float[][] {dogAndPerson}, alone, new int[1][0]).get(0);
