@@ -33,7 +33,7 @@ final class CaptionCommand extends Command {
     @Override
     String summary() {
         return "Caption images: any mix of files and folders (walked recursively). Files are recognised by"
-                + " content (JPEG, PNG, GIF, BMP); a bad file is reported and the rest are still captioned."
+                + " content (JPEG, PNG, GIF, BMP, WebP, TIFF); a bad file is reported and the rest are still captioned."
                 + " Exit status 0 when all succeeded, 1 when some failed, 2 for usage errors.";
     }
 

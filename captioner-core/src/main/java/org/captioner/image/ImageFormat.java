@@ -7,7 +7,14 @@ public enum ImageFormat {
     JPEG,
     PNG,
     GIF,
-    BMP;
+    BMP,
+    /** Lossy or lossless WebP, as web pages and Android phones save photos (TwelveMonkeys' reader). */
+    WEBP,
+    /** TIFF, as scanners and some cameras write (TwelveMonkeys' reader; the first page). */
+    TIFF;
+
+    /** The formats' names for messages: "JPEG, PNG, GIF, BMP, WebP or TIFF". */
+    public static final String NAMES = "JPEG, PNG, GIF, BMP, WebP or TIFF";
 
     /** The format whose signature {@code header} starts with, if any. */
     public static Optional<ImageFormat> sniff(byte[] header, int length) {
@@ -24,6 +31,14 @@ public enum ImageFormat {
         }
         if (length >= 14 && header[0] == 'B' && header[1] == 'M') {
             return Optional.of(BMP);
+        }
+        if (length >= 12 && header[0] == 'R' && header[1] == 'I' && header[2] == 'F' && header[3] == 'F'
+                && header[8] == 'W' && header[9] == 'E' && header[10] == 'B' && header[11] == 'P') {
+            return Optional.of(WEBP);
+        }
+        if (length >= 4 && ((header[0] == 'I' && header[1] == 'I' && header[2] == 42 && header[3] == 0)
+                || (header[0] == 'M' && header[1] == 'M' && header[2] == 0 && header[3] == 42))) {
+            return Optional.of(TIFF);
         }
         return Optional.empty();
     }

@@ -44,7 +44,7 @@ public final class PhotoReader {
     public static final int DECODE_SIDE = 512;
 
     static {
-        // Registers TwelveMonkeys' readers (CMYK JPEG, more BMP variants) ahead of the JDK's.
+        // Registers TwelveMonkeys' readers (CMYK JPEG, more BMP variants, WebP, TIFF) ahead of the JDK's.
         ImageIO.scanForPlugins();
         ImageIO.setUseCache(false);
     }
@@ -162,7 +162,7 @@ public final class PhotoReader {
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageReadException(
                 ImageReadException.Kind.NOT_AN_IMAGE,
-                "not an image: content is not JPEG, PNG, GIF or BMP"));
+                "not an image: content is not " + ImageFormat.NAMES));
         BufferedImage raw = read(bytes, format);
         BufferedImage rgb = toRgb(raw);
         return orient(rgb, orientation(bytes, format));
@@ -244,7 +244,8 @@ public final class PhotoReader {
     }
 
     private static int orientation(byte[] bytes, ImageFormat format) {
-        if (format != ImageFormat.JPEG) {
+        // Cameras and phones tag JPEG, TIFF and WebP photos with the way they were held.
+        if (format != ImageFormat.JPEG && format != ImageFormat.TIFF && format != ImageFormat.WEBP) {
             return 1;
         }
         try {

@@ -68,6 +68,52 @@ class PhotoReaderTest {
     }
 
     @Test
+    void webpAndTiffPhotosAreReadByContent() throws Exception {
+        // A WebP made from the kitten sample (scripts/make_webp_fixture.sh), under a name that says nothing.
+        Path webp = dir.resolve("kitten.photo");
+        java.nio.file.Files.copy(ProjectFiles.root().resolve("captioner-core/src/test/resources/fixtures/kitten.webp"),
+                webp);
+        BufferedImage fromWebp = reader.read(webp);
+        assertEquals(96, fromWebp.getWidth());
+        assertEquals(72, fromWebp.getHeight());
+        // Its colours are the kitten's: compared with the JPEG scaled the same way, mean channel error is small.
+        BufferedImage jpeg = reader.read(ProjectFiles.sample("kitten.jpg"));
+        BufferedImage small = new BufferedImage(96, 72, BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = small.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(jpeg, 0, 0, 96, 72, null);
+        g.dispose();
+        assertTrue(meanChannelError(fromWebp, small) < 25, "WebP pixels should be the kitten's");
+        // A TIFF (written here by the JDK's own TIFF writer) decodes to the same pixels.
+        Path tiff = dir.resolve("kitten.scan");
+        assertTrue(javax.imageio.ImageIO.write(small, "tiff", tiff.toFile()));
+        assertEquals(0.0, meanChannelError(reader.read(tiff), small), 1e-9);
+        // Cut short, each is reported as damaged, not read as half a picture.
+        byte[] bytes = java.nio.file.Files.readAllBytes(webp);
+        ImageReadException cut = assertThrows(ImageReadException.class,
+                () -> reader.read(java.util.Arrays.copyOf(bytes, bytes.length / 2)));
+        assertEquals(ImageReadException.Kind.CORRUPT, cut.kind());
+        assertTrue(cut.getMessage().contains("WEBP"), cut.getMessage());
+        byte[] tiffBytes = java.nio.file.Files.readAllBytes(tiff);
+        assertEquals(ImageReadException.Kind.CORRUPT, assertThrows(ImageReadException.class,
+                () -> reader.read(java.util.Arrays.copyOf(tiffBytes, 64))).kind());
+    }
+
+    private static double meanChannelError(BufferedImage a, BufferedImage b) {
+        double sum = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs(((p >> shift) & 255) - ((q >> shift) & 255));
+                }
+            }
+        }
+        return sum / (3.0 * a.getWidth() * a.getHeight());
+    }
+
+    @Test
     void cmykJpegKeepsItsColours() throws Exception {
         BufferedImage img = reader.read(unusual.get("cmyk"));
         int centre = img.getRGB(img.getWidth() / 2, img.getHeight() / 2);
