@@ -65,7 +65,8 @@ final class EvaluateCommand extends Command {
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("no-attention-maps", "for a bundle whose decoder attends to regions: leave the per-word"
                 + " attention maps out of the report (each costs one more decoder pass per image)"));
-        o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>)"));
+        o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>;"
+                + " <dataset>.<split>... for a dataset other than the one the bundle was trained on)"));
         o.addOption(flag("adopt", "make this beam width, length penalty and max length the bundle's defaults"
                 + " (choose them on the dev split)"));
         return o;
@@ -77,18 +78,31 @@ final class EvaluateCommand extends Command {
      * -Dcaptioner.fillPlaces=false were set, so that a measurement without them replaces no shipped figure.
      */
     static String recordPrefix(Split split, int beam, Grounding.Settings g, boolean blocksTrigrams, boolean fillsPlaces) {
-        return split.label() + ".beam" + beam
+        return recordPrefix(null, split, beam, g, blocksTrigrams, fillsPlaces);
+    }
+
+    /**
+     * As {@link #recordPrefix(Split, int, Grounding.Settings, boolean, boolean)}, led by {@code
+     * dataset.} where the scores are of a dataset other than the one the bundle was trained on (null:
+     * its own): the COCO sample's only split is read as "test", and its scores must not replace the
+     * Flickr8k test figures.
+     */
+    static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
+            boolean fillsPlaces) {
+        return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam
                 + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
                 + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill") + ".";
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
-    private static void updateBundle(Path model, Split split, CaptionOptions options, Grounding.Settings g,
-            EvaluationResult result, boolean record, boolean adopt) throws java.io.IOException {
+    private static void updateBundle(Path model, String dataset, Split split, CaptionOptions options,
+            Grounding.Settings g, EvaluationResult result, boolean record, boolean adopt) throws java.io.IOException {
         BundleInfo info = ModelBundle.readInfo(model);
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
-            String prefix = recordPrefix(split, options.beam(), g, Captioner.blocksTrigrams(), Captioner.fillsPlaces());
+            String own = info.provenance().dataset();
+            String prefix = recordPrefix(dataset.equals(own) ? null : dataset, split, options.beam(), g,
+                    Captioner.blocksTrigrams(), Captioner.fillsPlaces());
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
@@ -300,8 +314,8 @@ final class EvaluateCommand extends Command {
                         + " scores go into the encoder variant (--add-encoder) instead");
             }
             if (line.hasOption("record") || line.hasOption("adopt")) {
-                updateBundle(model, split, options, captioner.grounding(options), result, line.hasOption("record"),
-                        line.hasOption("adopt"));
+                updateBundle(model, dataset.name(), split, options, captioner.grounding(options), result,
+                        line.hasOption("record"), line.hasOption("adopt"));
             }
             if (variant != null) {
                 BundleInfo info = addVariant(model, variant, captioner, split, dataset.name(), options, result);

@@ -84,8 +84,12 @@ class EvaluateCommandTest {
         assertEquals(2, info.get("search").get("beam").asInt());
         assertEquals(0.5, info.get("search").get("lengthPenalty").asDouble());
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("eval/metrics.json").toFile());
+        // The shapes bundle's provenance names its data "shapes", read here as the flickr8k format: scores of a
+        // dataset the bundle was not trained on are filed under that dataset's name.
+        assertEquals("shapes", info.get("provenance").get("dataset").asText());
         assertEquals(metrics.get("CIDEr").asDouble(),
-                info.get("provenance").get("metrics").get("dev.beam2.CIDEr").asDouble(), 1e-12);
+                info.get("provenance").get("metrics").get("flickr8k.dev.beam2.CIDEr").asDouble(), 1e-12);
+        assertTrue(info.get("provenance").get("metrics").get("dev.beam2.CIDEr") == null);
     }
 
     @Test
@@ -102,6 +106,9 @@ class EvaluateCommandTest {
                 org.captioner.objects.Grounding.Settings.OFF, true, false));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
                 EvaluateCommand.recordPrefix(test, 5, setting, false, false));
+        // Another dataset's "test" (the COCO sample's only split) is filed under its own name.
+        assertEquals("coco.test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
+                EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true));
     }
 
     @Test
