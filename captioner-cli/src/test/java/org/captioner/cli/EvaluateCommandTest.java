@@ -80,6 +80,24 @@ class EvaluateCommandTest {
                 "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2", "--length-penalty", "0.5",
                 "--record", "--adopt", "--out", out.resolve("eval").toString());
         assertEquals(0, run.status(), run.err());
+        // The same bundle, its provenance naming the dataset it is scored on: the key has no dataset in front.
+        Path own = out.resolve("bundle-own");
+        Files.createDirectories(own);
+        for (String f : new String[] {"vocabulary.json", "decoder.params"}) {
+            Files.copy(b.bundle.resolve(f), own.resolve(f));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode ownInfo =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(b.bundle.resolve("bundle.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ownInfo.get("provenance")).put("dataset", "flickr8k");
+        new ObjectMapper().writeValue(own.resolve("bundle.json").toFile(), ownInfo);
+        CliRunner.Run ownRun = CliRunner.run("evaluate", "--model", own.toString(), "--dataset", "flickr8k",
+                "--data-dir", b.shapes.fixture.dir.toString(), "--split", "dev", "--beam", "2",
+                "--record", "--out", out.resolve("eval-own").toString());
+        assertEquals(0, ownRun.status(), ownRun.err());
+        JsonNode ownMetrics = new ObjectMapper().readTree(own.resolve("bundle.json").toFile()).get("provenance").get("metrics");
+        assertTrue(ownMetrics.get("dev.beam2.CIDEr") != null && ownMetrics.get("flickr8k.dev.beam2.CIDEr") == null,
+                ownMetrics.toString());
+        assertEquals(0, run.status(), run.err());
         JsonNode info = new ObjectMapper().readTree(copy.resolve("bundle.json").toFile());
         assertEquals(2, info.get("search").get("beam").asInt());
         assertEquals(0.5, info.get("search").get("lengthPenalty").asDouble());

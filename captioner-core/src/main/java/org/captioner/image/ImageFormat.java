@@ -4,14 +4,30 @@ import java.util.Optional;
 
 /** Image formats recognised by their leading bytes, not their file name. */
 public enum ImageFormat {
-    JPEG,
-    PNG,
-    GIF,
-    BMP,
+    JPEG("JPEG"),
+    PNG("PNG"),
+    GIF("GIF"),
+    BMP("BMP"),
     /** Lossy or lossless WebP, as web pages and Android phones save photos (TwelveMonkeys' reader). */
-    WEBP,
-    /** TIFF, as scanners and some cameras write (TwelveMonkeys' reader; the first page). */
-    TIFF;
+    WEBP("WebP"),
+    /**
+     * TIFF, as scanners and some cameras write (TwelveMonkeys' reader; the first image). Camera RAW
+     * files built on TIFF (NEF, DNG, ARW, CR2) sniff as TIFF too: their first image, often a small
+     * preview, is what is read, or the file is reported as corrupt where that image is not one
+     * TIFF readers decode.
+     */
+    TIFF("TIFF");
+
+    private final String label;
+
+    ImageFormat(String label) {
+        this.label = label;
+    }
+
+    /** The format's usual name, for messages ("WebP"). */
+    public String label() {
+        return label;
+    }
 
     /** The formats' names for messages: "JPEG, PNG, GIF, BMP, WebP or TIFF". */
     public static final String NAMES = "JPEG, PNG, GIF, BMP, WebP or TIFF";

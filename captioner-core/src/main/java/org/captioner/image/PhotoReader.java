@@ -169,7 +169,7 @@ public final class PhotoReader {
     }
 
     private BufferedImage read(byte[] bytes, ImageFormat format) throws ImageReadException {
-        String name = format.name();
+        String name = format.label();
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

@@ -84,7 +84,7 @@ class PhotoReaderTest {
         g.drawImage(jpeg, 0, 0, 96, 72, null);
         g.dispose();
         assertTrue(meanChannelError(fromWebp, small) < 25, "WebP pixels should be the kitten's");
-        // A TIFF (written here by the JDK's own TIFF writer) decodes to the same pixels.
+        // A TIFF (written here by whichever TIFF writer ImageIO offers first) decodes to the same pixels.
         Path tiff = dir.resolve("kitten.scan");
         assertTrue(javax.imageio.ImageIO.write(small, "tiff", tiff.toFile()));
         assertEquals(0.0, meanChannelError(reader.read(tiff), small), 1e-9);
@@ -93,10 +93,13 @@ class PhotoReaderTest {
         ImageReadException cut = assertThrows(ImageReadException.class,
                 () -> reader.read(java.util.Arrays.copyOf(bytes, bytes.length / 2)));
         assertEquals(ImageReadException.Kind.CORRUPT, cut.kind());
-        assertTrue(cut.getMessage().contains("WEBP"), cut.getMessage());
+        assertTrue(cut.getMessage().contains("WebP"), cut.getMessage());
         byte[] tiffBytes = java.nio.file.Files.readAllBytes(tiff);
-        assertEquals(ImageReadException.Kind.CORRUPT, assertThrows(ImageReadException.class,
-                () -> reader.read(java.util.Arrays.copyOf(tiffBytes, 64))).kind());
+        for (int length : new int[] {64, tiffBytes.length / 2}) {
+            ImageReadException e = assertThrows(ImageReadException.class,
+                    () -> reader.read(java.util.Arrays.copyOf(tiffBytes, length)), "TIFF cut to " + length + " bytes");
+            assertEquals(ImageReadException.Kind.CORRUPT, e.kind());
+        }
     }
 
     private static double meanChannelError(BufferedImage a, BufferedImage b) {
