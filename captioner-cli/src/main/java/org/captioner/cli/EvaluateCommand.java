@@ -306,7 +306,8 @@ final class EvaluateCommand extends Command {
                 }
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
-            HtmlReport.write(out, result, model.getFileName().toString(), captioner.encoder().identity().preprocessing());
+            HtmlReport.write(out, result, model.getFileName().toString(), captioner.encoder().identity().preprocessing(),
+                    dataset.describe(split));
             if ((line.hasOption("record") || line.hasOption("adopt"))
                     && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
                 // Scores and settings in bundle.json describe the bundle with its own encoder.

@@ -13,6 +13,11 @@ public abstract class CaptionDataset {
     /** A short name recorded in model provenance, e.g. {@code flickr8k}. */
     public abstract String name();
 
+    /** How reports name {@code split} of this dataset ("test split"). */
+    public String describe(Split split) {
+        return split.label() + " split";
+    }
+
     /** Every image listed for the split, with its captions, whether or not the file exists. */
     protected abstract Map<String, CaptionedImage> listed(Split split) throws IOException;
 

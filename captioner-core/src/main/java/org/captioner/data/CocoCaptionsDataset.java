@@ -53,6 +53,15 @@ public final class CocoCaptionsDataset extends CaptionDataset {
         return new CocoCaptionsDataset(Map.of(Split.DEV, file, Split.TEST, file), dataDir, imagesDir);
     }
 
+    /** A folder of one {@link #SINGLE_FILE} answers for dev and test alike: its reports name the file, not a split. */
+    @Override
+    public String describe(Split split) {
+        Path file = annotationFiles.get(split);
+        boolean single = file != null && file.getFileName().toString().equals(SINGLE_FILE)
+                && annotationFiles.values().stream().allMatch(file::equals);
+        return single ? SINGLE_FILE + " (its only split)" : super.describe(split);
+    }
+
     /** The file name of a single-split folder (see {@link #singleFile}). */
     public static final String SINGLE_FILE = "captions.json";
 

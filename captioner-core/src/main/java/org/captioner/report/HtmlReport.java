@@ -56,6 +56,12 @@ public final class HtmlReport {
      */
     public static void write(Path outDir, EvaluationResult result, String modelName, Preprocessing preprocessing)
             throws IOException {
+        write(outDir, result, modelName, preprocessing, result.split() + " split");
+    }
+
+    /** As {@link #write(Path, EvaluationResult, String, Preprocessing)}, the split named {@code splitName} ("test split"). */
+    public static void write(Path outDir, EvaluationResult result, String modelName, Preprocessing preprocessing,
+            String splitName) throws IOException {
         Path thumbs = outDir.resolve("thumbs");
         Files.createDirectories(thumbs);
         PhotoReader reader = new PhotoReader();
@@ -110,7 +116,7 @@ public final class HtmlReport {
                 <html lang="en">
                 <head>
                 <meta charset="utf-8">
-                <title>captioner evaluation: %s %s</title>
+                <title>captioner evaluation: %s, %s</title>
                 <style>
                 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; background: #fafafa; }
                 h1 { font-size: 1.4rem; margin-bottom: .2rem; }
@@ -134,7 +140,7 @@ public final class HtmlReport {
                 </style>
                 </head>
                 <body>
-                <h1>%s — %s split, beam %d</h1>
+                <h1>%s — %s, beam %d</h1>
                 <p class="meta">model %s · %d images · %.1f s · COCO caption metrics (PTB tokenisation; METEOR and SPICE not computed); CHAIR object hallucination against the references; distinct captions</p>
                 %s
                 %s
@@ -156,8 +162,8 @@ public final class HtmlReport {
                 </script>
                 </body>
                 </html>
-                """.formatted(escape(result.dataset()), escape(result.split()), escape(result.dataset()),
-                escape(result.split()), result.beam(), escape(modelName), result.images().size(), result.seconds(),
+                """.formatted(escape(result.dataset()), escape(splitName), escape(result.dataset()),
+                escape(splitName), result.beam(), escape(modelName), result.images().size(), result.seconds(),
                 table, anyMaps(result) ? "<p class=\"meta\">Point at (or tab to) a word of a caption to see where the"
                         + " decoder looked when it wrote it.</p>" : "", cards, anyMaps(result) ? attentionScript() : "");
         Files.writeString(outDir.resolve("report.html"), html, StandardCharsets.UTF_8);

@@ -111,6 +111,9 @@ class DatasetReadersTest {
         }
         IOException e = assertThrows(IOException.class, () -> sample.split(Split.TRAIN));
         assertTrue(e.getMessage().contains("one evaluation split"), e.getMessage());
+        // Reports name the file, not the split it answers for.
+        assertEquals("captions.json (its only split)", sample.describe(Split.TEST));
+        assertEquals("test split", DatasetFormat.FLICKR8K.open(dir, null).describe(Split.TEST));
     }
 
     @Test
