@@ -30,7 +30,16 @@ public enum ImageFormat {
     }
 
     /** The formats' names for messages: "JPEG, PNG, GIF, BMP, WebP or TIFF". */
-    public static final String NAMES = "JPEG, PNG, GIF, BMP, WebP or TIFF";
+    public static final String NAMES = names();
+
+    private static String names() {
+        ImageFormat[] all = values();
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < all.length; k++) {
+            out.append(k == 0 ? "" : k == all.length - 1 ? " or " : ", ").append(all[k].label);
+        }
+        return out.toString();
+    }
 
     /** The format whose signature {@code header} starts with, if any. */
     public static Optional<ImageFormat> sniff(byte[] header, int length) {

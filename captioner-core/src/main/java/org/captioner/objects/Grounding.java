@@ -196,12 +196,10 @@ public final class Grounding {
 
     private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
             List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn, int[] verbs,
-            int[] stillVerbs, boolean[] actions, boolean[] moving) {
+            int[] notStill, boolean[] moving) {
         this.personColumn = personColumn;
         this.verbs = verbs;
-        Set<Integer> still = new java.util.HashSet<>();
-        java.util.Arrays.stream(stillVerbs).forEach(still::add);
-        this.notStill = java.util.Arrays.stream(verbs).filter(v -> !still.contains(v) && actions[v]).toArray();
+        this.notStill = notStill;
         this.moving = moving;
         this.requirable = requirable;
         this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
@@ -237,6 +235,7 @@ public final class Grounding {
     public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary,
             Set<String> nameable) {
         Chair chair = Chair.standard();
+        int[] verbs = Verbs.ids(vocabulary);
         Map<String, Set<Integer>> supportOfClass = imagenetSupport(imagenet);
         for (int k = 0; k < conceptClasses.size(); k++) {
             // ImageNet's evidence, where it has any, is kept: it was learnt from far more varied photos.
@@ -340,18 +339,18 @@ public final class Grounding {
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), places,
                 List.copyOf(requirable), nameable, imagenet.size(),
                 conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1,
-                Verbs.ids(vocabulary), STILL.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID)
-                        .toArray(), actions(vocabulary), moving(imagenet));
+                verbs, notStill(verbs, vocabulary), moving(imagenet));
     }
 
-    /** Per vocabulary id, whether the word is one of {@link Verbs} that names an action: it ends -ing or -s, but is not "is". */
-    private static boolean[] actions(Vocabulary vocabulary) {
-        boolean[] out = new boolean[vocabulary.size()];
-        for (int id : Verbs.ids(vocabulary)) {
+    /**
+     * The {@code verbs} (ids in {@code vocabulary}) that name an action, ending -ing or -s but not "is",
+     * other than the {@link #STILL} ones.
+     */
+    private static int[] notStill(int[] verbs, Vocabulary vocabulary) {
+        return java.util.Arrays.stream(verbs).filter(id -> {
             String word = vocabulary.word(id);
-            out[id] = word.endsWith("ing") || (word.endsWith("s") && !word.equals("is"));
-        }
-        return out;
+            return (word.endsWith("ing") || (word.endsWith("s") && !word.equals("is"))) && !STILL.contains(word);
+        }).toArray();
     }
 
     /** Per ImageNet class, whether WordNet files it under "animal" or "vehicle". */
@@ -460,19 +459,12 @@ public final class Grounding {
                 continue;
             }
             // Animals and vehicles move; where none is required the caption is held to the verbs of things that stay put.
+            // (No verb is among asSubject's names, so none is both held back and a name of the thing.)
             boolean moves = chosen.stream().flatMapToInt(r -> java.util.Arrays.stream(r.columns()))
                     .anyMatch(c -> c < moving.length && moving[c]);
-            // The things' own names are never held back, whatever the verb list holds.
-            Set<Integer> names = new java.util.HashSet<>();
-            asSubject.forEach(set -> java.util.Arrays.stream(set).forEach(names::add));
-            out.add(new RequiredWords(asSubject, without(verbs, names), moves ? new int[0] : without(notStill, names),
-                    true));
+            out.add(new RequiredWords(asSubject, verbs, moves ? new int[0] : notStill, true));
         }
         return out;
-    }
-
-    private static int[] without(int[] ids, Set<Integer> excluded) {
-        return java.util.Arrays.stream(ids).filter(id -> !excluded.contains(id)).toArray();
     }
 
     /** The things of {@code candidates} with at least {@code level} evidence, the best seen first, at most {@code max}. */

@@ -230,7 +230,7 @@ class ObjectClassifierTest {
                 "things sit and are parked");
         assertTrue(!required.allows(1, vocabulary.id("runs")) && !required.allows(1, vocabulary.id("walks")));
         assertTrue(!named.allows(0, vocabulary.id("running")) && named.allows(1, vocabulary.id("running")));
-        assertTrue(named.allows(0, vocabulary.id("dogs")), "a thing's own names are never held back");
+        assertTrue(named.allows(0, vocabulary.id("dogs")), "a thing's names are not verbs: never held back");
         // Where someone may be there, the caption is free to begin as it likes.
         float[] dogAndPerson = withPerson(dogToo, person, 0.8f);
         RequiredWords free = grounding.required(new float[][] {dogAndPerson}, alone, new int[1][0]).get(0);
