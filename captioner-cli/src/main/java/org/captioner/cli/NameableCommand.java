@@ -79,7 +79,7 @@ final class NameableCommand extends Command {
             double require = objects.groundingDefaults().require();
             double evidence = doubleValue(line, "evidence", require > 0 ? require : 0.7, 0, 1);
             Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
-            NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, evidence);
+            NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, objects.words(), evidence);
             CaptionDataset dataset = DatasetOptions.open(line);
             SplitData data = DatasetOptions.split(dataset, split);
             int featureSize = store.identity().featureSize();
@@ -114,6 +114,10 @@ final class NameableCommand extends Command {
             for (NameableWords.Word w : table.words()) {
                 System.err.printf(Locale.ROOT, "%-16s %7d %7d %7.2f  %s%n", w.word(), w.photos(), w.named(), w.share(),
                         w.share() >= minShare ? "nameable" : "");
+                for (NameableWords.AlsoNamed a : w.alsoNamed()) {
+                    System.err.printf(Locale.ROOT, "%16s also named, in %d photos of ImageNet's %s: %s%n", "", a.photos(),
+                            a.label(), String.join(", ", a.words()));
+                }
             }
             ObjectClassifier.attachNameable(model, table);
             System.err.printf("wrote %s: %d of %d things nameable%n", model.resolve(NameableWords.FILE),

@@ -79,7 +79,7 @@ public final class Captioner implements AutoCloseable {
         this.reader = reader;
         this.objects = objects;
         this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary(),
-                objects.nameable());
+                objects.nameable(), objects.alsoNamed());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "captioner-search");
             t.setDaemon(true);
@@ -365,8 +365,9 @@ public final class Captioner implements AutoCloseable {
             int[] fill = filled == null ? null : filled[options.temperature() > 0 ? i * options.nBest() : i];
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (Hypothesis h : found.get(i)) {
-                int[] words = fill == null ? Articles.agree(h.words(), bundle.vocabulary())
+                int[] agreed = fill == null ? Articles.agree(h.words(), bundle.vocabulary())
                         : grounding.fill(h.words(), fill, bundle.vocabulary());
+                int[] words = Articles.dropBeforeBareEnding(agreed, bundle.vocabulary());
                 String text = bundle.vocabulary().text(words);
                 // Two captions that differed only in a filled word are one caption now.
                 if (!seen.add(text) && options.temperature() == 0) {
@@ -375,7 +376,8 @@ public final class Captioner implements AutoCloseable {
                 ScoredCaption caption = new ScoredCaption(text, h.logProb(), h.score());
                 // Maps for the best caption only: it is the one shown, and each costs a pass per member.
                 // They follow the words the search chose (a filled word is a label on the same step).
-                texts.add(maps && texts.isEmpty() ? caption.withAttention(attention(features[i], h.words())) : caption);
+                texts.add(maps && texts.isEmpty() ? caption.withAttention(withoutRow(attention(features[i], h.words()),
+                        words.length < agreed.length ? agreed.length - 2 : -1)) : caption);
             }
             out.add(texts);
         }
@@ -446,6 +448,20 @@ public final class Captioner implements AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /** {@code rows} without row {@code k} (the same array where {@code k} is -1): a dropped word's map. */
+    private static float[][] withoutRow(float[][] rows, int k) {
+        if (k < 0) {
+            return rows;
+        }
+        float[][] out = new float[rows.length - 1][];
+        for (int r = 0, o = 0; r < rows.length; r++) {
+            if (r != k) {
+                out[o++] = rows[r];
+            }
+        }
+        return out;
     }
 
     private static float[][] repeatRows(float[][] rows, int times) {

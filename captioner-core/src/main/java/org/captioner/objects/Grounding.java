@@ -176,6 +176,8 @@ public final class Grounding {
     private final List<Requirable> requirable;
     /** The {@link #requirable} things people name: the only ones {@link #required} ever asks for. */
     private final List<Requirable> nameable;
+    /** Per {@link #requirable} thing's name: ImageNet class -> the vocabulary ids that also name it in its photos. */
+    private final Map<String, Map<Integer, int[]>> alsoNamed;
     /** Per word: whether its evidence is a concept detector's (not ImageNet's). */
     private final boolean[] detectorWord;
     /** The person detector's evidence column, or -1 without one. */
@@ -195,9 +197,10 @@ public final class Grounding {
     private record Places(int[] members, int[][] memberSupport, int family, int[] familySupport) {}
 
     private Grounding(int[] words, int[] groups, int[][] support, Places[] places,
-            List<Requirable> requirable, Set<String> nameable, int imagenetClasses, int personColumn, int[] verbs,
-            int[] notStill, boolean[] moving) {
+            List<Requirable> requirable, Set<String> nameable, Map<String, Map<Integer, int[]>> alsoNamed,
+            int imagenetClasses, int personColumn, int[] verbs, int[] notStill, boolean[] moving) {
         this.personColumn = personColumn;
+        this.alsoNamed = alsoNamed;
         this.verbs = verbs;
         this.notStill = notStill;
         this.moving = moving;
@@ -234,6 +237,23 @@ public final class Grounding {
      */
     public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary,
             Set<String> nameable) {
+        return of(imagenet, conceptClasses, vocabulary, nameable, Map.of());
+    }
+
+    /**
+     * As {@link #of(ImageNetWords, List, Vocabulary, Set)}, with the {@link NameableWords#alsoNamed}
+     * words: in a photo whose best-seen class of a required thing has some, they meet the requirement
+     * too ("tennis" for the racket). Words the vocabulary lacks are skipped.
+     */
+    public static Grounding of(ImageNetWords imagenet, List<String> conceptClasses, Vocabulary vocabulary,
+            Set<String> nameable, Map<String, Map<Integer, List<String>>> alsoNamed) {
+        Map<String, Map<Integer, int[]>> alsoIds = new LinkedHashMap<>();
+        alsoNamed.forEach((thing, byClass) -> byClass.forEach((c, ws) -> {
+            int[] ids = ws.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID).toArray();
+            if (ids.length > 0) {
+                alsoIds.computeIfAbsent(thing, k -> new LinkedHashMap<>()).put(c, ids);
+            }
+        }));
         Chair chair = Chair.standard();
         int[] verbs = Verbs.ids(vocabulary);
         Map<String, Set<Integer>> supportOfClass = imagenetSupport(imagenet);
@@ -337,7 +357,7 @@ public final class Grounding {
         });
         return new Grounding(ids.stream().mapToInt(Integer::intValue).toArray(),
                 groups.stream().mapToInt(Integer::intValue).toArray(), supports.toArray(int[][]::new), places,
-                List.copyOf(requirable), nameable, imagenet.size(),
+                List.copyOf(requirable), nameable, Map.copyOf(alsoIds), imagenet.size(),
                 conceptClasses.contains(PERSON) ? imagenet.size() + conceptClasses.indexOf(PERSON) : -1,
                 verbs, notStill(verbs, vocabulary), moving(imagenet));
     }
@@ -397,6 +417,17 @@ public final class Grounding {
         public double evidence(float[] probabilities) {
             return Grounding.evidence(probabilities, columns);
         }
+
+        /** Its ImageNet class with the most probability in this photo (the first of them on a tie). */
+        public int bestColumn(float[] probabilities) {
+            int best = columns[0];
+            for (int c : columns) {
+                if (probabilities[c] > probabilities[best]) {
+                    best = c;
+                }
+            }
+            return best;
+        }
     }
 
     /** Everything a caption could be required to name; {@link NameableWords} measures which people do name. */
@@ -449,7 +480,20 @@ public final class Grounding {
                         tokens.add(words[j]);
                     }
                 }
-                anyOf.add(toArray(tokens));
+                // What people also call it, by the class seen ("tennis" for the racket): not a subject (below),
+                // and not a word of an object the photo shows too little of ("skiing" for skis a snowboarder
+                // lacks): a required word is written whatever it costs.
+                List<Integer> named = new ArrayList<>(tokens);
+                int[] also = alsoNamed.getOrDefault(r.name(), Map.of()).get(r.bestColumn(probabilities[i]));
+                if (also != null) {
+                    for (int t : also) {
+                        int j = indexOfWord(t);
+                        if (!named.contains(t) && (j < 0 || evidence(probabilities[i], j) >= settings.threshold())) {
+                            named.add(t);
+                        }
+                    }
+                }
+                anyOf.add(toArray(named));
                 // "skiing" names the skis' class but cannot be the caption's subject.
                 asSubject.add(tokens.stream().filter(t -> java.util.Arrays.binarySearch(verbs, t) < 0)
                         .mapToInt(Integer::intValue).toArray());

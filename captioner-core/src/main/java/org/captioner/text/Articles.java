@@ -16,6 +16,13 @@ public final class Articles {
     /** Consonant-letter words said with a vowel ("an hour", "an honest man"). */
     private static final List<String> VOWEL_SOUND = List.of("hour", "honest", "honor", "honour", "heir");
 
+    /**
+     * Words a caption ends on without "a" or "an" ("playing tennis", "on dirt"), as {@code
+     * scripts/bare_endings.py} derived them from Flickr8k's training captions (resource {@code
+     * bare-endings.txt}).
+     */
+    private static final java.util.Set<String> BARE_ENDINGS = java.util.Set.copyOf(WordList.load("bare-endings.txt"));
+
     private Articles() {}
 
     /** Whether {@code word} takes "an". */
@@ -50,6 +57,26 @@ public final class Articles {
                 out[k] = vocabulary.id(wanted);
             }
         }
+        return out;
+    }
+
+    /**
+     * {@code words} without the "a" or "an" before its last word where people end a caption on that
+     * word without one: a search steered to name a thing reaches it through an article the decoder
+     * had already written ("a man is playing a tennis", "running on a dirt"). The same array where
+     * nothing is dropped; otherwise one word shorter, the article's position being {@code length - 2}.
+     */
+    public static int[] dropBeforeBareEnding(int[] words, Vocabulary vocabulary) {
+        int n = words.length;
+        if (n < 3 || !BARE_ENDINGS.contains(vocabulary.word(words[n - 1]))) {
+            return words;
+        }
+        String article = vocabulary.word(words[n - 2]);
+        if (!article.equals("a") && !article.equals("an")) {
+            return words;
+        }
+        int[] out = java.util.Arrays.copyOf(words, n - 1);
+        out[n - 2] = words[n - 1];
         return out;
     }
 }

@@ -1,12 +1,5 @@
 package org.captioner.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +11,7 @@ import java.util.List;
  */
 public final class Verbs {
 
-    private static final List<String> WORDS = load();
+    private static final List<String> WORDS = WordList.load("verbs.txt");
 
     private Verbs() {}
 
@@ -31,23 +24,5 @@ public final class Verbs {
     public static int[] ids(Vocabulary vocabulary) {
         return WORDS.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID).sorted().distinct()
                 .toArray();
-    }
-
-    private static List<String> load() {
-        try (InputStream in = Verbs.class.getResourceAsStream("verbs.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("verbs.txt is missing from the classpath");
-            }
-            List<String> words = new ArrayList<>();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    words.add(line.strip());
-                }
-            }
-            return List.copyOf(words);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

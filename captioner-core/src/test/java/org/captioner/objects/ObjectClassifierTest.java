@@ -282,7 +282,7 @@ class ObjectClassifierTest {
     @Test
     void theNameableTallyCountsPhotosThatShowAThingAndCaptionsThatNameIt() throws Exception {
         Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
-        NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, 0.7);
+        NameableWords.Tally tally = new NameableWords.Tally(grounding, vocabulary, objects.words(), 0.7);
         float[] kitten = probabilities("kitten.jpg");
         float[] fox = probabilities("fox.png");
         tally.add(kitten, List.of("A kitten lies on a rug .", "a small animal"));
@@ -300,6 +300,95 @@ class ObjectClassifierTest {
         } finally {
             java.nio.file.Files.delete(file);
         }
+    }
+
+    @Test
+    void theWordMostCaptionsOfOneClassesPhotosUseAlsoNamesItsThingThere() throws Exception {
+        ImageNetWords words = objects.words();
+        int racket = -1;
+        int shepherd = -1;
+        int dog = -1;
+        for (int c = 0; c < words.size(); c++) {
+            racket = words.label(c).equals("racket") ? c : racket;
+            shepherd = words.label(c).equals("German shepherd") ? c : shepherd;
+            dog = dog < 0 && words.tagWord(c).equals("dog") ? c : dog;
+        }
+        int width = words.size() + objects.conceptClasses().size();
+        float[] tennis = new float[width];
+        tennis[racket] = 0.9f;
+        float[] park = new float[width];
+        park[dog] = 0.9f;
+        Grounding plain = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
+        NameableWords.Tally tally = new NameableWords.Tally(plain, vocabulary, objects.words(), 0.7);
+        int photos = NameableWords.ALSO_MIN_PHOTOS;
+        for (int k = 0; k < photos; k++) {
+            // Every caption says "tennis", most "court" too, a few "racket"; the dogs' captions say neither.
+            tally.add(tennis, List.of(k < 3 ? "A man swings a racket on a tennis court ." : k < 8
+                    ? "A man plays tennis on a court ." : "A woman is playing tennis ."));
+            // Enough photos of other things that "tennis" and "court" are rare overall (lift above 40).
+            for (int j = 0; j < 20; j++) {
+                tally.add(park, List.of("A dog runs in the park ."));
+                tally.add(park, List.of("A dog plays with a man ."));
+            }
+        }
+        NameableWords table = tally.result("test", 0.5);
+        NameableWords.Word word = table.words().stream().filter(w -> w.word().equals("tennis racket")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(new NameableWords.AlsoNamed(racket, "racket", photos, List.of("tennis"))), word.alsoNamed(),
+                "the word most used, not the scene's ('court', also common enough here), not person words ('man')");
+        assertEquals(photos, word.named(), "'tennis' names it in the photos whose captions never say 'racket'");
+        assertTrue(table.words().stream().filter(w -> w.word().equals("dog")).findFirst().orElseThrow().alsoNamed()
+                .isEmpty(), "'dog' is the dog's own name; 'park' is in every dog photo here: no lift");
+        // Too few photos of a class: nothing is trusted.
+        NameableWords.Tally few = new NameableWords.Tally(plain, vocabulary, objects.words(), 0.7);
+        for (int k = 0; k < photos - 1; k++) {
+            few.add(tennis, List.of("A man plays tennis ."));
+            for (int j = 0; j < 40; j++) {
+                few.add(park, List.of("A dog runs ."));
+            }
+        }
+        assertTrue(few.result("test", 0.5).alsoNamed().isEmpty());
+        // In a photo whose racket is seen, "tennis" meets the requirement, as "racket" does.
+        Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary,
+                Set.of("tennis racket", "dog"), java.util.Map.of("tennis racket", java.util.Map.of(racket,
+                        List.of("tennis")), "dog", java.util.Map.of(shepherd, List.of("german"))));
+        Grounding.Settings settings = new Grounding.Settings(0.7, 3, 0, 0.7);
+        assertEquals(Set.of("tennis", "racket", "racquet"), required(grounding, tennis, settings));
+        assertEquals(Set.of("tennis", "racket", "racquet"), required(Grounding.of(objects.words(), objects.conceptClasses(), vocabulary, Set.of("tennis racket"),
+                        table.alsoNamed()), tennis, settings), "as the tally learnt it");
+        assertTrue(!required(Grounding.of(objects.words(), objects.conceptClasses(), vocabulary,
+                Set.of("tennis racket")), tennis, settings).contains("tennis"), "without the table's words");
+        // Per class: "german" names the dog in a German shepherd's photo, not in another breed's.
+        float[] shepherdPhoto = new float[width];
+        shepherdPhoto[shepherd] = 0.9f;
+        assertTrue(required(grounding, shepherdPhoto, settings).contains("german"));
+        assertTrue(!required(grounding, park, settings).contains("german")
+                && required(grounding, park, settings).contains("dog"));
+        // Not in the subject a photo with no one in it must name.
+        int person = words.size() + objects.conceptClasses().indexOf("person");
+        float[] alone = tennis.clone();
+        alone[person] = 0.1f;
+        RequiredWords subject = grounding.required(new float[][] {alone}, new Grounding.Settings(0.7, 3, 0, 0.7, 0.5, 0.5),
+                new int[1][0]).get(0);
+        assertTrue(subject.ordered() && java.util.Arrays.stream(subject.anyOf().get(0))
+                .noneMatch(id -> id == vocabulary.id("tennis")), "a racket with no one there: the racket is the subject");
+        // The table keeps what it learnt through a file.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("nameable", ".json");
+        try {
+            table.write(file);
+            assertEquals(table, NameableWords.read(file));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    /** The words of the one thing a photo's caption is required to name. */
+    private static Set<String> required(Grounding grounding, float[] photo, Grounding.Settings settings) {
+        List<RequiredWords> required = grounding.required(new float[][] {photo}, settings, new int[1][0]);
+        assertEquals(1, required.get(0).count());
+        Set<String> out = new java.util.HashSet<>();
+        java.util.Arrays.stream(required.get(0).anyOf().get(0)).forEach(id -> out.add(vocabulary.word(id)));
+        return out;
     }
 
     @Test

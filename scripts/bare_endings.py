@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Derive the words a caption ends on without "a" or "an" from Flickr8k's training captions, writing
+captioner-core/src/main/resources/org/captioner/text/bare-endings.txt.
+
+  python3 scripts/bare_endings.py [--data-dir ../shared/datasets/flickr8k] [--out FILE] [--check]
+
+Standard library only. --check rebuilds the list in memory and exits 1 if the file differs.
+
+Why: a search steered to name a thing (grounding's required words) can reach it through an article
+the decoder had already written: "a man is playing a tennis", "a brown dog is running on a dirt".
+People write "playing tennis" and "on dirt". The captioner drops "a"/"an" before such a word at the
+end of a caption (org.captioner.text.Articles.dropBeforeBareEnding).
+
+Rule: a word is listed when, in the training captions, it follows "a" or "an" at least MIN_COUNT
+times and ends the caption there less than ARTICLE_END of the time ("a tennis" goes on: "a tennis
+ball"), and follows a verb (verbs.txt, itself derived from these captions by caption_verbs.py) or one
+of PREPOSITIONS at least MIN_COUNT times and ends the caption there at least BARE_END of the time
+("playing tennis.", "in snow."). Words after "the" or a possessive are not counted: "on the
+sand", "on his back". Tokenisation: lower case, runs of letters, as caption_verbs.py.
+"""
+import argparse
+import collections
+import os
+import re
+import sys
+
+MIN_COUNT = 10
+ARTICLE_END = 0.02
+BARE_END = 0.1
+PREPOSITIONS = ("in on at through into across over under with from of by near down up along around onto toward"
+                " towards behind past inside outside beside between").split()
+HEADER = ("# Words a caption ends on without \"a\" or \"an\", derived from Flickr8k's training captions by\n"
+          "# scripts/bare_endings.py (after \"a\"/\"an\" at least %d times, ending the caption less than %d %%\n"
+          "# of them; after a verb or a preposition at least %d times, ending it at least %d %% of them).\n"
+          "# Alphabetical.\n" % (MIN_COUNT, round(ARTICLE_END * 100), MIN_COUNT, round(BARE_END * 100)))
+
+
+def derive(data_dir, verbs_path):
+    with open(verbs_path) as f:
+        bare_before = {line.strip() for line in f if line.strip() and not line.startswith("#")} | set(PREPOSITIONS)
+    with open(os.path.join(data_dir, "Flickr_8k.trainImages.txt")) as f:
+        train = set(f.read().split())
+    after_article = collections.Counter()
+    article_end = collections.Counter()
+    after_bare = collections.Counter()
+    bare_end = collections.Counter()
+    with open(os.path.join(data_dir, "Flickr8k.token.txt")) as f:
+        for line in f:
+            key, caption = line.rstrip("\n").split("\t", 1)
+            if key.split("#")[0] not in train:
+                continue
+            tokens = re.findall(r"[a-z]+", caption.lower())
+            for k in range(1, len(tokens)):
+                last = k == len(tokens) - 1
+                if tokens[k - 1] in ("a", "an"):
+                    after_article[tokens[k]] += 1
+                    article_end[tokens[k]] += last
+                elif tokens[k - 1] in bare_before:
+                    after_bare[tokens[k]] += 1
+                    bare_end[tokens[k]] += last
+    listed = sorted(w for w in after_bare
+                    if after_article[w] >= MIN_COUNT and article_end[w] / after_article[w] < ARTICLE_END
+                    and after_bare[w] >= MIN_COUNT and bare_end[w] / after_bare[w] >= BARE_END)
+    return HEADER + "".join(w + "\n" for w in listed)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    text_dir = os.path.join(here, "..", "captioner-core", "src", "main", "resources", "org", "captioner", "text")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", default=os.path.join(here, "..", "..", "shared", "datasets", "flickr8k"))
+    parser.add_argument("--out", default=os.path.join(text_dir, "bare-endings.txt"))
+    parser.add_argument("--verbs", default=os.path.join(text_dir, "verbs.txt"))
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    text = derive(args.data_dir, args.verbs)
+    if args.check:
+        with open(args.out) as f:
+            same = f.read() == text
+        print("bare-endings.txt is " + ("up to date" if same else "stale or edited"))
+        sys.exit(0 if same else 1)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print("wrote %d words to %s" % (len(text.splitlines()) - 4, args.out))
+
+
+if __name__ == "__main__":
+    main()
