@@ -57,6 +57,16 @@ line per class in classifier order:
                 give evidence to general words ("animal", "dog", "vehicle") too
   skipped       vocabulary words on the paths that were refused, `word:hops`, GENERIC words
                 and SENSE_TRAPS alike (they are listed in the comment lines)
+  name          the class's everyday name in one word, whether the vocabulary has it or not,
+                lower-cased: the last word of the class's first lemma where that word is a
+                lemma of the class or of one of its hypernyms ("zebra"; "Arctic fox" -> "fox",
+                "three-toed sloth" -> "sloth", not "black widow" -> "widow"); else the first
+                one-word lemma of the class's own synset (giant panda -> "panda"); else the
+                first lemma of the nearest hypernym whose first lemma is one word ("black
+                widow" -> "spider"). Never a GENERIC word or a SENSE_TRAPS sense ("Komodo
+                dragon" passes over "monitor" to "lizard"). The captioner writes it where a
+                caption says "animal" for an animal its vocabulary cannot name
+                (Grounding.nameSeenAnimals).
 """
 import argparse
 import collections
@@ -214,6 +224,7 @@ SENSE_TRAPS = {
     ("dish", "n04258138"): "solar dish; captions' dish holds food",
     ("woods", "n13052670"): "hen-of-the-woods (a fungus); captions' woods are a forest",
     ("spray", "n03476991"): "hair spray; captions' spray is water",
+    ("ounce", "n02128757"): "snow leopard/ounce (only its `name`); everyday ounce is a weight",
 }
 
 
@@ -315,7 +326,23 @@ def map_class(synsets, rank, wnid, name):
 
 
 HEADER = ["index", "wnid", "imagenet_name", "word", "via_wnid", "via_lemma", "hops",
-          "path_words", "skipped"]
+          "path_words", "skipped", "name"]
+
+
+def everyday_name(synsets, wnid):
+    """The class's one-word everyday name (see the docstring's `name` column), or ""."""
+    path = ancestors(synsets, wnid[1:])
+    head = synsets[wnid[1:]][0][0].lower().split("_")[-1]
+    for offset, _ in path:
+        if head in (l.lower() for l in synsets[offset][0]) and not refusal(head, "n" + offset):
+            return head
+    for offset, hops in path:
+        lemmas = synsets[offset][0] if hops == 0 else synsets[offset][0][:1]
+        for lemma in lemmas:
+            word = lemma.lower()
+            if "_" not in word and not refusal(word, "n" + offset):
+                return word
+    return ""
 
 
 def build(args):
@@ -352,7 +379,7 @@ def build(args):
     for index, wnid, name, word, via, lemma, hops, path_words, skipped in rows:
         lines.append("\t".join([str(index), wnid, name, word or "", via or "", lemma or "",
                                 "" if hops is None else str(hops), fmt(path_words),
-                                fmt(skipped)]))
+                                fmt(skipped), everyday_name(synsets, wnid)]))
     return "\n".join(lines) + "\n", rows, synsets, rank
 
 

@@ -115,8 +115,8 @@ final class NameableCommand extends Command {
                 System.err.printf(Locale.ROOT, "%-16s %7d %7d %7.2f  %s%n", w.word(), w.photos(), w.named(), w.share(),
                         w.share() >= minShare ? "nameable" : "");
                 for (NameableWords.AlsoNamed a : w.alsoNamed()) {
-                    System.err.printf(Locale.ROOT, "%16s also named, in %d photos of ImageNet's %s: %s%n", "", a.photos(),
-                            a.label(), String.join(", ", a.words()));
+                    System.err.printf(Locale.ROOT, "  %-14s %7d %7d %7.2f  %s%n", "\"" + a.word() + "\"", a.photos(),
+                            a.named(), a.share(), "in ImageNet's " + a.label() + (a.share() >= minShare ? ": nameable" : ""));
                 }
             }
             ObjectClassifier.attachNameable(model, table);

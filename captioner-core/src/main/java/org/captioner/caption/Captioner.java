@@ -285,6 +285,14 @@ public final class Captioner implements AutoCloseable {
         return !"false".equals(System.getProperty("captioner.fillPlaces"));
     }
 
+    /**
+     * Whether grounding names an animal the vocabulary cannot ({@link Grounding#nameSeenAnimals}): yes,
+     * unless -Dcaptioner.nameAnimals=false, to measure without it.
+     */
+    public static boolean namesAnimals() {
+        return !"false".equals(System.getProperty("captioner.nameAnimals"));
+    }
+
     /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
     public static boolean blocksTrigrams() {
         return !"false".equals(System.getProperty("captioner.blockTrigrams"));
@@ -325,6 +333,8 @@ public final class Captioner implements AutoCloseable {
         // Per image: the object classes its caption must name (null: none), and the biases searched with.
         List<RequiredWords> required = null;
         WordBiases biases = null;
+        // The grounding searched with, or null where there was none.
+        Grounding.Settings grounded = null;
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;
             if (stacked != null) {
@@ -339,6 +349,7 @@ public final class Captioner implements AutoCloseable {
             DecodingModel<?> languageModel = model;
             Grounding.Settings g = grounding(options);
             if (probabilities != null && !g.off()) {
+                grounded = g;
                 // Sampling searches each image's features n-best times over (rows i*n .. i*n+n-1).
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
                 filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
@@ -367,8 +378,13 @@ public final class Captioner implements AutoCloseable {
             for (Hypothesis h : found.get(i)) {
                 int[] agreed = fill == null ? Articles.agree(h.words(), bundle.vocabulary())
                         : grounding.fill(h.words(), fill, bundle.vocabulary());
-                int[] words = Articles.dropBeforeBareEnding(agreed, bundle.vocabulary());
+                // Only a caption that ended: one cut at the length limit may be mid-phrase ("a tennis ...").
+                int[] words = h.ended() ? Articles.dropBeforeBareEnding(agreed, bundle.vocabulary()) : agreed;
                 String text = bundle.vocabulary().text(words);
+                if (grounded != null && namesAnimals()) {
+                    // A word of the text for a word of the search: the attention maps stay aligned.
+                    text = String.join(" ", grounding.nameSeenAnimals(text.split(" "), probabilities[i], grounded));
+                }
                 // Two captions that differed only in a filled word are one caption now.
                 if (!seen.add(text) && options.temperature() == 0) {
                     continue;

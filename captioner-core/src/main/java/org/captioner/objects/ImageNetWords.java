@@ -20,13 +20,15 @@ import java.util.Set;
 public final class ImageNetWords {
 
     private final List<String> labels;
+    private final List<String> names;
     private final List<Set<String>> pathWords;
     private final Map<String, int[]> classesOfWord;
     private final List<String> tagWords;
 
-    private ImageNetWords(List<String> labels, List<Set<String>> pathWords,
+    private ImageNetWords(List<String> labels, List<String> names, List<Set<String>> pathWords,
             List<String> vocabularyWords) {
         this.labels = List.copyOf(labels);
+        this.names = List.copyOf(names);
         this.pathWords = pathWords.stream().map(Collections::unmodifiableSet).toList();
         // Caption vocabularies list words most frequent first: the rank is how common a word is.
         Map<String, Integer> rank = new HashMap<>();
@@ -55,6 +57,7 @@ public final class ImageNetWords {
      */
     public static ImageNetWords load(Path tsv, List<String> vocabularyWords) throws IOException {
         List<String> labels = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         List<Set<String>> paths = new ArrayList<>();
         Map<String, Integer> column = null;
         for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
@@ -79,6 +82,9 @@ public final class ImageNetWords {
                 throw new IOException(tsv + ": class " + index + " out of order (expected " + labels.size() + ")");
             }
             labels.add(f[column.get("imagenet_name")].split(",")[0].strip());
+            // Tables made before the column existed have no everyday names.
+            Integer name = column.get("name");
+            names.add(name == null || name >= f.length ? "" : f[name].strip());
             Set<String> path = new LinkedHashSet<>();
             for (String entry : f[column.get("path_words")].strip().split("\\s+")) {
                 if (!entry.isEmpty()) {
@@ -87,7 +93,7 @@ public final class ImageNetWords {
             }
             paths.add(path);
         }
-        return new ImageNetWords(labels, paths, vocabularyWords);
+        return new ImageNetWords(labels, names, paths, vocabularyWords);
     }
 
     public int size() {
@@ -99,6 +105,15 @@ public final class ImageNetWords {
         return labels.get(c);
     }
 
+
+    /**
+     * The class's everyday name in one word, in the vocabulary or not ("fox" for the Arctic fox,
+     * "zebra"), as {@code scripts/imagenet_words.py} chose it through WordNet; "" where the table
+     * has none.
+     */
+    public String name(int c) {
+        return names.get(c);
+    }
 
     /** Classes a tag word may cover: "dog" (118 breeds) is a tag, "animal" (about 400) is too vague. */
     private static final int MAX_TAG_CLASSES = 130;

@@ -180,8 +180,11 @@ public final class ObjectClassifier implements AutoCloseable {
         return nameable == null ? java.util.Set.of() : nameable.nameable();
     }
 
-    /** The words that also name a thing in the photos of some of its classes ({@link NameableWords#alsoNamed}; empty without a table). */
-    public java.util.Map<String, java.util.Map<Integer, List<String>>> alsoNamed() {
+    /**
+     * The word that also names a thing in the photos of some of its classes ({@link NameableWords#alsoNamed};
+     * empty without a table).
+     */
+    public java.util.Map<String, java.util.Map<Integer, String>> alsoNamed() {
         return nameable == null ? java.util.Map.of() : nameable.alsoNamed();
     }
 
