@@ -37,7 +37,9 @@ final class NameableCommand extends Command {
         return "Measure which of the things the bundle's ImageNet classifier sees (object classes, and words such as"
                 + " fountain or food) the training captions name where it sees them: the share of such photos whose"
                 + " captions name them. Grounding requires a caption to name only things people name (--grounding's"
-                + " R). Writes nameable-words.json into the bundle and names it in objects.json.";
+                + " R). Per ImageNet class it also learns the word people call the thing by there (\"tennis\" for the"
+                + " racket) and whether, counting it, they name it there. Writes nameable-words.json into the bundle"
+                + " and names it in objects.json.";
     }
 
     @Override
@@ -116,7 +118,8 @@ final class NameableCommand extends Command {
                         w.share() >= minShare ? "nameable" : "");
                 for (NameableWords.AlsoNamed a : w.alsoNamed()) {
                     System.err.printf(Locale.ROOT, "  %-14s %7d %7d %7.2f  %s%n", "\"" + a.word() + "\"", a.photos(),
-                            a.named(), a.share(), "in ImageNet's " + a.label() + (a.share() >= minShare ? ": nameable" : ""));
+                            a.named(), a.share(),
+                            "in ImageNet's " + a.label() + (a.share() >= minShare ? ": nameable" : ""));
                 }
             }
             ObjectClassifier.attachNameable(model, table);

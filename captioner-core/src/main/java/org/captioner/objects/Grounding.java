@@ -506,7 +506,8 @@ public final class Grounding {
                         tokens.add(words[j]);
                     }
                 }
-                // What people also call it in photos of the class seen ("tennis" for the racket); not a subject (below).
+                // What people also call it in photos of the class seen ("tennis" for the racket); not a
+                // subject (below).
                 List<Integer> names = new ArrayList<>(tokens);
                 int also = alsoNamedBy(r, p, settings);
                 if (also >= 0 && !names.contains(also)) {

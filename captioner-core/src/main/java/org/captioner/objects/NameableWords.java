@@ -211,7 +211,8 @@ public record NameableWords(String measuredOn, double evidence, double minShare,
                         also.add(new AlsoNamed(c, imagenet.label(c), photos.size(), named, word));
                     }
                 });
-                also.sort(Comparator.comparingInt((AlsoNamed a) -> -a.photos()).thenComparingInt(AlsoNamed::imagenetClass));
+                also.sort(Comparator.comparingInt((AlsoNamed a) -> -a.photos())
+                        .thenComparingInt(AlsoNamed::imagenetClass));
                 int named = (int) seen.get(k).stream().filter(Seen::named).count();
                 out.add(new Word(things.get(k).name(), seen.get(k).size(), named, also));
             }

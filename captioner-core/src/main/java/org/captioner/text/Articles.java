@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * "a" or "an" by the sound of the next word, as far as its spelling tells: the decoder writes
  * "a elephant" where its training captions seldom named one, and a filled place ({@code Grounding})
- * can put a new word after an old article.
+ * can put a new word after an old article. And none before a last word people end a caption on
+ * bare ({@link #dropBeforeBareEnding}: "playing tennis", not "playing a tennis").
  */
 public final class Articles {
 

@@ -324,7 +324,8 @@ class ObjectClassifierTest {
         // enough of them for a lift above 40): a tie that the alphabet would give to "man", then "racket".
         NameableWords.Tally tally = new NameableWords.Tally(plain, vocabulary, objects.words(), 0.7);
         for (int k = 0; k < photos; k++) {
-            tally.add(tennis, List.of(k % 2 == 0 ? "A man swings a racket at tennis ." : "A man holds a racket on a tennis court ."));
+            tally.add(tennis, List.of(k % 2 == 0 ? "A man swings a racket at tennis ."
+                    : "A man holds a racket on a tennis court ."));
             for (int j = 0; j < 40; j++) {
                 tally.add(park, List.of(j % 2 == 0 ? "A dog runs in the park ." : "A dog sits on the grass ."));
             }
@@ -369,7 +370,8 @@ class ObjectClassifierTest {
         // A word of an object the photo shows too little of is not offered, and does not make the thing nameable.
         Grounding ball = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary, Set.of("tennis racket"),
                 java.util.Map.of("tennis racket", java.util.Map.of(racket, "ball")));
-        assertEquals(Set.of("racket", "racquet"), required(ball, tennis, settings), "no ball seen: 'ball' is not offered");
+        assertEquals(Set.of("racket", "racquet"), required(ball, tennis, settings),
+                "no ball seen: 'ball' is not offered");
         Grounding ballOnly = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary, Set.of(),
                 java.util.Map.of("tennis racket", java.util.Map.of(racket, "ball")));
         assertEquals(0, plainRequired(ballOnly, tennis, settings).count());
@@ -379,7 +381,8 @@ class ObjectClassifierTest {
         alone[person] = 0.1f;
         RequiredWords subject = plainRequired(learnt, alone, new Grounding.Settings(0.7, 3, 0, 0.7, 0.5, 0.5));
         assertTrue(subject.ordered() && java.util.Arrays.stream(subject.anyOf().get(0))
-                .noneMatch(id -> id == vocabulary.id("tennis")), "a racket with no one there: the racket is the subject");
+                .noneMatch(id -> id == vocabulary.id("tennis")),
+                "a racket with no one there: the racket is the subject");
         // The table keeps what it learnt through a file; a file from before the words, or from a later
         // version with fields this one does not know, still reads.
         java.nio.file.Path file = java.nio.file.Files.createTempFile("nameable", ".json");
@@ -425,7 +428,8 @@ class ObjectClassifierTest {
         float[] unsure = new float[fox.length];
         unsure[arctic] = 0.85f;
         assertTrue(caption == grounding.nameSeenAnimals(caption, unsure, settings),
-                "below " + Grounding.NAMED_ANIMAL + " the animal may be a dog, as the grounding that wrote 'animal' doubted");
+                "below " + Grounding.NAMED_ANIMAL
+                        + " the animal may be a dog, as the grounding that wrote 'animal' doubted");
     }
 
     private static NameableWords.Word thing(NameableWords table, String name) {

@@ -44,7 +44,8 @@ class ArticlesTest {
     void anArticleBeforeAWordPeopleEndOnBareIsDropped() {
         Vocabulary v = Vocabulary.of(List.of("a", "an", "the", "man", "is", "playing", "tennis", "ball", "on", "dirt",
                 "ice", "dog"));
-        assertEquals("a man is playing tennis", v.text(Articles.dropBeforeBareEnding(ids(v, "a man is playing a tennis"), v)));
+        assertEquals("a man is playing tennis",
+                v.text(Articles.dropBeforeBareEnding(ids(v, "a man is playing a tennis"), v)));
         assertEquals("a dog is on dirt", v.text(Articles.dropBeforeBareEnding(ids(v, "a dog is on a dirt"), v)));
         assertEquals("a man is on ice", v.text(Articles.dropBeforeBareEnding(ids(v, "a man is on an ice"), v)));
         for (String kept : List.of("a man is playing a tennis ball", "a man is on the dirt", "a man is on a dog",
