@@ -58,6 +58,8 @@ public final class Captioner implements AutoCloseable {
     private final Grounding grounding;
     private final ExecutorService readPool;
     private final ExecutorService searchPool;
+    /** Article-and-word pairs no caption ends on ({@link Articles#danglingPairs}). */
+    private final java.util.Set<Long> danglingPairs;
     private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", defaultEncoderBatch()));
     /**
      * Whether a batch's search runs on its own thread while the next batch is encoded. Both the
@@ -78,6 +80,7 @@ public final class Captioner implements AutoCloseable {
         this.encoder = encoder;
         this.reader = reader;
         this.objects = objects;
+        this.danglingPairs = Articles.danglingPairs(bundle.vocabulary());
         this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary(),
                 objects.nameable(), objects.alsoNamed());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
@@ -293,6 +296,14 @@ public final class Captioner implements AutoCloseable {
         return !"false".equals(System.getProperty("captioner.nameAnimals"));
     }
 
+    /**
+     * Whether beam search may end a caption on an article and a word no caption ends on after one
+     * ("on a blue"): no, unless -Dcaptioner.endDangling=true, to measure with it.
+     */
+    public static boolean endsDangling() {
+        return "true".equals(System.getProperty("captioner.endDangling"));
+    }
+
     /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
     public static boolean blocksTrigrams() {
         return !"false".equals(System.getProperty("captioner.blockTrigrams"));
@@ -326,7 +337,8 @@ public final class Captioner implements AutoCloseable {
         // Trigram blocking is on for every caption (dev CIDEr 0.4810 -> 0.4816, COCO sample 0.2579 -> 0.2624);
         // -Dcaptioner.blockTrigrams=false turns it off to measure without it.
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty())
-                .withBlockedTrigrams(blocksTrigrams());
+                .withBlockedTrigrams(blocksTrigrams())
+                .withNoEndAfter(endsDangling() ? java.util.Set.of() : danglingPairs);
         List<List<Hypothesis>> found;
         // Per search row: the word that fills each grounded word's place, or -1 (null: none).
         int[][] filled = null;

@@ -289,7 +289,8 @@ public final class BeamSearch {
                     // A word that meets a new constraint is offered below, from the required columns, and does
                     // not use up this group's words.
                     if ((blockTrigrams && repeats(beam.words(), words[j])) || (s | required.mask(words[j])) != s
-                            || (ordered && !required.allows(s, words[j]))) {
+                            || (ordered && !required.allows(s, words[j]))
+                            || (words[j] == Vocabulary.END_ID && !settings.mayEnd(beam.words()))) {
                         continue;
                     }
                     offered++;

@@ -13,8 +13,15 @@ import org.captioner.text.Vocabulary;
  * @param blockRepeatedTrigrams beam search never extends a caption with a word trigram it already
  *     holds ("a black and white brown and white brown and white") nor with its last word again ("is
  *     is"): a guard against the loops a decoder falls into when grounding takes away the noun it wanted
+ * @param noEndAfter word pairs ({@link #pair}) after which beam search does not end a caption: an
+ *     article and a word no caption ends on after one ("on a blue"; {@code Articles#danglingPairs})
  */
-public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams) {
+public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams,
+        Set<Long> noEndAfter) {
+
+    public SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams) {
+        this(maxLength, lengthPenalty, banned, blockRepeatedTrigrams, Set.of());
+    }
 
     public SearchSettings {
         if (maxLength < 1) {
@@ -27,6 +34,18 @@ public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> b
             throw new IllegalArgumentException("<end> cannot be banned");
         }
         banned = Set.copyOf(banned);
+        noEndAfter = Set.copyOf(noEndAfter);
+    }
+
+    /** The key of the word pair ({@code first}, {@code second}) in {@link #noEndAfter}. */
+    public static long pair(int first, int second) {
+        return ((long) first << 32) | (second & 0xffffffffL);
+    }
+
+    /** Whether a caption of these words may end here (not after a {@link #noEndAfter} pair). */
+    public boolean mayEnd(int[] words) {
+        int n = words.length;
+        return noEndAfter.isEmpty() || n < 2 || !noEndAfter.contains(pair(words[n - 2], words[n - 1]));
     }
 
     public static SearchSettings of(int maxLength, double lengthPenalty) {
@@ -36,7 +55,12 @@ public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> b
 
     /** The same settings, with or without trigram blocking. */
     public SearchSettings withBlockedTrigrams(boolean block) {
-        return new SearchSettings(maxLength, lengthPenalty, banned, block);
+        return new SearchSettings(maxLength, lengthPenalty, banned, block, noEndAfter);
+    }
+
+    /** The same settings, with these word pairs after which no caption ends. */
+    public SearchSettings withNoEndAfter(Set<Long> pairs) {
+        return new SearchSettings(maxLength, lengthPenalty, banned, blockRepeatedTrigrams, pairs);
     }
 
     /** The ranking score of a caption with this log-probability and token count. */

@@ -19,10 +19,17 @@ public final class Articles {
 
     /**
      * Words a caption ends on without "a" or "an" ("playing tennis", "on dirt"), as {@code
-     * scripts/bare_endings.py} derived them from Flickr8k's training captions (resource {@code
+     * scripts/article_endings.py} derived them from Flickr8k's training captions (resource {@code
      * bare-endings.txt}).
      */
     private static final java.util.Set<String> BARE_ENDINGS = java.util.Set.copyOf(WordList.load("bare-endings.txt"));
+
+    /**
+     * Words no caption ends on right after "a", "an" or "the" ("a blue", "a soccer", "a skateboarder"),
+     * as {@code scripts/article_endings.py} derived them from Flickr8k's training captions (resource
+     * {@code dangling-words.txt}).
+     */
+    private static final List<String> DANGLING = WordList.load("dangling-words.txt");
 
     private Articles() {}
 
@@ -56,6 +63,25 @@ public final class Articles {
                     out = words.clone();
                 }
                 out[k] = vocabulary.id(wanted);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The word pairs ({@code org.captioner.search.SearchSettings#pair} keys) of an article and a
+     * {@code DANGLING} word, as {@code vocabulary}'s ids: a caption that ends on one ends mid-phrase
+     * ("a little girl is sitting on a blue and a blue").
+     */
+    public static java.util.Set<Long> danglingPairs(Vocabulary vocabulary) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (String article : List.of("a", "an", "the")) {
+            int a = vocabulary.id(article);
+            for (String word : DANGLING) {
+                int w = vocabulary.id(word);
+                if (a != Vocabulary.UNK_ID && w != Vocabulary.UNK_ID) {
+                    out.add(((long) a << 32) | (w & 0xffffffffL));
+                }
             }
         }
         return out;

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Derive the words a caption ends on without "a" or "an" from Flickr8k's training captions, writing
-captioner-core/src/main/resources/org/captioner/text/bare-endings.txt.
+"""Derive, from Flickr8k's training captions, how captions end after an article, writing two lists
+to captioner-core/src/main/resources/org/captioner/text/: bare-endings.txt, the words a caption
+ends on without "a" or "an", and dangling-words.txt, the words no caption ends on after an article.
 
-  python3 scripts/bare_endings.py [--data-dir ../shared/datasets/flickr8k] [--out FILE] [--check]
+  python3 scripts/article_endings.py [--data-dir ../shared/datasets/flickr8k] [--check]
 
-Standard library only. --check rebuilds the list in memory and exits 1 if the file differs.
+Standard library only. --check rebuilds both lists in memory and exits 1 if a file differs.
+
+bare-endings.txt
 
 Why: a search steered to name a thing (grounding's required words) can reach it through an article
 the decoder had already written: "a man is playing a tennis", "a brown dog is running on a dirt".
@@ -16,7 +19,20 @@ times and ends the caption there less than ARTICLE_END of the time ("a tennis" g
 ball"), and follows a verb (verbs.txt, itself derived from these captions by caption_verbs.py) or one
 of PREPOSITIONS at least MIN_COUNT times and ends the caption there at least BARE_END of the time
 ("playing tennis.", "in snow."). Words after "the" or a possessive are not counted: "on the
-sand", "on his back". Tokenisation: lower case, runs of letters, as caption_verbs.py.
+sand", "on his back".
+
+dangling-words.txt
+Why: with the noun it wanted held back, the decoder may stop on a modifier: "a little girl is
+sitting on a blue and a blue", "a man is standing in a red". The beam search does not end a
+caption on a listed word right after "a", "an" or "the" (org.captioner.search.SearchSettings).
+
+Rule: a word is listed when it follows "a", "an" or "the" at least DANGLING_MIN times in the
+training captions and never ends a caption there, and is not a bare ending (whose article is
+dropped instead: "playing a hockey" becomes "playing hockey"): colours and sizes ("a red"), nouns
+that begin a longer one ("a body of water", "a parking lot"), and words for people that captions
+only use as their subject ("a skateboarder", "a hiker").
+
+Tokenisation: lower case, runs of letters, as caption_verbs.py.
 """
 import argparse
 import collections
@@ -29,8 +45,12 @@ ARTICLE_END = 0.02
 BARE_END = 0.1
 PREPOSITIONS = ("in on at through into across over under with from of by near down up along around onto toward"
                 " towards behind past inside outside beside between").split()
+DANGLING_MIN = 30
+DANGLING_HEADER = ("# Words no caption ends on right after \"a\", \"an\" or \"the\", derived from Flickr8k's training\n"
+                   "# captions by scripts/article_endings.py (after an article at least %d times, never ending the\n"
+                   "# caption there; not a bare ending). Most frequent first.\n" % DANGLING_MIN)
 HEADER = ("# Words a caption ends on without \"a\" or \"an\", derived from Flickr8k's training captions by\n"
-          "# scripts/bare_endings.py (after \"a\"/\"an\" at least %d times, ending the caption less than %d %%\n"
+          "# scripts/article_endings.py (after \"a\"/\"an\" at least %d times, ending the caption less than %d %%\n"
           "# of them; after a verb or a preposition at least %d times, ending it at least %d %% of them).\n"
           "# Alphabetical.\n" % (MIN_COUNT, round(ARTICLE_END * 100), MIN_COUNT, round(BARE_END * 100)))
 
@@ -42,6 +62,8 @@ def derive(data_dir, verbs_path):
         train = set(f.read().split())
     after_article = collections.Counter()
     article_end = collections.Counter()
+    after_any = collections.Counter()
+    any_end = collections.Counter()
     after_bare = collections.Counter()
     bare_end = collections.Counter()
     with open(os.path.join(data_dir, "Flickr8k.token.txt")) as f:
@@ -52,6 +74,9 @@ def derive(data_dir, verbs_path):
             tokens = re.findall(r"[a-z]+", caption.lower())
             for k in range(1, len(tokens)):
                 last = k == len(tokens) - 1
+                if tokens[k - 1] in ("a", "an", "the"):
+                    after_any[tokens[k]] += 1
+                    any_end[tokens[k]] += last
                 if tokens[k - 1] in ("a", "an"):
                     after_article[tokens[k]] += 1
                     article_end[tokens[k]] += last
@@ -61,7 +86,11 @@ def derive(data_dir, verbs_path):
     listed = sorted(w for w in after_bare
                     if after_article[w] >= MIN_COUNT and article_end[w] / after_article[w] < ARTICLE_END
                     and after_bare[w] >= MIN_COUNT and bare_end[w] / after_bare[w] >= BARE_END)
-    return HEADER + "".join(w + "\n" for w in listed)
+    # A bare ending may end a caption: its article is dropped instead ("playing tennis").
+    dangling = sorted((w for w in after_any if after_any[w] >= DANGLING_MIN and any_end[w] == 0 and w not in listed),
+                      key=lambda w: (-after_any[w], w))
+    return {"bare-endings.txt": HEADER + "".join(w + "\n" for w in listed),
+            "dangling-words.txt": DANGLING_HEADER + "".join(w + "\n" for w in dangling)}
 
 
 def main():
@@ -69,19 +98,24 @@ def main():
     text_dir = os.path.join(here, "..", "captioner-core", "src", "main", "resources", "org", "captioner", "text")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.path.join(here, "..", "..", "shared", "datasets", "flickr8k"))
-    parser.add_argument("--out", default=os.path.join(text_dir, "bare-endings.txt"))
+    parser.add_argument("--out-dir", default=text_dir)
     parser.add_argument("--verbs", default=os.path.join(text_dir, "verbs.txt"))
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    text = derive(args.data_dir, args.verbs)
-    if args.check:
-        with open(args.out) as f:
-            same = f.read() == text
-        print("bare-endings.txt is " + ("up to date" if same else "stale or edited"))
-        sys.exit(0 if same else 1)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print("wrote %d words to %s" % (len(text.splitlines()) - 4, args.out))
+    stale = False
+    for name, text in derive(args.data_dir, args.verbs).items():
+        path = os.path.join(args.out_dir, name)
+        words = sum(1 for line in text.splitlines() if not line.startswith("#"))
+        if args.check:
+            with open(path) as f:
+                same = f.read() == text
+            stale |= not same
+            print(name + " is " + ("up to date" if same else "stale or edited"))
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+            print("wrote %d words to %s" % (words, path))
+    sys.exit(1 if stale else 0)
 
 
 if __name__ == "__main__":

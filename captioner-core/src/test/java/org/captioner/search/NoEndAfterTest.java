@@ -1,0 +1,82 @@
+package org.captioner.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.captioner.text.Articles;
+import org.captioner.text.Vocabulary;
+import org.junit.jupiter.api.Test;
+
+class NoEndAfterTest {
+
+    /**
+     * "4 5" then {@code <end>} is by far the likeliest caption; "4 5 6" then {@code <end>} the next. Each
+     * step's words: after {@code <start>} 4, after 4 word 5, after 5 {@code <end>} (then 6), after 6
+     * {@code <end>}.
+     */
+    private static final class EndsEarly implements DecodingModel<int[]> {
+        static final int VOCAB = 8;
+
+        @Override
+        public int vocabSize() {
+            return VOCAB;
+        }
+
+        @Override
+        public int[] start(float[][] features) {
+            return new int[features.length];
+        }
+
+        @Override
+        public Step<int[]> step(int[] state, int[] lastTokens) {
+            float[][] lp = new float[lastTokens.length][VOCAB];
+            for (int r = 0; r < lastTokens.length; r++) {
+                java.util.Arrays.fill(lp[r], -20f);
+                int last = lastTokens[r];
+                int best = last == Vocabulary.START_ID ? 4 : last == 4 ? 5 : Vocabulary.END_ID;
+                lp[r][best] = -0.1f;
+                if (last == 5) {
+                    lp[r][6] = -3f;
+                }
+            }
+            return new Step<>(lp, state);
+        }
+
+        @Override
+        public int[] select(int[] state, int[] rows) {
+            return new int[rows.length];
+        }
+    }
+
+    @Test
+    void aCaptionDoesNotEndAfterAPairItMayNotEndOn() {
+        SearchSettings plain = SearchSettings.of(6, 0.5);
+        SearchSettings guarded = plain.withNoEndAfter(Set.of(SearchSettings.pair(4, 5)));
+        float[][] image = {{0f}};
+        for (int width : new int[] {1, 3}) {
+            assertArrayEquals(new int[] {4, 5}, new BeamSearch(width, 1, plain).search(new EndsEarly(), image)
+                    .get(0).get(0).words());
+            List<Hypothesis> found = new BeamSearch(width, 1, guarded).search(new EndsEarly(), image).get(0);
+            assertArrayEquals(new int[] {4, 5, 6}, found.get(0).words(), "width " + width);
+            assertTrue(found.get(0).ended());
+        }
+        assertFalse(guarded.mayEnd(new int[] {3, 4, 5}));
+        assertTrue(guarded.mayEnd(new int[] {4, 5, 6}) && guarded.mayEnd(new int[] {5}));
+        assertTrue(plain.mayEnd(new int[] {4, 5}));
+    }
+
+    @Test
+    void captionsDoNotEndOnAnArticleAndAWordNoCaptionEndsOnAfterOne() {
+        Vocabulary v = Vocabulary.of(List.of("a", "the", "on", "red", "dog", "tennis"));
+        Set<Long> pairs = Articles.danglingPairs(v);
+        assertTrue(pairs.contains(SearchSettings.pair(v.id("a"), v.id("red"))));
+        assertTrue(pairs.contains(SearchSettings.pair(v.id("the"), v.id("red"))));
+        assertFalse(pairs.contains(SearchSettings.pair(v.id("a"), v.id("dog"))), "captions end on 'a dog'");
+        assertFalse(pairs.contains(SearchSettings.pair(v.id("a"), v.id("tennis"))),
+                "'a tennis' loses its article at the end instead");
+        assertFalse(pairs.contains(SearchSettings.pair(v.id("on"), v.id("red"))));
+    }
+}
