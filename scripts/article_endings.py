@@ -37,8 +37,9 @@ Tokenisation: lower case, runs of letters, as caption_verbs.py.
 import argparse
 import collections
 import os
-import re
 import sys
+
+from flickr8k_train import train_captions
 
 MIN_COUNT = 10
 ARTICLE_END = 0.02
@@ -58,31 +59,24 @@ HEADER = ("# Words a caption ends on without \"a\" or \"an\", derived from Flick
 def derive(data_dir, verbs_path):
     with open(verbs_path) as f:
         bare_before = {line.strip() for line in f if line.strip() and not line.startswith("#")} | set(PREPOSITIONS)
-    with open(os.path.join(data_dir, "Flickr_8k.trainImages.txt")) as f:
-        train = set(f.read().split())
     after_article = collections.Counter()
     article_end = collections.Counter()
     after_any = collections.Counter()
     any_end = collections.Counter()
     after_bare = collections.Counter()
     bare_end = collections.Counter()
-    with open(os.path.join(data_dir, "Flickr8k.token.txt")) as f:
-        for line in f:
-            key, caption = line.rstrip("\n").split("\t", 1)
-            if key.split("#")[0] not in train:
-                continue
-            tokens = re.findall(r"[a-z]+", caption.lower())
-            for k in range(1, len(tokens)):
-                last = k == len(tokens) - 1
-                if tokens[k - 1] in ("a", "an", "the"):
-                    after_any[tokens[k]] += 1
-                    any_end[tokens[k]] += last
-                if tokens[k - 1] in ("a", "an"):
-                    after_article[tokens[k]] += 1
-                    article_end[tokens[k]] += last
-                elif tokens[k - 1] in bare_before:
-                    after_bare[tokens[k]] += 1
-                    bare_end[tokens[k]] += last
+    for tokens in train_captions(data_dir):
+        for k in range(1, len(tokens)):
+            last = k == len(tokens) - 1
+            if tokens[k - 1] in ("a", "an", "the"):
+                after_any[tokens[k]] += 1
+                any_end[tokens[k]] += last
+            if tokens[k - 1] in ("a", "an"):
+                after_article[tokens[k]] += 1
+                article_end[tokens[k]] += last
+            elif tokens[k - 1] in bare_before:
+                after_bare[tokens[k]] += 1
+                bare_end[tokens[k]] += last
     listed = sorted(w for w in after_bare
                     if after_article[w] >= MIN_COUNT and article_end[w] / after_article[w] < ARTICLE_END
                     and after_bare[w] >= MIN_COUNT and bare_end[w] / after_bare[w] >= BARE_END)

@@ -30,8 +30,9 @@ punctuation and digits, which no listed word has).
 import argparse
 import collections
 import os
-import re
 import sys
+
+from flickr8k_train import train_captions
 
 MIN_COUNT = 5
 SHARE = 0.2
@@ -64,23 +65,16 @@ def chair_words(path):
 def derive(data_dir, chair_path):
     objects = chair_words(chair_path)
     subjects = {w for w, c in objects.items() if c in SUBJECT_CLASSES}
-    with open(os.path.join(data_dir, "Flickr_8k.trainImages.txt")) as f:
-        train = set(f.read().split())
     words = collections.Counter()
     after_be = collections.Counter()
     after_subject = collections.Counter()
-    with open(os.path.join(data_dir, "Flickr8k.token.txt")) as f:
-        for line in f:
-            key, caption = line.rstrip("\n").split("\t", 1)
-            if key.split("#")[0] not in train:
-                continue
-            tokens = re.findall(r"[a-z]+", caption.lower())
-            words.update(tokens)
-            for before, word in zip(tokens, tokens[1:]):
-                if before in ("is", "are"):
-                    after_be[word] += 1
-                if before in subjects:
-                    after_subject[word] += 1
+    for tokens in train_captions(data_dir):
+        words.update(tokens)
+        for before, word in zip(tokens, tokens[1:]):
+            if before in ("is", "are"):
+                after_be[word] += 1
+            if before in subjects:
+                after_subject[word] += 1
     listed = {w for w, n in words.items() if n >= MIN_COUNT and after_be[w] / n >= SHARE}
     # The same verbs in the simple present ("sits", "runs", "rides", "catches"), which follow no "is".
     present = set()

@@ -17,37 +17,21 @@ class NoEndAfterTest {
      * step's words: after {@code <start>} 4, after 4 word 5, after 5 {@code <end>} (then 6), after 6
      * {@code <end>}.
      */
-    private static final class EndsEarly implements DecodingModel<int[]> {
-        static final int VOCAB = 8;
+    private static final class EndsEarly extends LastWordModel {
 
-        @Override
-        public int vocabSize() {
-            return VOCAB;
+        EndsEarly() {
+            super(8);
         }
 
         @Override
-        public int[] start(float[][] features) {
-            return new int[features.length];
-        }
-
-        @Override
-        public Step<int[]> step(int[] state, int[] lastTokens) {
-            float[][] lp = new float[lastTokens.length][VOCAB];
-            for (int r = 0; r < lastTokens.length; r++) {
-                java.util.Arrays.fill(lp[r], -20f);
-                int last = lastTokens[r];
-                int best = last == Vocabulary.START_ID ? 4 : last == 4 ? 5 : Vocabulary.END_ID;
-                lp[r][best] = -0.1f;
-                if (last == 5) {
-                    lp[r][6] = -3f;
-                }
+        float[] logProbs(int last) {
+            float[] row = new float[vocabSize()];
+            java.util.Arrays.fill(row, -20f);
+            row[last == Vocabulary.START_ID ? 4 : last == 4 ? 5 : Vocabulary.END_ID] = -0.1f;
+            if (last == 5) {
+                row[6] = -3f;
             }
-            return new Step<>(lp, state);
-        }
-
-        @Override
-        public int[] select(int[] state, int[] rows) {
-            return new int[rows.length];
+            return row;
         }
     }
 

@@ -38,34 +38,21 @@ class TrigramBlockingTest {
      * whatever came before: with blocking, greedy writes "4 5 4 5" and then finds both of its two
      * best words blocked ("4 5 4" again, "5" twice in a row).
      */
-    private static final class SameRanking implements DecodingModel<int[]> {
+    private static final class SameRanking extends LastWordModel {
         static final int VOCAB = 12;
 
-        @Override
-        public int vocabSize() {
-            return VOCAB;
+        SameRanking() {
+            super(VOCAB);
         }
 
         @Override
-        public int[] start(float[][] features) {
-            return new int[features.length];
-        }
-
-        @Override
-        public Step<int[]> step(int[] state, int[] lastTokens) {
-            float[][] lp = new float[lastTokens.length][VOCAB];
-            for (float[] row : lp) {
-                for (int w = 0; w < VOCAB; w++) {
-                    row[w] = w >= 4 ? -(w - 3) : -40f;
-                }
-                row[Vocabulary.END_ID] = -30f;
+        float[] logProbs(int last) {
+            float[] row = new float[VOCAB];
+            for (int w = 0; w < VOCAB; w++) {
+                row[w] = w >= 4 ? -(w - 3) : -40f;
             }
-            return new Step<>(lp, state);
-        }
-
-        @Override
-        public int[] select(int[] state, int[] rows) {
-            return new int[rows.length];
+            row[Vocabulary.END_ID] = -30f;
+            return row;
         }
     }
 
