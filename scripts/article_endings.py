@@ -18,19 +18,23 @@ Rule: a word is listed when, in the training captions, it follows "a" or "an" at
 times and ends the caption there less than ARTICLE_END of the time ("a tennis" goes on: "a tennis
 ball"), and follows a verb (verbs.txt, itself derived from these captions by caption_verbs.py) or one
 of PREPOSITIONS at least MIN_COUNT times and ends the caption there at least BARE_END of the time
-("playing tennis.", "in snow."). Words after "the" or a possessive are not counted: "on the
-sand", "on his back".
+("playing tennis.", "in snow."). Words after "the" or a possessive are not counted ("on the sand",
+"on his back"), nor after "is" and "are", and no verb of verbs.txt is listed: a caption ends on a
+verb there, not on a noun without an article ("is smiling."; else "holding a smiling" would
+become "holding smiling").
 
 dangling-words.txt
 Why: with the noun it wanted held back, the decoder may stop on a modifier: "a little girl is
 sitting on a blue and a blue", "a man is standing in a red". The beam search does not end a
-caption on a listed word right after "a", "an" or "the" (org.captioner.search.SearchSettings).
+caption on a listed pair of an article and a word (org.captioner.search.SearchSettings).
 
-Rule: a word is listed when it follows "a", "an" or "the" at least DANGLING_MIN times in the
-training captions and never ends a caption there, and is not a bare ending (whose article is
-dropped instead: "playing a hockey" becomes "playing hockey"): colours and sizes ("a red"), nouns
-that begin a longer one ("a body of water", "a parking lot"), and words for people that captions
-only use as their subject ("a skateboarder", "a hiker").
+Rule: "a WORD" (for "a" and "an") is listed when WORD follows "a" or "an" at least DANGLING_MIN
+times in the training captions and never ends a caption there, and is not a bare ending (whose
+article is dropped instead: "playing a hockey" becomes "playing hockey"); "the WORD" likewise
+after "the", bare endings included ("the" is not dropped; "in the snow." ends captions, so "snow"
+is not listed). What is listed: colours and sizes ("a red"), nouns that begin a longer one ("a body
+of water", "the soccer ball"), and words for people that captions only use as their subject ("a
+skateboarder", "a hiker").
 
 Tokenisation: lower case, runs of letters, as caption_verbs.py.
 """
@@ -47,9 +51,10 @@ BARE_END = 0.1
 PREPOSITIONS = ("in on at through into across over under with from of by near down up along around onto toward"
                 " towards behind past inside outside beside between").split()
 DANGLING_MIN = 30
-DANGLING_HEADER = ("# Words no caption ends on right after \"a\", \"an\" or \"the\", derived from Flickr8k's training\n"
-                   "# captions by scripts/article_endings.py (after an article at least %d times, never ending the\n"
-                   "# caption there; not a bare ending). Most frequent first.\n" % DANGLING_MIN)
+DANGLING_HEADER = ("# An article and a word no caption ends on (\"a\" stands for \"a\" and \"an\"), derived from Flickr8k's\n"
+                   "# training captions by scripts/article_endings.py (the word after that article at least %d times,\n"
+                   "# never ending the caption there; after \"a\", not a bare ending). \"a\" first, then \"the\"; each\n"
+                   "# most frequent first.\n" % DANGLING_MIN)
 HEADER = ("# Words a caption ends on without \"a\" or \"an\", derived from Flickr8k's training captions by\n"
           "# scripts/article_endings.py (after \"a\"/\"an\" at least %d times, ending the caption less than %d %%\n"
           "# of them; after a verb or a preposition at least %d times, ending it at least %d %% of them).\n"
@@ -58,19 +63,20 @@ HEADER = ("# Words a caption ends on without \"a\" or \"an\", derived from Flick
 
 def derive(data_dir, verbs_path):
     with open(verbs_path) as f:
-        bare_before = {line.strip() for line in f if line.strip() and not line.startswith("#")} | set(PREPOSITIONS)
+        verbs = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+    bare_before = (verbs - {"is", "are"}) | set(PREPOSITIONS)
     after_article = collections.Counter()
     article_end = collections.Counter()
-    after_any = collections.Counter()
-    any_end = collections.Counter()
+    after_the = collections.Counter()
+    the_end = collections.Counter()
     after_bare = collections.Counter()
     bare_end = collections.Counter()
     for tokens in train_captions(data_dir):
         for k in range(1, len(tokens)):
             last = k == len(tokens) - 1
-            if tokens[k - 1] in ("a", "an", "the"):
-                after_any[tokens[k]] += 1
-                any_end[tokens[k]] += last
+            if tokens[k - 1] == "the":
+                after_the[tokens[k]] += 1
+                the_end[tokens[k]] += last
             if tokens[k - 1] in ("a", "an"):
                 after_article[tokens[k]] += 1
                 article_end[tokens[k]] += last
@@ -78,13 +84,16 @@ def derive(data_dir, verbs_path):
                 after_bare[tokens[k]] += 1
                 bare_end[tokens[k]] += last
     listed = sorted(w for w in after_bare
-                    if after_article[w] >= MIN_COUNT and article_end[w] / after_article[w] < ARTICLE_END
+                    if w not in verbs and after_article[w] >= MIN_COUNT and article_end[w] / after_article[w] < ARTICLE_END
                     and after_bare[w] >= MIN_COUNT and bare_end[w] / after_bare[w] >= BARE_END)
-    # A bare ending may end a caption: its article is dropped instead ("playing tennis").
-    dangling = sorted((w for w in after_any if after_any[w] >= DANGLING_MIN and any_end[w] == 0 and w not in listed),
-                      key=lambda w: (-after_any[w], w))
+    # A bare ending may end a caption after "a": that article is dropped instead ("playing tennis").
+    after_a = sorted((w for w in after_article if after_article[w] >= DANGLING_MIN and article_end[w] == 0
+                      and w not in listed), key=lambda w: (-after_article[w], w))
+    after_the_ = sorted((w for w in after_the if after_the[w] >= DANGLING_MIN and the_end[w] == 0),
+                        key=lambda w: (-after_the[w], w))
+    pairs = ["a " + w for w in after_a] + ["the " + w for w in after_the_]
     return {"bare-endings.txt": HEADER + "".join(w + "\n" for w in listed),
-            "dangling-words.txt": DANGLING_HEADER + "".join(w + "\n" for w in dangling)}
+            "dangling-words.txt": DANGLING_HEADER + "".join(p + "\n" for p in pairs)}
 
 
 def main():
@@ -99,7 +108,7 @@ def main():
     stale = False
     for name, text in derive(args.data_dir, args.verbs).items():
         path = os.path.join(args.out_dir, name)
-        words = sum(1 for line in text.splitlines() if not line.startswith("#"))
+        words = sum(1 for line in text.splitlines() if not line.startswith("#"))  # or pairs
         if args.check:
             with open(path) as f:
                 same = f.read() == text

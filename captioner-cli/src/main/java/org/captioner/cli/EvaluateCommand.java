@@ -75,7 +75,10 @@ final class EvaluateCommand extends Command {
     /**
      * Where {@code --record} files a split's scores: {@code <split>.beam<K>[.grounded<T_W_B[_R[_F[_A]]]>]}, and
      * {@code .noblock} / {@code .nofill} where the measuring switches -Dcaptioner.blockTrigrams=false and
-     * -Dcaptioner.fillPlaces=false were set, so that a measurement without them replaces no shipped figure.
+     * -Dcaptioner.fillPlaces=false were set, so that a measurement without them replaces no shipped figure
+     * (and {@code .noanimals} / {@code .dangling} for -Dcaptioner.nameAnimals=false and
+     * -Dcaptioner.endDangling=true, {@link #recordPrefix(String, Split, int, Grounding.Settings, boolean,
+     * boolean, boolean, boolean)}).
      */
     static String recordPrefix(Split split, int beam, Grounding.Settings g, boolean blocksTrigrams, boolean fillsPlaces) {
         return recordPrefix(null, split, beam, g, blocksTrigrams, fillsPlaces);
@@ -89,9 +92,16 @@ final class EvaluateCommand extends Command {
      */
     static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
             boolean fillsPlaces) {
+        return recordPrefix(dataset, split, beam, g, blocksTrigrams, fillsPlaces, true, false);
+    }
+
+    /** As {@link #recordPrefix(String, Split, int, Grounding.Settings, boolean, boolean)}, with every switch. */
+    static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
+            boolean fillsPlaces, boolean namesAnimals, boolean endsDangling) {
         return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam
                 + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
-                + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill") + ".";
+                + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill")
+                + (namesAnimals || g.off() ? "" : ".noanimals") + (endsDangling ? ".dangling" : "") + ".";
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
@@ -102,7 +112,8 @@ final class EvaluateCommand extends Command {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String own = info.provenance().dataset();
             String prefix = recordPrefix(dataset.equals(own) ? null : dataset, split, options.beam(), g,
-                    Captioner.blocksTrigrams(), Captioner.fillsPlaces());
+                    Captioner.blocksTrigrams(), Captioner.fillsPlaces(), Captioner.namesAnimals(),
+                    Captioner.endsDangling());
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }

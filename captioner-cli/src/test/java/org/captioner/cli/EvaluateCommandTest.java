@@ -124,6 +124,10 @@ class EvaluateCommandTest {
                 org.captioner.objects.Grounding.Settings.OFF, true, false));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
                 EvaluateCommand.recordPrefix(test, 5, setting, false, false));
+        assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noanimals.dangling.",
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, false, true));
+        assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false));
         // Another dataset's "test" (the COCO sample's only split) is filed under its own name.
         assertEquals("coco.test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
                 EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true));

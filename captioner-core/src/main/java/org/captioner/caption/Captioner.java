@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.captioner.bundle.BundleInfo;
 import org.captioner.bundle.ModelBundle;
 import org.captioner.encoder.EncoderIdentity;
@@ -59,7 +61,7 @@ public final class Captioner implements AutoCloseable {
     private final ExecutorService readPool;
     private final ExecutorService searchPool;
     /** Article-and-word pairs no caption ends on ({@link Articles#danglingPairs}). */
-    private final java.util.Set<Long> danglingPairs;
+    private final Set<Long> danglingPairs;
     private final int encoderBatch = Math.max(1, Integer.getInteger("captioner.encoderBatch", defaultEncoderBatch()));
     /**
      * Whether a batch's search runs on its own thread while the next batch is encoded. Both the
@@ -80,7 +82,8 @@ public final class Captioner implements AutoCloseable {
         this.encoder = encoder;
         this.reader = reader;
         this.objects = objects;
-        this.danglingPairs = Articles.danglingPairs(bundle.vocabulary());
+        this.danglingPairs = Articles.danglingPairs(bundle.vocabulary()).stream()
+                .map(pair -> SearchSettings.pair(pair[0], pair[1])).collect(Collectors.toUnmodifiableSet());
         this.grounding = objects == null ? null : Grounding.of(objects.words(), objects.conceptClasses(), bundle.vocabulary(),
                 objects.nameable(), objects.alsoNamed());
         this.searchPool = Executors.newSingleThreadExecutor(r -> {
@@ -298,7 +301,8 @@ public final class Captioner implements AutoCloseable {
 
     /**
      * Whether beam search may end a caption on an article and a word no caption ends on after one
-     * ("on a blue"): no, unless -Dcaptioner.endDangling=true, to measure with it.
+     * ("on a blue"): no, unless -Dcaptioner.endDangling=true, to measure with it. Greedy search and
+     * sampling ({@code --temperature}) keep no such rule, as they block no trigrams either.
      */
     public static boolean endsDangling() {
         return "true".equals(System.getProperty("captioner.endDangling"));
@@ -338,7 +342,7 @@ public final class Captioner implements AutoCloseable {
         // -Dcaptioner.blockTrigrams=false turns it off to measure without it.
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty())
                 .withBlockedTrigrams(blocksTrigrams())
-                .withNoEndAfter(endsDangling() ? java.util.Set.of() : danglingPairs);
+                .withNoEndAfter(endsDangling() ? Set.of() : danglingPairs);
         List<List<Hypothesis>> found;
         // Per search row: the word that fills each grounded word's place, or -1 (null: none).
         int[][] filled = null;

@@ -38,6 +38,20 @@ public final class Grounding {
     static final float RULED_OUT = -30f;
 
     /**
+     * How sure ImageNet must be of one animal class before the caption names it
+     * ({@link #nameSeenAnimals}). "Animal" stands where grounding held back the dog the decoder wanted,
+     * so the photo is often a dog after all: at 0.7, both of the two Flickr8k dev captions it changed
+     * named a dog "llama" (0.70) and "dhole" (0.83). Over all 8,000 Flickr8k photos, 15 have an
+     * animal class without a caption word at 0.7 or more, 2 at 0.9; the fox sample has 0.98.
+     */
+    static final double NAMED_ANIMAL = 0.9;
+
+    /** Words before "animal" that make it something else ({@link #nameSeenAnimals}). */
+    private static final Set<String> NOT_AN_ANIMAL_BEFORE = Set.of("stuffed", "toy", "plush", "balloon");
+    /** Words after "animal" that make it something else. */
+    private static final Set<String> NOT_AN_ANIMAL_AFTER = Set.of("print", "costume", "costumes", "mask", "toy");
+
+    /**
      * @param threshold evidence at which a word is no longer penalised
      * @param weight how strongly missing evidence counts against a word
      * @param bonus added, times the evidence, to words the photo shows at least {@code threshold}
@@ -174,8 +188,11 @@ public final class Grounding {
     private final Places[] places;
 
     private final List<Requirable> requirable;
-    /** The {@link #requirable} things people name: the only ones {@link #required} ever asks for. */
-    private final List<Requirable> nameable;
+    /**
+     * The names of the {@link #requirable} things people name by their own names: with those {@link
+     * #alsoNamedBy} another word in a photo, the only ones {@link #required} asks for where someone may be there.
+     */
+    private final Set<String> nameableNames;
     /** Per {@link #requirable} thing's name: ImageNet class -> the vocabulary id that also names it in its photos. */
     private final Map<String, Map<Integer, Integer>> alsoNamed;
     /** Per word: whether its evidence is a concept detector's (not ImageNet's). */
@@ -189,8 +206,10 @@ public final class Grounding {
     /** Per ImageNet class: whether WordNet files it under animal or vehicle (things that are said to move). */
     private final boolean[] moving;
     /**
-     * Per ImageNet class: its everyday name where the vocabulary lacks it and WordNet files the class
-     * under the animal family's word ("fox", "zebra", "lion"), else null ({@link #nameSeenAnimals}).
+     * Per ImageNet class: its everyday name where the class is an animal the vocabulary has no word for
+     * (WordNet files it under no caption word nearer than "animal": "fox", "zebra", "lion"; not a German
+     * shepherd, a dog, whose everyday name "alsatian" the vocabulary lacks too), else null
+     * ({@link #nameSeenAnimals}).
      */
     private final String[] unnamedAnimals;
 
@@ -212,7 +231,7 @@ public final class Grounding {
         this.notStill = notStill;
         this.moving = moving;
         this.requirable = requirable;
-        this.nameable = requirable.stream().filter(r -> nameable.contains(r.name())).toList();
+        this.nameableNames = Set.copyOf(nameable);
         this.detectorWord = new boolean[words.length];
         for (int j = 0; j < words.length; j++) {
             detectorWord[j] = support[j].length > 0 && support[j][0] >= imagenetClasses;
@@ -368,13 +387,14 @@ public final class Grounding {
                 verbs, notStill(verbs, vocabulary), moving(imagenet), unnamedAnimals(imagenet, vocabulary));
     }
 
-    /** Per ImageNet class, its everyday name where it is an animal whose name the vocabulary lacks, else null. */
+    /** Per ImageNet class, its everyday name where it is an animal the vocabulary has no word for, else null. */
     private static String[] unnamedAnimals(ImageNetWords imagenet, Vocabulary vocabulary) {
         String[] out = new String[imagenet.size()];
         String family = FAMILY_WORDS.get(0);
         for (int c : imagenet.classesOf(family)) {
             String name = imagenet.name(c);
-            if (!name.isEmpty() && !name.equals(family) && vocabulary.id(name) == Vocabulary.UNK_ID) {
+            if (imagenet.pathWords(c).equals(Set.of(family)) && !name.isEmpty() && !name.equals(family)
+                    && vocabulary.id(name) == Vocabulary.UNK_ID) {
                 out[c] = name;
             }
         }
@@ -483,7 +503,7 @@ public final class Grounding {
             float[] p = probabilities[i];
             // Nameable by its own names, or in this photo's class of it by another word it may use here.
             List<Requirable> named = requirable.stream()
-                    .filter(r -> nameable.contains(r) || alsoNamedBy(r, p, settings) >= 0).toList();
+                    .filter(r -> nameableNames.contains(r.name()) || alsoNamedBy(r, p, settings) >= 0).toList();
             List<Requirable> chosen = settings.require() == 0 ? List.of()
                     : seen(named, p, settings.require(), RequiredWords.MAX);
             // The person detector's "no": the caption's subject, if it names one, is what is required.
@@ -678,7 +698,10 @@ public final class Grounding {
         }
         String[] out = words;
         for (int k = 0; k < words.length; k++) {
-            if (words[k].equals(family)) {
+            // Not a toy ("a stuffed animal") or a pattern ("an animal print").
+            boolean compound = (k > 0 && NOT_AN_ANIMAL_BEFORE.contains(words[k - 1]))
+                    || (k + 1 < words.length && NOT_AN_ANIMAL_AFTER.contains(words[k + 1]));
+            if (words[k].equals(family) && !compound) {
                 if (out == words) {
                     out = words.clone();
                 }
@@ -691,15 +714,6 @@ public final class Grounding {
         }
         return out;
     }
-
-    /**
-     * How sure ImageNet must be of one animal class before the caption names it
-     * ({@link #nameSeenAnimals}). "Animal" stands where grounding held back the dog the decoder wanted,
-     * so the photo is often a dog after all: at 0.7, both of the two Flickr8k dev captions it changed
-     * named a dog "llama" (0.70) and "dhole" (0.83). Over all 8,000 Flickr8k photos, 15 have an
-     * animal class without a caption word at 0.7 or more, 2 at 0.9; the fox sample has 0.98.
-     */
-    static final double NAMED_ANIMAL = 0.9;
 
     private int indexOfWord(int id) {
         for (int j = 0; j < words.length; j++) {

@@ -105,7 +105,6 @@ public final class ImageNetWords {
         return labels.get(c);
     }
 
-
     /**
      * The class's everyday name in one word, in the vocabulary or not ("fox" for the Arctic fox,
      * "zebra"), as {@code scripts/imagenet_words.py} chose it through WordNet; "" where the table

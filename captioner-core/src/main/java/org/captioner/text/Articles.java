@@ -25,9 +25,9 @@ public final class Articles {
     private static final java.util.Set<String> BARE_ENDINGS = java.util.Set.copyOf(WordList.load("bare-endings.txt"));
 
     /**
-     * Words no caption ends on right after "a", "an" or "the" ("a blue", "a soccer", "a skateboarder"),
-     * as {@code scripts/article_endings.py} derived them from Flickr8k's training captions (resource
-     * {@code dangling-words.txt}).
+     * An article and a word no caption ends on ("a blue", "the soccer"; "a" stands for "a" and "an"), as
+     * {@code scripts/article_endings.py} derived them from Flickr8k's training captions (resource
+     * {@code dangling-words.txt}, one "ARTICLE WORD" a line).
      */
     private static final List<String> DANGLING = WordList.load("dangling-words.txt");
 
@@ -69,18 +69,19 @@ public final class Articles {
     }
 
     /**
-     * The word pairs ({@code org.captioner.search.SearchSettings#pair} keys) of an article and a
-     * {@code DANGLING} word, as {@code vocabulary}'s ids: a caption that ends on one ends mid-phrase
-     * ("a little girl is sitting on a blue and a blue").
+     * The {@code DANGLING} pairs as {@code vocabulary}'s ids, {@code {article, word}}: a caption that
+     * ends on one ends mid-phrase ("a little girl is sitting on a blue and a blue"). Pairs of words the
+     * vocabulary lacks are left out.
      */
-    public static java.util.Set<Long> danglingPairs(Vocabulary vocabulary) {
-        java.util.Set<Long> out = new java.util.HashSet<>();
-        for (String article : List.of("a", "an", "the")) {
-            int a = vocabulary.id(article);
-            for (String word : DANGLING) {
-                int w = vocabulary.id(word);
-                if (a != Vocabulary.UNK_ID && w != Vocabulary.UNK_ID) {
-                    out.add(((long) a << 32) | (w & 0xffffffffL));
+    public static List<int[]> danglingPairs(Vocabulary vocabulary) {
+        List<int[]> out = new java.util.ArrayList<>();
+        for (String line : DANGLING) {
+            String[] pair = line.split(" ");
+            int word = vocabulary.id(pair[1]);
+            for (String article : pair[0].equals("a") ? List.of("a", "an") : List.of(pair[0])) {
+                int a = vocabulary.id(article);
+                if (a != Vocabulary.UNK_ID && word != Vocabulary.UNK_ID) {
+                    out.add(new int[] {a, word});
                 }
             }
         }

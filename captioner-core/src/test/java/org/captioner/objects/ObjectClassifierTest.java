@@ -425,6 +425,17 @@ class ObjectClassifierTest {
         assertTrue(caption == grounding.nameSeenAnimals(caption, probabilities("kitten.jpg"), settings),
                 "a cat has a word: no animal to name");
         assertTrue(caption == grounding.nameSeenAnimals(caption, fox, Grounding.Settings.OFF), "grounding off");
+        String[] toy = "a girl holds a stuffed animal".split(" ");
+        assertTrue(toy == grounding.nameSeenAnimals(toy, fox, settings), "a stuffed animal is a toy");
+        int shepherd = -1;
+        for (int c = 0; c < words.size(); c++) {
+            shepherd = words.label(c).equals("German shepherd") ? c : shepherd;
+        }
+        float[] dog = new float[fox.length];
+        dog[shepherd] = 0.95f;
+        assertEquals("alsatian", words.name(shepherd), "WordNet's everyday name, which the vocabulary lacks");
+        assertTrue(caption == grounding.nameSeenAnimals(caption, dog, settings),
+                "a dog has a caption word: only animals with none are named");
         float[] unsure = new float[fox.length];
         unsure[arctic] = 0.85f;
         assertTrue(caption == grounding.nameSeenAnimals(caption, unsure, settings),

@@ -53,14 +53,18 @@ class NoEndAfterTest {
     }
 
     @Test
-    void captionsDoNotEndOnAnArticleAndAWordNoCaptionEndsOnAfterOne() {
-        Vocabulary v = Vocabulary.of(List.of("a", "the", "on", "red", "dog", "tennis"));
-        Set<Long> pairs = Articles.danglingPairs(v);
-        assertTrue(pairs.contains(SearchSettings.pair(v.id("a"), v.id("red"))));
-        assertTrue(pairs.contains(SearchSettings.pair(v.id("the"), v.id("red"))));
-        assertFalse(pairs.contains(SearchSettings.pair(v.id("a"), v.id("dog"))), "captions end on 'a dog'");
-        assertFalse(pairs.contains(SearchSettings.pair(v.id("a"), v.id("tennis"))),
-                "'a tennis' loses its article at the end instead");
-        assertFalse(pairs.contains(SearchSettings.pair(v.id("on"), v.id("red"))));
+    void captionsDoNotEndOnAnArticleAndAWordNoCaptionEndsOnAfterIt() {
+        Vocabulary v = Vocabulary.of(List.of("a", "an", "the", "on", "red", "dog", "tennis", "snow", "player"));
+        Set<List<String>> pairs = new java.util.HashSet<>();
+        for (int[] pair : Articles.danglingPairs(v)) {
+            pairs.add(List.of(v.word(pair[0]), v.word(pair[1])));
+        }
+        assertTrue(pairs.containsAll(List.of(List.of("a", "red"), List.of("an", "red"), List.of("the", "red"))));
+        assertFalse(pairs.contains(List.of("a", "dog")), "captions end on 'a dog'");
+        assertFalse(pairs.contains(List.of("a", "tennis")), "'a tennis' loses its article at the end instead");
+        assertTrue(pairs.contains(List.of("the", "player")) && !pairs.contains(List.of("a", "player")),
+                "no caption ends 'the player'; some end 'a player'");
+        assertFalse(pairs.contains(List.of("the", "snow")), "'in the snow.' ends captions");
+        assertFalse(pairs.contains(List.of("on", "red")));
     }
 }
