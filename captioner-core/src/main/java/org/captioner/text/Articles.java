@@ -25,7 +25,7 @@ public final class Articles {
     private static final java.util.Set<String> BARE_ENDINGS = java.util.Set.copyOf(WordList.load("bare-endings.txt"));
 
     /**
-     * An article and a word no caption ends on ("a blue", "the soccer"; "a" stands for "a" and "an"), as
+     * An article and a word no caption ends on ("a blue", "the player"; "a" stands for "a" and "an"), as
      * {@code scripts/article_endings.py} derived them from Flickr8k's training captions (resource
      * {@code dangling-words.txt}, one "ARTICLE WORD" a line).
      */
