@@ -73,29 +73,14 @@ final class EvaluateCommand extends Command {
     }
 
     /**
-     * Where {@code --record} files a split's scores: {@code <split>.beam<K>[.grounded<T_W_B[_R[_F[_A]]]>]}, and
-     * {@code .noblock} / {@code .nofill} where the measuring switches -Dcaptioner.blockTrigrams=false and
-     * -Dcaptioner.fillPlaces=false were set, so that a measurement without them replaces no shipped figure
-     * (and {@code .noanimals} / {@code .dangling} for -Dcaptioner.nameAnimals=false and
-     * -Dcaptioner.endDangling=true, {@link #recordPrefix(String, Split, int, Grounding.Settings, boolean,
-     * boolean, boolean, boolean)}).
+     * Where {@code --record} files a split's scores: {@code <split>.beam<K>[.grounded<T_W_B[_R[_F[_A]]]>]},
+     * led by {@code dataset.} where the scores are of a dataset other than the one the bundle was
+     * trained on (null: its own; the COCO sample's only split is read as "test", and its scores must not
+     * replace the Flickr8k test figures), and {@code .noblock} / {@code .nofill} / {@code .noanimals} /
+     * {@code .dangling} where the measuring switches -Dcaptioner.blockTrigrams=false,
+     * -Dcaptioner.fillPlaces=false, -Dcaptioner.nameAnimals=false and -Dcaptioner.endDangling=true were
+     * set, so that a measurement without them replaces no shipped figure.
      */
-    static String recordPrefix(Split split, int beam, Grounding.Settings g, boolean blocksTrigrams, boolean fillsPlaces) {
-        return recordPrefix(null, split, beam, g, blocksTrigrams, fillsPlaces);
-    }
-
-    /**
-     * As {@link #recordPrefix(Split, int, Grounding.Settings, boolean, boolean)}, led by {@code
-     * dataset.} where the scores are of a dataset other than the one the bundle was trained on (null:
-     * its own): the COCO sample's only split is read as "test", and its scores must not replace the
-     * Flickr8k test figures.
-     */
-    static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
-            boolean fillsPlaces) {
-        return recordPrefix(dataset, split, beam, g, blocksTrigrams, fillsPlaces, true, false);
-    }
-
-    /** As {@link #recordPrefix(String, Split, int, Grounding.Settings, boolean, boolean)}, with every switch. */
     static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
             boolean fillsPlaces, boolean namesAnimals, boolean endsDangling) {
         return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam

@@ -116,21 +116,21 @@ class EvaluateCommandTest {
                 new org.captioner.objects.Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.5);
         org.captioner.data.Split test = org.captioner.data.Split.TEST;
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix(test, 5, setting, true, true));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false));
         // Keys recorded before R, F and A existed keep their form.
-        assertEquals("test.beam5.grounded0.7_3.0_0.0.", EvaluateCommand.recordPrefix(test, 5,
-                new org.captioner.objects.Grounding.Settings(0.7, 3), true, true));
-        assertEquals("test.beam3.", EvaluateCommand.recordPrefix(test, 3,
-                org.captioner.objects.Grounding.Settings.OFF, true, false));
+        assertEquals("test.beam5.grounded0.7_3.0_0.0.", EvaluateCommand.recordPrefix(null, test, 5,
+                new org.captioner.objects.Grounding.Settings(0.7, 3), true, true, true, false));
+        assertEquals("test.beam3.", EvaluateCommand.recordPrefix(null, test, 3,
+                org.captioner.objects.Grounding.Settings.OFF, true, false, true, false));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
-                EvaluateCommand.recordPrefix(test, 5, setting, false, false));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, false, false, true, false));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noanimals.dangling.",
                 EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, false, true));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
                 EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false));
         // Another dataset's "test" (the COCO sample's only split) is filed under its own name.
         assertEquals("coco.test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true));
+                EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true, true, false));
     }
 
     @Test

@@ -558,7 +558,9 @@ public final class Grounding {
      * whatever it costs. Flickr8k's captions of crash helmets say "motorcycle", not "helmet".
      */
     private int alsoNamedBy(Requirable thing, float[] probabilities, Settings settings) {
-        Integer id = alsoNamed.getOrDefault(thing.name(), Map.of()).get(thing.bestColumn(probabilities));
+        Map<Integer, Integer> byClass = alsoNamed.get(thing.name());
+        // Most things have no such word: their best-seen class (among the dog's 118) is not looked for.
+        Integer id = byClass == null ? null : byClass.get(thing.bestColumn(probabilities));
         if (id == null) {
             return -1;
         }

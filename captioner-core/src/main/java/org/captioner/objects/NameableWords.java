@@ -71,8 +71,13 @@ public record NameableWords(String measuredOn, double evidence, double minShare,
          * that a thing seen once and named once is not taken for certain.
          */
         public double share() {
-            return (named + 1.0) / (photos + 2.0);
+            return smoothedShare(named, photos);
         }
+    }
+
+    /** {@code named} of {@code photos}, smoothed as {@link Word#share} says. */
+    private static double smoothedShare(int named, int photos) {
+        return (named + 1.0) / (photos + 2.0);
     }
 
     /**
@@ -90,7 +95,7 @@ public record NameableWords(String measuredOn, double evidence, double minShare,
 
         /** As {@link Word#share}, for this class's photos. */
         public double share() {
-            return (named + 1.0) / (photos + 2.0);
+            return smoothedShare(named, photos);
         }
     }
 
