@@ -305,13 +305,11 @@ class ObjectClassifierTest {
     @Test
     void theWordMostCaptionsOfOneClasssPhotosUseAlsoNamesItsThingInThem() throws Exception {
         ImageNetWords words = objects.words();
-        int racket = -1;
-        int shepherd = -1;
+        int racket = labelled("racket");
+        int shepherd = labelled("German shepherd");
         int dog = -1;
-        for (int c = 0; c < words.size(); c++) {
-            racket = words.label(c).equals("racket") ? c : racket;
-            shepherd = words.label(c).equals("German shepherd") ? c : shepherd;
-            dog = dog < 0 && words.tagWord(c).equals("dog") ? c : dog;
+        for (int c = 0; c < words.size() && dog < 0; c++) {
+            dog = words.tagWord(c).equals("dog") ? c : dog;
         }
         int width = words.size() + objects.conceptClasses().size();
         float[] tennis = new float[width];
@@ -401,12 +399,8 @@ class ObjectClassifierTest {
     @Test
     void anAnimalTheVocabularyCannotNameIsNamedWhereImageNetIsSureOfIt() throws Exception {
         ImageNetWords words = objects.words();
-        int arctic = -1;
-        int zebra = -1;
-        for (int c = 0; c < words.size(); c++) {
-            arctic = words.label(c).equals("Arctic fox") ? c : arctic;
-            zebra = words.label(c).equals("zebra") ? c : zebra;
-        }
+        int arctic = labelled("Arctic fox");
+        int zebra = labelled("zebra");
         assertEquals("fox", words.name(arctic), "WordNet's everyday name: the fox the Arctic fox is a kind of");
         assertEquals("zebra", words.name(zebra));
         Grounding grounding = Grounding.of(objects.words(), objects.conceptClasses(), vocabulary);
@@ -427,10 +421,7 @@ class ObjectClassifierTest {
         assertTrue(caption == grounding.nameSeenAnimals(caption, fox, Grounding.Settings.OFF), "grounding off");
         String[] toy = "a girl holds a stuffed animal".split(" ");
         assertTrue(toy == grounding.nameSeenAnimals(toy, fox, settings), "a stuffed animal is a toy");
-        int shepherd = -1;
-        for (int c = 0; c < words.size(); c++) {
-            shepherd = words.label(c).equals("German shepherd") ? c : shepherd;
-        }
+        int shepherd = labelled("German shepherd");
         float[] dog = new float[fox.length];
         dog[shepherd] = 0.95f;
         assertEquals("alsatian", words.name(shepherd), "WordNet's everyday name, which the vocabulary lacks");
@@ -441,6 +432,17 @@ class ObjectClassifierTest {
         assertTrue(caption == grounding.nameSeenAnimals(caption, unsure, settings),
                 "below " + Grounding.NAMED_ANIMAL
                         + " the animal may be a dog, as the grounding that wrote 'animal' doubted");
+    }
+
+    /** The ImageNet class with this label (its first name). */
+    private static int labelled(String label) {
+        ImageNetWords words = objects.words();
+        for (int c = 0; c < words.size(); c++) {
+            if (words.label(c).equals(label)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no ImageNet class " + label);
     }
 
     private static NameableWords.Word thing(NameableWords table, String name) {
