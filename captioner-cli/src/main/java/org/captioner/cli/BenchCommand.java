@@ -348,7 +348,9 @@ final class BenchCommand extends Command {
     /** Searching cached features in batches of 8 at {@code beam}. */
     private static Decoding decode(Captioner captioner, float[][] features, int beam, int reps,
             Grounding.Settings grounding) throws Exception {
-        CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8).withGrounding(grounding);
+        // Not reranked: the peer searches only, and reranking makes the beam run on to its n-best.
+        CaptionOptions o = captioner.defaultOptions().withBeam(beam).withBatchSize(8).withGrounding(grounding)
+                .withRerank(0.0);
         AtomicLong words = new AtomicLong();
         Timing t = time(reps, () -> {
             words.set(0);
@@ -368,10 +370,10 @@ final class BenchCommand extends Command {
 
     /**
      * Photo files to captions, the whole pipeline, with the bundle's default search (beam, length
-     * penalty, trigram blocking) and grounding off, as the peer has none.
+     * penalty, trigram blocking) and grounding and reranking off, as the peer has neither.
      */
     private static Timing endToEnd(Captioner captioner, List<Path> photos, int reps) throws Exception {
-        CaptionOptions o = captioner.defaultOptions().withGrounding(Grounding.Settings.OFF);
+        CaptionOptions o = captioner.defaultOptions().withGrounding(Grounding.Settings.OFF).withRerank(0.0);
         return time(reps, () -> captioner.captionAll(photos.stream().map(ImageInput::of).iterator(), o, r -> { }));
     }
 

@@ -58,6 +58,7 @@ final class CaptionCommand extends Command {
         o.addOption(opt("max-pixels", "N", "refuse images with more pixels than N (default 67108864)"));
         o.addOption(flag("progress", "show a progress bar even when stderr is not a terminal"));
         o.addOption(groundingOption());
+        o.addOption(rerankOption());
         o.addOption(flag("tags", "text and csv: add what the encoder's ImageNet classifier sees (jsonl always has it)"));
         o.addOption(opt("attention", "DIR", "for a bundle whose decoder attends to image regions (train --attention):"
                 + " write a picture per image into DIR of where it looked for each word (jsonl output then"
@@ -91,6 +92,7 @@ final class CaptionCommand extends Command {
             AttentionPictures.check(attentionDir, roots);
         }
         requireObjects(line, model);
+        requireMatcher(line, model);
         long maxPixels = intValue(line, "max-pixels", (int) Math.min(Integer.MAX_VALUE, PhotoReader.DEFAULT_MAX_PIXELS),
                 1, Integer.MAX_VALUE);
         EncoderResolver resolver = new EncoderResolver(line.getOptionValue("encoder"), Locations.encoderDirs());
@@ -190,7 +192,7 @@ final class CaptionCommand extends Command {
                     temperature,
                     intValue(line, "seed", 0, 0, Integer.MAX_VALUE),
                     intValue(line, "batch-size", defaults.batchSize(), 1, 1024),
-                    grounding(line));
+                    grounding(line)).withRerank(rerank(line));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

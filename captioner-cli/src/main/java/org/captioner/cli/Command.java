@@ -178,6 +178,43 @@ abstract class Command {
                 + "'");
     }
 
+    /** The {@code --rerank} option, shared by caption and evaluate. */
+    static Option rerankOption() {
+        return opt("rerank", "on|off|W", "reorder each photo's beam captions by the search's score plus W times how"
+                + " well the bundle's caption matcher says each describes the photo (fewer generic captions):"
+                + " 'on' uses the bundle's weight, 'off' keeps the search's order (faster: the beam then stops at"
+                + " its best caption) (default on)");
+    }
+
+    /** The {@code --rerank} value: null for the bundle's own weight, 0 for none. */
+    static Double rerank(CommandLine line) throws UsageException {
+        String v = line.getOptionValue("rerank", "on").strip();
+        if (v.equals("on")) {
+            return null;
+        }
+        if (v.equals("off")) {
+            return 0.0;
+        }
+        try {
+            double w = Double.parseDouble(v);
+            if (w >= 0 && w <= 100) {
+                return w;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--rerank must be on, off or a weight between 0 and 100, got '" + v + "'");
+    }
+
+    /** A weight for {@code --rerank} needs a bundle with a caption matcher; checked before the model loads. */
+    static void requireMatcher(CommandLine line, Path model) throws UsageException {
+        Double w = rerank(line);
+        if (w != null && w > 0 && !Files.isRegularFile(model.resolve(org.captioner.rerank.CaptionMatcher.FILE))) {
+            throw new UsageException("bundle " + model + " has no caption matcher (" + org.captioner.rerank.CaptionMatcher.FILE
+                    + ") to rerank with: leave --rerank out, or make one with scripts/derive_matching.py");
+        }
+    }
+
     /**
      * {@code --grounding T,W} and {@code --tags} need the bundle's object classifier; checked from
      * its files before the (slow) model load, so the error comes at once.

@@ -62,6 +62,7 @@ final class EvaluateCommand extends Command {
                 + " bundle's own encoder until now as new variant FORMER (its file must be in the bundle folder). If"
                 + " any image fails, NAME is only added as a variant"));
         o.addOption(groundingOption());
+        o.addOption(rerankOption());
         o.addOption(required("out", "DIR", "folder for metrics.json, results.json, report.html and thumbs/"));
         o.addOption(flag("no-attention-maps", "for a bundle whose decoder attends to regions: leave the per-word"
                 + " attention maps out of the report (each costs one more decoder pass per image)"));
@@ -79,31 +80,35 @@ final class EvaluateCommand extends Command {
      * replace the Flickr8k test figures), and {@code .noblock} / {@code .nofill} / {@code .noanimals} /
      * {@code .dangling} where the measuring switches -Dcaptioner.blockTrigrams=false,
      * -Dcaptioner.fillPlaces=false, -Dcaptioner.nameAnimals=false and -Dcaptioner.endDangling=true were
-     * set, so that a measurement without them replaces no shipped figure.
+     * set, so that a measurement without them replaces no shipped figure; {@code .rerank<W>} where the
+     * beam's captions were reranked with weight W ({@link Captioner#rerankWeight}; none before it existed).
      */
     static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
-            boolean fillsPlaces, boolean namesAnimals, boolean endsDangling) {
+            boolean fillsPlaces, boolean namesAnimals, boolean endsDangling, double rerank) {
         return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam
                 + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
+                + (rerank > 0 ? ".rerank" + (rerank == Math.rint(rerank) ? String.valueOf((long) rerank) : String.valueOf(rerank)) : "")
                 + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill")
                 + (namesAnimals || g.off() ? "" : ".noanimals") + (endsDangling ? ".dangling" : "") + ".";
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
     private static void updateBundle(Path model, String dataset, Split split, CaptionOptions options,
-            Grounding.Settings g, EvaluationResult result, boolean record, boolean adopt) throws java.io.IOException {
+            Grounding.Settings g, double rerank, EvaluationResult result, boolean record, boolean adopt)
+            throws java.io.IOException {
         BundleInfo info = ModelBundle.readInfo(model);
         if (record) {
             java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(info.provenance().metrics());
             String own = info.provenance().dataset();
             String prefix = recordPrefix(dataset.equals(own) ? null : dataset, split, options.beam(), g,
                     Captioner.blocksTrigrams(), Captioner.fillsPlaces(), Captioner.namesAnimals(),
-                    Captioner.endsDangling());
+                    Captioner.endsDangling(), rerank);
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }
         if (adopt) {
-            info = info.withSearch(new SearchDefaults(options.beam(), options.lengthPenalty(), options.maxLength()));
+            info = info.withSearch(new SearchDefaults(options.beam(), options.lengthPenalty(), options.maxLength(),
+                    info.search().rerank()));
         }
         ModelBundle.writeInfo(model, info);
         System.err.println("updated " + model.resolve(ModelBundle.INFO_FILE));
@@ -217,6 +222,7 @@ final class EvaluateCommand extends Command {
         intValue(line, "batch-size", 32, 1, 1024);
         Path model = model(line);
         requireObjects(line, model);
+        requireMatcher(line, model);
         CaptionDataset dataset = DatasetOptions.open(line);
         SplitData data = DatasetOptions.split(dataset, split);
         Path out = Path.of(line.getOptionValue("out"));
@@ -242,6 +248,7 @@ final class EvaluateCommand extends Command {
                 options = new CaptionOptions(beam, 1, intValue(line, "max-length", defaults.maxLength(), 1, 200),
                         doubleValue(line, "length-penalty", defaults.lengthPenalty(), 0, 2), 0, 0,
                         intValue(line, "batch-size", 32, 1, 1024), grounding(line))
+                        .withRerank(rerank(line))
                         // The report shows where an attending decoder looked for each word.
                         .withAttention(captioner.takesGrids() && !line.hasOption("no-attention-maps"));
             } catch (IllegalArgumentException e) {
@@ -311,7 +318,8 @@ final class EvaluateCommand extends Command {
                         + " scores go into the encoder variant (--add-encoder) instead");
             }
             if (line.hasOption("record") || line.hasOption("adopt")) {
-                updateBundle(model, dataset.name(), split, options, captioner.grounding(options), result,
+                updateBundle(model, dataset.name(), split, options, captioner.grounding(options),
+                        captioner.rerankWeight(options), result,
                         line.hasOption("record"), line.hasOption("adopt"));
             }
             if (variant != null) {

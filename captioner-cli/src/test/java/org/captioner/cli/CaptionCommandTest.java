@@ -150,6 +150,10 @@ class CaptionCommandTest {
                 // The shapes bundle has no object classifier to tag or ground with.
                 new String[] {"caption", "--model", bundle.toString(), "--tags", folder.toString()},
                 new String[] {"caption", "--model", bundle.toString(), "--grounding", "0.3,2", folder.toString()},
+                new String[] {"caption", "--rerank", "lots", folder.toString()},
+                new String[] {"caption", "--rerank", "-1", folder.toString()},
+                // Nor a caption matcher to rerank with.
+                new String[] {"caption", "--model", bundle.toString(), "--rerank", "8", folder.toString()},
                 new String[] {"frobnicate"})) {
             CliRunner.Run run = CliRunner.run(args);
             assertEquals(2, run.status(), String.join(" ", args) + ": " + run.err());

@@ -116,21 +116,26 @@ class EvaluateCommandTest {
                 new org.captioner.objects.Grounding.Settings(0.7, 3, 0, 0.7, 0.3, 0.5);
         org.captioner.data.Split test = org.captioner.data.Split.TEST;
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false, 0));
         // Keys recorded before R, F and A existed keep their form.
         assertEquals("test.beam5.grounded0.7_3.0_0.0.", EvaluateCommand.recordPrefix(null, test, 5,
-                new org.captioner.objects.Grounding.Settings(0.7, 3), true, true, true, false));
+                new org.captioner.objects.Grounding.Settings(0.7, 3), true, true, true, false, 0));
         assertEquals("test.beam3.", EvaluateCommand.recordPrefix(null, test, 3,
-                org.captioner.objects.Grounding.Settings.OFF, true, false, true, false));
+                org.captioner.objects.Grounding.Settings.OFF, true, false, true, false, 0));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noblock.nofill.",
-                EvaluateCommand.recordPrefix(null, test, 5, setting, false, false, true, false));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, false, false, true, false, 0));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.noanimals.dangling.",
-                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, false, true));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, false, true, 0));
         assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false));
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false, 0));
         // Another dataset's "test" (the COCO sample's only split) is filed under its own name.
         assertEquals("coco.test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
-                EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true, true, false));
+                EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true, true, false, 0));
+        // Reranked captions are filed apart from the beam's own best.
+        assertEquals("test.beam10.grounded0.7_3.0_0.0_0.7_0.3_0.5.rerank8.",
+                EvaluateCommand.recordPrefix(null, test, 10, setting, true, true, true, false, 8));
+        assertEquals("test.beam3.rerank0.5.", EvaluateCommand.recordPrefix(null, test, 3,
+                org.captioner.objects.Grounding.Settings.OFF, true, false, true, false, 0.5));
     }
 
     @Test

@@ -17,9 +17,17 @@ import org.captioner.objects.Grounding;
  *     own choice, {@link Grounding.Settings#OFF} for the language model alone
  * @param attention whether each image's best caption carries where an attending decoder looked
  *     for each word ({@link ScoredCaption#attention}); ignored by decoders that see one pooled vector
+ * @param rerank the weight with which a bundle's caption matcher reranks the beam's captions
+ *     ({@link Captioner#rerankWeight}); null for the bundle's own choice, 0 for the search's order
  */
 public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature,
-        long seed, int batchSize, Grounding.Settings grounding, boolean attention) {
+        long seed, int batchSize, Grounding.Settings grounding, boolean attention, Double rerank) {
+
+    /** With the bundle's reranking. */
+    public CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature, long seed,
+            int batchSize, Grounding.Settings grounding, boolean attention) {
+        this(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention, null);
+    }
 
     /** Without attention maps. */
     public CaptionOptions(int beam, int nBest, int maxLength, double lengthPenalty, double temperature, long seed,
@@ -52,6 +60,9 @@ public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPe
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batch size must be between 1 and 1024, got " + batchSize);
         }
+        if (rerank != null && !(rerank >= 0 && rerank <= 100)) {
+            throw new IllegalArgumentException("rerank weight must be between 0 and 100, got " + rerank);
+        }
     }
 
     /**
@@ -63,22 +74,27 @@ public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPe
     }
 
     public CaptionOptions withBeam(int b) {
-        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention);
+        return new CaptionOptions(b, Math.min(nBest, b), maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention, rerank);
     }
 
     public CaptionOptions withNBest(int n) {
-        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention);
+        return new CaptionOptions(beam, n, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention, rerank);
     }
 
     public CaptionOptions withBatchSize(int b) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b, grounding, attention);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, b, grounding, attention, rerank);
     }
 
     public CaptionOptions withGrounding(Grounding.Settings g) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, g, attention);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, g, attention, rerank);
+    }
+
+    /** @param w the rerank weight, 0 for none, null for the bundle's */
+    public CaptionOptions withRerank(Double w) {
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention, w);
     }
 
     public CaptionOptions withAttention(boolean a) {
-        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, a);
+        return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, a, rerank);
     }
 }

@@ -23,12 +23,15 @@ import org.captioner.encoder.ImageEncoder;
 import org.captioner.image.PhotoReader;
 import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
+import org.captioner.metrics.Chair;
 import org.captioner.model.AttentionDecoder;
 import org.captioner.model.DecoderBlock;
 import org.captioner.model.FastDecoders;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
 import org.captioner.objects.ObjectTag;
+import org.captioner.rerank.CaptionMatcher;
+import org.captioner.rerank.Reranking;
 import org.captioner.search.BeamSearch;
 import org.captioner.search.DecodingModel;
 import org.captioner.search.EnsembleModel;
@@ -58,6 +61,10 @@ public final class Captioner implements AutoCloseable {
     /** The encoder's ImageNet classifier read out as caption words; null when the bundle has none. */
     private final ObjectClassifier objects;
     private final Grounding grounding;
+    /** Says how well each of a photo's beam captions describes it ({@link Reranking}); null when the bundle has none. */
+    private final CaptionMatcher matcher;
+    /** The object words a reranked caption may not add to the search's best ({@link Reranking#eligible}). */
+    private final Chair objectWords;
     private final ExecutorService readPool;
     private final ExecutorService searchPool;
     /** Article-and-word pairs no caption ends on ({@link Articles#danglingPairs}). */
@@ -74,8 +81,10 @@ public final class Captioner implements AutoCloseable {
             String.valueOf(Runtime.getRuntime().availableProcessors() > 4)));
 
     private Captioner(ModelBundle bundle, ImageEncoder encoder, PhotoReader reader, int readThreads,
-            ObjectClassifier objects) {
+            ObjectClassifier objects, CaptionMatcher matcher) {
         this.bundle = bundle;
+        this.matcher = matcher;
+        this.objectWords = matcher == null ? null : Chair.standard();
         // -Dcaptioner.stackDecoders=false searches block by block instead (for comparison in benchmarks).
         this.stacked = "false".equals(System.getProperty("captioner.stackDecoders")) ? null
                 : FastDecoders.of(bundle.decoders(), bundle.manager());
@@ -137,6 +146,7 @@ public final class Captioner implements AutoCloseable {
         ModelBundle bundle = ModelBundle.load(bundleDir);
         ImageEncoder encoder = null;
         ObjectClassifier objects = null;
+        CaptionMatcher matcher = null;
         try {
             encoder = ImageEncoder.load(source, info.encoder().preprocessing(), encoderThreads);
             if (!trial) {
@@ -148,8 +158,13 @@ public final class Captioner implements AutoCloseable {
             }
             objects = ObjectClassifier.open(bundleDir, headsEncoders(info, encoder.identity()), bundle.vocabulary(),
                     bundle.info().decoder().attends());
-            return new Captioner(bundle, encoder, reader, 2, objects);
+            Path matching = bundleDir.resolve(CaptionMatcher.FILE);
+            matcher = java.nio.file.Files.isRegularFile(matching) ? CaptionMatcher.load(matching) : null;
+            return new Captioner(bundle, encoder, reader, 2, objects, matcher);
         } catch (RuntimeException | IOException e) {
+            if (matcher != null) {
+                matcher.close();
+            }
             if (objects != null) {
                 objects.close();
             }
@@ -308,6 +323,31 @@ public final class Captioner implements AutoCloseable {
         return "true".equals(System.getProperty("captioner.endDangling"));
     }
 
+    /**
+     * Whether a bundle with a caption matcher reranks the beam's captions ({@link Reranking}): yes,
+     * unless -Dcaptioner.rerank=false, to measure without it.
+     */
+    public static boolean reranks() {
+        return !"false".equals(System.getProperty("captioner.rerank"));
+    }
+
+    /**
+     * The weight with which these options rerank the beam's captions: theirs, else the bundle's, where
+     * the bundle has a matcher and the search is a beam search; 0 (not reranked) otherwise. Sampling
+     * draws its captions.
+     */
+    public double rerankWeight(CaptionOptions options) {
+        if (matcher == null || !reranks() || options.temperature() > 0) {
+            return 0;
+        }
+        return options.rerank() != null ? options.rerank() : bundle.info().search().rerank();
+    }
+
+    /** Whether the bundle has a caption matcher to rerank with. */
+    public boolean canRerank() {
+        return matcher != null;
+    }
+
     /** Whether searches block repeated trigrams: yes, unless -Dcaptioner.blockTrigrams=false. */
     public static boolean blocksTrigrams() {
         return !"false".equals(System.getProperty("captioner.blockTrigrams"));
@@ -351,6 +391,9 @@ public final class Captioner implements AutoCloseable {
         WordBiases biases = null;
         // The grounding searched with, or null where there was none.
         Grounding.Settings grounded = null;
+        // Reranking looks at every caption the beam ended with; the caller gets its n-best of them.
+        double rerank = rerankWeight(options);
+        int pool = rerank > 0 ? options.beam() : options.nBest();
         try (NDManager manager = bundle.manager().newSubManager()) {
             DecodingModel<?> model;
             if (stacked != null) {
@@ -378,7 +421,7 @@ public final class Captioner implements AutoCloseable {
                 found = new SamplingSearch(settings, options.temperature(), options.seed())
                         .search(model, features, options.nBest());
             } else {
-                BeamSearch beam = new BeamSearch(options.beam(), options.nBest(), settings);
+                BeamSearch beam = new BeamSearch(options.beam(), pool, settings);
                 found = beam.search(model, features);
                 if (required != null) {
                     found = requireWords(beam, languageModel, features, biases, required, found);
@@ -386,9 +429,9 @@ public final class Captioner implements AutoCloseable {
             }
         }
         boolean maps = options.attention() && takesGrids();
-        List<List<ScoredCaption>> out = new ArrayList<>(found.size());
+        List<List<Candidate>> candidates = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
-            List<ScoredCaption> texts = new ArrayList<>(found.get(i).size());
+            List<Candidate> texts = new ArrayList<>(found.get(i).size());
             int[] fill = filled == null ? null : filled[options.temperature() > 0 ? i * options.nBest() : i];
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (Hypothesis h : found.get(i)) {
@@ -405,15 +448,92 @@ public final class Captioner implements AutoCloseable {
                 if (!seen.add(text) && options.temperature() == 0) {
                     continue;
                 }
-                ScoredCaption caption = new ScoredCaption(text, h.logProb(), h.score());
+                texts.add(new Candidate(new ScoredCaption(text, h.logProb(), h.score()), h.words(),
+                        words.length < agreed.length ? agreed.length - 2 : -1));
+            }
+            candidates.add(texts);
+        }
+        if (rerank > 0) {
+            rerank(candidates, features, required, rerank);
+        }
+        List<List<ScoredCaption>> out = new ArrayList<>(found.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            List<Candidate> texts = candidates.get(i);
+            List<ScoredCaption> kept = new ArrayList<>();
+            for (Candidate c : texts.subList(0, Math.min(texts.size(), options.nBest()))) {
                 // Maps for the best caption only: it is the one shown, and each costs a pass per member.
                 // They follow the words the search chose (a filled word is a label on the same step).
-                texts.add(maps && texts.isEmpty() ? caption.withAttention(withoutRow(attention(features[i], h.words()),
-                        words.length < agreed.length ? agreed.length - 2 : -1)) : caption);
+                kept.add(maps && kept.isEmpty()
+                        ? c.caption().withAttention(withoutRow(attention(features[i], c.searched()), c.droppedWord()))
+                        : c.caption());
             }
-            out.add(texts);
+            out.add(kept);
         }
         return out;
+    }
+
+    /**
+     * A caption as the search found it: the text shown, the words searched (what its attention maps
+     * follow) and the place of a word dropped from the text since ({@code -1}: none).
+     */
+    private record Candidate(ScoredCaption caption, int[] searched, int droppedWord) {}
+
+    /** Puts each photo's captions in {@link Reranking}'s order, all photos' captions matched in one call. */
+    private void rerank(List<List<Candidate>> candidates, float[][] features, List<RequiredWords> required,
+            double weight) {
+        List<float[]> photos = new ArrayList<>();
+        List<int[]> captions = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            float[] pooled = pooled(features[i]);
+            for (Candidate c : candidates.get(i)) {
+                photos.add(pooled);
+                captions.add(java.util.Arrays.stream(c.caption().text().split(" "))
+                        .mapToInt(bundle.vocabulary()::id).toArray());
+            }
+        }
+        float[] similarity = matcher.similarity(photos.toArray(new float[0][]), captions.toArray(new int[0][]));
+        int at = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            List<Candidate> texts = candidates.get(i);
+            int n = texts.size();
+            double[] scores = new double[n];
+            int[] met = new int[n];
+            int[] repeats = new int[n];
+            List<Set<String>> named = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                scores[k] = texts.get(k).caption().score();
+                repeats[k] = Reranking.repeats(texts.get(k).caption().text());
+                met[k] = required == null ? 0 : required.get(i).met(texts.get(k).searched());
+                named.add(objectWords.classesIn(texts.get(k).caption().text()));
+            }
+            int[] order = Reranking.order(scores, java.util.Arrays.copyOfRange(similarity, at, at + n),
+                    Reranking.eligible(named, met, repeats), weight);
+            at += n;
+            List<Candidate> reordered = new ArrayList<>(n);
+            for (int k : order) {
+                reordered.add(texts.get(k));
+            }
+            candidates.set(i, reordered);
+        }
+    }
+
+    /** A photo's pooled feature vector: its features, or the mean of its grid's regions. */
+    private float[] pooled(float[] features) {
+        int size = bundle.info().encoder().featureSize();
+        if (!takesGrids() || features.length == size) {
+            return features;
+        }
+        int regions = features.length / size;
+        float[] mean = new float[size];
+        for (int r = 0; r < regions; r++) {
+            for (int j = 0; j < size; j++) {
+                mean[j] += features[r * size + j];
+            }
+        }
+        for (int j = 0; j < size; j++) {
+            mean[j] /= regions;
+        }
+        return mean;
     }
 
     /**
@@ -511,6 +631,9 @@ public final class Captioner implements AutoCloseable {
         encoder.close();
         if (objects != null) {
             objects.close();
+        }
+        if (matcher != null) {
+            matcher.close();
         }
         if (stacked != null) {
             stacked.close();

@@ -129,6 +129,8 @@ public final class CaptionServer implements AutoCloseable {
         search.put("beam", info.search().beam());
         search.put("length_penalty", info.search().lengthPenalty());
         search.put("grounding", captioner.grounding(captioner.defaultOptions()).describe());
+        // The caption matcher's weight in reranking the beam's captions (0: not reranked).
+        search.put("rerank", captioner.rerankWeight(captioner.defaultOptions()));
         // Whether captions can carry where the decoder looked (attention=1 on /api/captions).
         model.put("attends", captioner.takesGrids());
         ObjectNode encoder = o.putObject("encoder");
