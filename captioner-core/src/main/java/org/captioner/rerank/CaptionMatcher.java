@@ -20,8 +20,7 @@ import java.nio.file.Path;
  * How well captions describe photos: a joint embedding of a photo's pooled encoder features and a
  * caption's words (VSE++, Faghri et al. 2018), trained on the training split's photos and captions by
  * {@code scripts/derive_matching.py} and loaded as TorchScript through DJL. Its cosine similarity,
- * in [-1, 1], is what {@link Reranking} adds to the search's score. Thread-safe (calls are serialised;
- * a batch's few hundred captions take a few milliseconds).
+ * in [-1, 1], is what {@link Reranking} adds to the search's score. Thread-safe (calls are serialised).
  */
 public final class CaptionMatcher implements AutoCloseable {
 
