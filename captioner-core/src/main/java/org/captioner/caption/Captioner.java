@@ -20,6 +20,7 @@ import org.captioner.bundle.ModelBundle;
 import org.captioner.encoder.EncoderIdentity;
 import org.captioner.encoder.EncoderSource;
 import org.captioner.encoder.ImageEncoder;
+import org.captioner.features.Grids;
 import org.captioner.image.PhotoReader;
 import org.captioner.image.ReadAhead.Read;
 import org.captioner.image.ReadAhead;
@@ -481,12 +482,12 @@ public final class Captioner implements AutoCloseable {
     /** Puts each photo's captions in {@link Reranking}'s order, all photos' captions matched in one call. */
     private void rerank(List<List<Candidate>> candidates, float[][] features, List<RequiredWords> required,
             double weight) {
+        float[][] pooled = Grids.pooled(features, bundle.info().encoder().featureSize());
         List<float[]> photos = new ArrayList<>();
         List<int[]> captions = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
-            float[] pooled = pooled(features[i]);
             for (Candidate c : candidates.get(i)) {
-                photos.add(pooled);
+                photos.add(pooled[i]);
                 captions.add(java.util.Arrays.stream(c.caption().text().split(" "))
                         .mapToInt(bundle.vocabulary()::id).toArray());
             }
@@ -517,24 +518,6 @@ public final class Captioner implements AutoCloseable {
         }
     }
 
-    /** A photo's pooled feature vector: its features, or the mean of its grid's regions. */
-    private float[] pooled(float[] features) {
-        int size = bundle.info().encoder().featureSize();
-        if (!takesGrids() || features.length == size) {
-            return features;
-        }
-        int regions = features.length / size;
-        float[] mean = new float[size];
-        for (int r = 0; r < regions; r++) {
-            for (int j = 0; j < size; j++) {
-                mean[j] += features[r * size + j];
-            }
-        }
-        for (int j = 0; j < size; j++) {
-            mean[j] /= regions;
-        }
-        return mean;
-    }
 
     /**
      * {@code found} with the images whose best caption lacks a required word searched again, keeping a
