@@ -16,7 +16,7 @@ gives the same features to about 1e-5).
 The backward GRU reads each caption's own words reversed (padding stays after them), so padding
 never reaches either last state: the same as packed sequences, with no packing in the script.
 
-Usage (Debian's python3-torch with libopenblas0-pthread; about 4 minutes on 2 cores):
+Usage (Debian's python3-torch with libopenblas0-pthread; about 11 minutes on 2 cores):
   /usr/bin/python3 scripts/derive_matching.py --features <grid cache>/vectors \
       --data-dir ../shared/datasets/flickr8k --vocabulary models/default/vocabulary.json \
       --out models/default/matching.pt

@@ -94,7 +94,8 @@ for w in 4 6 8; do
   "$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --split dev --no-attention-maps \
     --rerank "$w" --out "$WORK/dev-rerank$w" | grep -E "Bleu_4|CIDEr"
 done
-sed -i 's/"rerank" : 0.0/"rerank" : 6.0/' "$WORK/bundle/bundle.json"
+"$C" evaluate --model "$WORK/bundle" "${DATA[@]}" --features "$GRID" --split dev --no-attention-maps \
+  --beam 5 --length-penalty 0.5 --rerank 6 --adopt --out "$WORK/dev-chosen-rerank"
 grep -q '"rerank" : 6.0' "$WORK/bundle/bundle.json"
 
 # Everyday photos outside Flickr8k (142 COCO photos, encoded on the way).

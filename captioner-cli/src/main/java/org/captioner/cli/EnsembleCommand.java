@@ -114,7 +114,11 @@ final class EnsembleCommand extends Command {
                 java.time.Instant.now().toString(), p.startedFrom());
         // A member's encoder variants were measured on that member's decoder, and their files are not
         // copied: the ensemble starts without any (evaluate --add-encoder measures it anew).
-        ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined).withoutEncoderVariants());
+        // Nor is a caption matcher copied: the ensemble reranks nothing until one is added (and adopted).
+        var search = first.search();
+        ModelBundle.writeInfo(out, first.withMembers(members).withProvenance(combined).withoutEncoderVariants()
+                .withSearch(new org.captioner.bundle.SearchDefaults(search.beam(), search.lengthPenalty(),
+                        search.maxLength())));
         System.err.println(bundles.size() == 1 ? "wrote " + bundles.get(0) + " at half size to " + out
                 : "wrote an ensemble of " + bundles.size() + " decoders to " + out);
         return 0;

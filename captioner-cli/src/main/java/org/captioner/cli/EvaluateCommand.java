@@ -68,8 +68,8 @@ final class EvaluateCommand extends Command {
                 + " attention maps out of the report (each costs one more decoder pass per image)"));
         o.addOption(flag("record", "also record the scores in the bundle's provenance (as <split>.beam<K>.<metric>;"
                 + " <dataset>.<split>... for a dataset other than the one the bundle was trained on)"));
-        o.addOption(flag("adopt", "make this beam width, length penalty and max length the bundle's defaults"
-                + " (choose them on the dev split)"));
+        o.addOption(flag("adopt", "make this beam width, length penalty, max length and rerank weight (0 with"
+                + " --rerank off) the bundle's defaults (choose them on the dev split)"));
         return o;
     }
 
@@ -108,7 +108,7 @@ final class EvaluateCommand extends Command {
         }
         if (adopt) {
             info = info.withSearch(new SearchDefaults(options.beam(), options.lengthPenalty(), options.maxLength(),
-                    info.search().rerank()));
+                    rerank));
         }
         ModelBundle.writeInfo(model, info);
         System.err.println("updated " + model.resolve(ModelBundle.INFO_FILE));
@@ -200,9 +200,11 @@ final class EvaluateCommand extends Command {
         }
         long scored = result.images().stream().filter(e -> e.error() == null).count();
         var s = result.scores().asMap();
-        String measured = String.format(Locale.ROOT, "%s %s, %d images, beam %d, grounding %s: BLEU-4 %.4f, CIDEr %.4f,"
+        double rerank = captioner.rerankWeight(options);
+        String measured = String.format(Locale.ROOT, "%s %s, %d images, beam %d, grounding %s%s: BLEU-4 %.4f, CIDEr %.4f,"
                         + " CHAIRs %.3f", dataset, split.label(), scored, options.beam(),
-                captioner.grounding(options).describe(), s.get("Bleu_4"), s.get("CIDEr"), s.get("CHAIRs"));
+                captioner.grounding(options).describe(), rerank > 0 ? ", rerank " + rerank : "",
+                s.get("Bleu_4"), s.get("CIDEr"), s.get("CHAIRs"));
         return ModelBundle.readInfo(model).withEncoderVariant(new BundleInfo.EncoderVariant(name,
                 target.getFileName().toString(), new org.captioner.encoder.EncoderIdentity(identity.name(),
                         identity.sha256(), null, identity.preprocessing(), identity.featureSize()), measured));
@@ -289,6 +291,7 @@ final class EvaluateCommand extends Command {
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
             metrics.put("grounding", captioner.grounding(options).describe());
+            metrics.put("rerank", captioner.rerankWeight(options));
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
             result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);

@@ -158,6 +158,9 @@ class CaptionCommandTest {
             CliRunner.Run run = CliRunner.run(args);
             assertEquals(2, run.status(), String.join(" ", args) + ": " + run.err());
             assertEquals(1, run.err().strip().lines().count(), run.err());
+            if (List.of(args).contains("--rerank")) {
+                assertTrue(run.err().contains("--rerank") || run.err().contains("caption matcher"), run.err());
+            }
         }
     }
 

@@ -338,7 +338,8 @@ public final class Captioner implements AutoCloseable {
      * draws its captions.
      */
     public double rerankWeight(CaptionOptions options) {
-        if (matcher == null || !reranks() || options.temperature() > 0) {
+        // One caption per photo at beam 1: nothing to reorder.
+        if (matcher == null || !reranks() || options.temperature() > 0 || options.beam() == 1) {
             return 0;
         }
         return options.rerank() != null ? options.rerank() : bundle.info().search().rerank();
@@ -450,7 +451,7 @@ public final class Captioner implements AutoCloseable {
                     continue;
                 }
                 texts.add(new Candidate(new ScoredCaption(text, h.logProb(), h.score()), h.words(),
-                        words.length < agreed.length ? agreed.length - 2 : -1));
+                        words.length < agreed.length ? agreed.length - 2 : -1, h.ended()));
             }
             candidates.add(texts);
         }
@@ -475,9 +476,10 @@ public final class Captioner implements AutoCloseable {
 
     /**
      * A caption as the search found it: the text shown, the words searched (what its attention maps
-     * follow) and the place of a word dropped from the text since ({@code -1}: none).
+     * follow), the place of a word dropped from the text since ({@code -1}: none), and whether it ended
+     * (false: cut at the length limit, possibly mid-phrase).
      */
-    private record Candidate(ScoredCaption caption, int[] searched, int droppedWord) {}
+    private record Candidate(ScoredCaption caption, int[] searched, int droppedWord, boolean ended) {}
 
     /** Puts each photo's captions in {@link Reranking}'s order, all photos' captions matched in one call. */
     private void rerank(List<List<Candidate>> candidates, float[][] features, List<RequiredWords> required,
@@ -500,15 +502,17 @@ public final class Captioner implements AutoCloseable {
             double[] scores = new double[n];
             int[] met = new int[n];
             int[] repeats = new int[n];
+            boolean[] ended = new boolean[n];
             List<Set<String>> named = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
                 scores[k] = texts.get(k).caption().score();
                 repeats[k] = Reranking.repeats(texts.get(k).caption().text());
+                ended[k] = texts.get(k).ended();
                 met[k] = required == null ? 0 : required.get(i).met(texts.get(k).searched());
                 named.add(objectWords.classesIn(texts.get(k).caption().text()));
             }
             int[] order = Reranking.order(scores, java.util.Arrays.copyOfRange(similarity, at, at + n),
-                    Reranking.eligible(named, met, repeats), weight);
+                    Reranking.eligible(named, met, repeats, ended), weight);
             at += n;
             List<Candidate> reordered = new ArrayList<>(n);
             for (int k : order) {

@@ -51,17 +51,21 @@ public final class Reranking {
 
     /**
      * Which candidates may be put first: those naming only object classes the first names, meeting
-     * at least as many required words as it and with no more {@link #repeats}. The first always may.
+     * at least as many required words as it, with no more {@link #repeats}, and that ended unless the
+     * first was cut at the length limit too (a cut caption may stop mid-phrase, and at the limit it is
+     * the longest, which a bag of words likes). The first always may.
      *
      * @param objectClasses per candidate, the object classes it names
      * @param requiredMet per candidate, how many of the photo's required words it meets
      * @param repeats per candidate, its {@link #repeats}
+     * @param ended per candidate, whether the search ended it (false: cut at the length limit)
      */
-    public static boolean[] eligible(List<Set<String>> objectClasses, int[] requiredMet, int[] repeats) {
+    public static boolean[] eligible(List<Set<String>> objectClasses, int[] requiredMet, int[] repeats,
+            boolean[] ended) {
         boolean[] out = new boolean[objectClasses.size()];
         for (int k = 0; k < out.length; k++) {
             out[k] = k == 0 || (objectClasses.get(0).containsAll(objectClasses.get(k)) && requiredMet[k] >= requiredMet[0]
-                    && repeats[k] <= repeats[0]);
+                    && repeats[k] <= repeats[0] && (ended[k] || !ended[0]));
         }
         return out;
     }

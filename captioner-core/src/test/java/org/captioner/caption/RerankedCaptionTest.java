@@ -31,6 +31,8 @@ class RerankedCaptionTest {
             CaptionOptions five = defaults.withRerank(5.0).withBeam(3).withNBest(2).withGrounding(null).withBatchSize(4)
                     .withAttention(true);
             assertEquals(5.0, captioner.rerankWeight(five));
+            // One caption per photo at beam 1: nothing to rerank.
+            assertEquals(0, captioner.rerankWeight(five.withBeam(1)));
             assertEquals(0, captioner.rerankWeight(new CaptionOptions(1, 1, 20, 0, 0.7, 0, 8).withRerank(5.0)));
             int beam = defaults.beam();
             // The search's own order, all of the beam's captions.
@@ -51,6 +53,14 @@ class RerankedCaptionTest {
                 moved += best.equals(texts.get(0)) ? 0 : 1;
             }
             assertTrue(moved > 0, "the matcher changed no photo's caption: " + matched);
+            // Attention maps follow the caption shown: one map per word of the reranked best.
+            List<List<ScoredCaption>> mapped = captioner.captionImages(photos,
+                    defaults.withRerank(100.0).withAttention(true));
+            for (int i = 0; i < photos.size(); i++) {
+                ScoredCaption best = mapped.get(i).get(0);
+                assertEquals(matched.get(i).get(0).text(), best.text());
+                assertEquals(best.text().split(" ").length, best.attention().length, best.text());
+            }
         }
     }
 }

@@ -37,13 +37,23 @@ class RerankingTest {
     void noCaptionMayNameAnObjectTheBestDoesNotOrMeetFewerRequiredWords() {
         List<Set<String>> named = List.of(Set.of("dog", "frisbee"), Set.of("dog"), Set.of("dog", "cat"), Set.of(),
                 Set.of("frisbee", "dog"));
-        boolean[] eligible = Reranking.eligible(named, new int[] {1, 1, 1, 1, 0}, new int[] {0, 0, 0, 1, 0});
+        boolean[] eligible = Reranking.eligible(named, new int[] {1, 1, 1, 1, 0}, new int[] {0, 0, 0, 1, 0},
+                new boolean[] {true, true, true, true, true});
         // The best always; fewer objects yes; an added cat no; none, but a word said twice, no; the same
         // objects but a required word lost no.
         assertArrayEquals(new boolean[] {true, true, false, false, false}, eligible);
         // A best that repeats itself lets another repeat as much.
         assertArrayEquals(new boolean[] {true, true}, Reranking.eligible(List.of(Set.of(), Set.of()), new int[2],
-                new int[] {1, 1}));
+                new int[] {1, 1}, new boolean[] {true, true}));
+    }
+
+    @Test
+    void aCaptionCutAtTheLengthLimitMayComeFirstOnlyWhereTheBestWasCutToo() {
+        List<Set<String>> none = List.of(Set.of(), Set.of(), Set.of());
+        assertArrayEquals(new boolean[] {true, false, true},
+                Reranking.eligible(none, new int[3], new int[3], new boolean[] {true, false, true}));
+        assertArrayEquals(new boolean[] {true, true, true},
+                Reranking.eligible(none, new int[3], new int[3], new boolean[] {false, false, true}));
     }
 
     @Test
