@@ -44,7 +44,8 @@ final class CaptionCommand extends Command {
         o.addOption(opt("beam", "K", "beam width: partial captions kept at each word. Wider finds likelier"
                 + " captions and is slower; past the bundle's own choice it rarely helps; 1 is greedy and fastest"
                 + " (default: the bundle's, " + Locations.defaultSearch() + ")"));
-        o.addOption(opt("n-best", "N", "captions per image, best first (at most the beam width; default 1)"));
+        o.addOption(opt("n-best", "N", "captions per image, best first (at most the beam width; default 1); with reranking"
+                + " (--rerank) in its order, which their search scores need not follow"));
         o.addOption(opt("max-length", "L", "most words per caption (default: the bundle's, usually 20)"));
         o.addOption(opt("length-penalty", "A", "α in logprob / length^α: 0 favours short captions, 1 longer ones"
                 + " (default: the bundle's)"));
