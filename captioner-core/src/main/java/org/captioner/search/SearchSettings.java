@@ -14,7 +14,10 @@ import org.captioner.text.Vocabulary;
  *     holds ("a black and white brown and white brown and white") nor with its last word again ("is
  *     is"): a guard against the loops a decoder falls into when grounding takes away the noun it wanted
  * @param noEndAfter word pairs ({@link #pair}) after which beam search does not end a caption: an
- *     article and a word no caption ends on after one ("on a blue"; {@code Articles#danglingPairs})
+ *     article and a word no caption ends on after one ("on a blue"; {@code Articles#danglingPairs}). A
+ *     caption does not end either where every one of its last few words pairs so with the word
+ *     before them ("on a red and white", where "a red", "a and" and "a white" are pairs): the
+ *     article's phrase never reached its noun
  */
 public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> banned, boolean blockRepeatedTrigrams,
         Set<Long> noEndAfter) {
@@ -42,10 +45,31 @@ public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> b
         return ((long) first << 32) | (second & 0xffffffffL);
     }
 
-    /** Whether a caption of these words may end here (not after a {@link #noEndAfter} pair). */
+    /**
+     * The most words after an article that {@link #mayEnd} looks back over ("a red and white" is 3;
+     * "a red and white and white", which the search writes next where 3 is the limit, 5).
+     */
+    static final int MAX_DANGLING_TAIL = 8;
+
+    /**
+     * Whether a caption of these words may end here: not where, for some word (an article), each of
+     * the up to {@link #MAX_DANGLING_TAIL} words after it forms a {@link #noEndAfter} pair with it.
+     */
     public boolean mayEnd(int[] words) {
         int n = words.length;
-        return noEndAfter.isEmpty() || n < 2 || !noEndAfter.contains(pair(words[n - 2], words[n - 1]));
+        if (noEndAfter.isEmpty()) {
+            return true;
+        }
+        for (int j = n - 2; j >= Math.max(0, n - 1 - MAX_DANGLING_TAIL); j--) {
+            int k = j + 1;
+            while (k < n && noEndAfter.contains(pair(words[j], words[k]))) {
+                k++;
+            }
+            if (k == n) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static SearchSettings of(int maxLength, double lengthPenalty) {

@@ -70,11 +70,13 @@ public final class Articles {
 
     /**
      * The {@code DANGLING} pairs as {@code vocabulary}'s ids, {@code {article, word}}: a caption that
-     * ends on one ends mid-phrase ("a little girl is sitting on a blue and a blue"). Pairs of words the
-     * vocabulary lacks are left out.
+     * ends on one ends mid-phrase ("a little girl is sitting on a blue and a blue"). Each of those
+     * articles also pairs with "and", which joins the modifiers of a phrase that may still dangle ("on a
+     * red and white": {@code SearchSettings#mayEnd}). Pairs of words the vocabulary lacks are left out.
      */
     public static List<int[]> danglingPairs(Vocabulary vocabulary) {
         List<int[]> out = new java.util.ArrayList<>();
+        java.util.Set<Integer> articles = new java.util.TreeSet<>();
         for (String line : DANGLING) {
             String[] pair = line.split(" ");
             int word = vocabulary.id(pair[1]);
@@ -82,8 +84,13 @@ public final class Articles {
                 int a = vocabulary.id(article);
                 if (a != Vocabulary.UNK_ID && word != Vocabulary.UNK_ID) {
                     out.add(new int[] {a, word});
+                    articles.add(a);
                 }
             }
+        }
+        int and = vocabulary.id("and");
+        if (and != Vocabulary.UNK_ID) {
+            articles.forEach(a -> out.add(new int[] {a, and}));
         }
         return out;
     }

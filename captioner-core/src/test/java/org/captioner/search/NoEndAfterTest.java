@@ -66,5 +66,26 @@ class NoEndAfterTest {
                 "no caption ends 'the player'; some end 'a player'");
         assertFalse(pairs.contains(List.of("the", "snow")), "'in the snow.' ends captions");
         assertFalse(pairs.contains(List.of("on", "red")));
+        assertFalse(pairs.contains(List.of("a", "and")), "this vocabulary has no 'and'");
+    }
+
+    @Test
+    void aPhraseOfModifiersJoinedByAndDoesNotEndACaption() {
+        Vocabulary v = Vocabulary.of(List.of("a", "an", "the", "on", "red", "white", "and", "dog", "is", "black",
+                "running", "mat"));
+        Set<Long> pairs = new java.util.HashSet<>();
+        for (int[] pair : Articles.danglingPairs(v)) {
+            pairs.add(SearchSettings.pair(pair[0], pair[1]));
+        }
+        assertTrue(pairs.contains(SearchSettings.pair(v.id("a"), v.id("and"))));
+        SearchSettings guarded = SearchSettings.of(20, 0.5).withNoEndAfter(pairs);
+        java.util.function.Function<String, int[]> ids = text -> java.util.Arrays.stream(text.split(" "))
+                .mapToInt(v::id).toArray();
+        assertFalse(guarded.mayEnd(ids.apply("a dog is running on a red and white")));
+        assertFalse(guarded.mayEnd(ids.apply("a dog is running on a red and")));
+        assertFalse(guarded.mayEnd(ids.apply("a dog is running on a red")));
+        assertTrue(guarded.mayEnd(ids.apply("a dog is running on a red and white mat")));
+        assertTrue(guarded.mayEnd(ids.apply("a dog is black and white")), "no article before the colours");
+        assertTrue(guarded.mayEnd(ids.apply("a red dog")));
     }
 }
