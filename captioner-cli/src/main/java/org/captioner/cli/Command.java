@@ -188,22 +188,11 @@ abstract class Command {
 
     /** The {@code --rerank} value: null for the bundle's own weight, 0 for none. */
     static Double rerank(CommandLine line) throws UsageException {
-        String v = line.getOptionValue("rerank", "on").strip();
-        if (v.equals("on")) {
-            return null;
-        }
-        if (v.equals("off")) {
-            return 0.0;
-        }
         try {
-            double w = Double.parseDouble(v);
-            if (w >= 0 && w <= 100) {
-                return w;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return org.captioner.caption.CaptionOptions.parseRerank(line.getOptionValue("rerank", "on"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        throw new UsageException("--rerank must be on, off or a weight between 0 and 100, got '" + v + "'");
     }
 
     /** A weight for {@code --rerank} needs a bundle with a caption matcher; checked before the model loads. */

@@ -312,8 +312,10 @@ final class EvaluateCommand extends Command {
                 }
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
-            HtmlReport.write(out, result, model.getFileName().toString(), captioner.encoder().identity().preprocessing(),
-                    dataset.describe(split));
+            double weight = captioner.rerankWeight(options);
+            // The report's header names the model and, where the beam's captions were reranked, the weight.
+            HtmlReport.write(out, result, model.getFileName() + (weight > 0 ? ", captions reranked with weight "
+                    + weight : ""), captioner.encoder().identity().preprocessing(), dataset.describe(split));
             if ((line.hasOption("record") || line.hasOption("adopt"))
                     && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
                 // Scores and settings in bundle.json describe the bundle with its own encoder.

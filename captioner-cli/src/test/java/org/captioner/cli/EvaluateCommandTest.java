@@ -1,6 +1,7 @@
 package org.captioner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,7 @@ class EvaluateCommandTest {
         assertEquals(4, thumbs);
         assertTrue(html.contains("data-cider=") && html.contains("best first"));
         assertTrue(!html.contains("http://") && !html.contains("https://"), "no external assets");
+        assertFalse(html.contains("reranked"), "a bundle with no caption matcher reranks nothing");
     }
 
     @Test

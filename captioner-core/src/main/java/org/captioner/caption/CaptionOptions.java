@@ -94,6 +94,31 @@ public record CaptionOptions(int beam, int nBest, int maxLength, double lengthPe
         return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, attention, w);
     }
 
+    /**
+     * A rerank weight as the command lines take it: "on" is null (the bundle's own weight), "off" 0,
+     * else a number from 0 to 100.
+     *
+     * @throws IllegalArgumentException for anything else, with a message for the user
+     */
+    public static Double parseRerank(String value) {
+        String v = value.strip();
+        if (v.equals("on")) {
+            return null;
+        }
+        if (v.equals("off")) {
+            return 0.0;
+        }
+        try {
+            double w = Double.parseDouble(v);
+            if (w >= 0 && w <= 100) {
+                return w;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--rerank must be on, off or a weight between 0 and 100, got '" + v + "'");
+    }
+
     public CaptionOptions withAttention(boolean a) {
         return new CaptionOptions(beam, nBest, maxLength, lengthPenalty, temperature, seed, batchSize, grounding, a, rerank);
     }

@@ -8,7 +8,8 @@ import org.captioner.objects.ObjectTag;
 /**
  * The one JSON shape of a caption result, shared by the CLI's jsonl output and the web API:
  * {@code file}, {@code caption}, {@code score}, {@code log_prob}, {@code alternatives} (when more
- * than one caption was asked for), {@code tags} (what the encoder's ImageNet classifier and the concept detectors see:
+ * than one caption was asked for), {@code match} (each, where the captions were reranked: the caption
+ * matcher's cosine, by which they may be in another order than their scores'), {@code tags} (what the encoder's ImageNet classifier and the concept detectors see:
  * {@code word}, {@code probability}, {@code label}), {@code attention} when an attending decoder
  * was asked where it looked ({@code grid}: the square grid's side; {@code words}: each word with
  * its α over the grid's cells, row-major, 4 decimals) and {@code error} when the image failed.
@@ -27,10 +28,17 @@ public final class CaptionResultJson {
             o.put("caption", best.text());
             o.put("score", best.score());
             o.put("log_prob", best.logProb());
+            if (best.match() != null) {
+                o.put("match", best.match());
+            }
             if (r.captions().size() > 1) {
                 ArrayNode alts = o.putArray("alternatives");
                 for (ScoredCaption c : r.captions()) {
-                    alts.addObject().put("caption", c.text()).put("score", c.score()).put("log_prob", c.logProb());
+                    ObjectNode alt = alts.addObject().put("caption", c.text()).put("score", c.score())
+                            .put("log_prob", c.logProb());
+                    if (c.match() != null) {
+                        alt.put("match", c.match());
+                    }
                 }
             }
             if (best.attention() != null) {

@@ -513,11 +513,13 @@ public final class Captioner implements AutoCloseable {
             }
             int[] order = Reranking.order(scores, java.util.Arrays.copyOfRange(similarity, at, at + n),
                     Reranking.eligible(named, met, repeats, ended), weight);
-            at += n;
             List<Candidate> reordered = new ArrayList<>(n);
             for (int k : order) {
-                reordered.add(texts.get(k));
+                Candidate c = texts.get(k);
+                reordered.add(new Candidate(c.caption().withMatch(similarity[at + k]), c.searched(), c.droppedWord(),
+                        c.ended()));
             }
+            at += n;
             candidates.set(i, reordered);
         }
     }

@@ -51,6 +51,17 @@ class RerankedCaptionTest {
                 assertEquals(texts.stream().sorted().toList(),
                         reranked.get(i).stream().map(ScoredCaption::text).sorted().toList());
                 moved += best.equals(texts.get(0)) ? 0 : 1;
+                // Reranked captions carry the matcher's cosine, in the order it and the score make.
+                assertTrue(pool.get(i).stream().allMatch(c -> c.match() == null), "not reranked, no match");
+                List<ScoredCaption> order = reranked.get(i);
+                assertTrue(order.stream().allMatch(c -> c.match() != null && Math.abs(c.match()) <= 1.0001), order.toString());
+                double weight = captioner.rerankWeight(defaults);
+                ScoredCaption first = order.get(0);
+                ScoredCaption top = pool.get(i).get(0);
+                double topMatch = order.stream().filter(c -> c.text().equals(top.text())).findFirst().orElseThrow().match();
+                assertTrue(first.text().equals(top.text())
+                        || first.score() + weight * first.match() >= top.score() + weight * topMatch - 1e-6,
+                        "the reranked first outscores the search's best: " + order);
             }
             assertTrue(moved > 0, "the matcher changed no photo's caption: " + matched);
             // Attention maps follow the caption shown: one map per word of the reranked best.

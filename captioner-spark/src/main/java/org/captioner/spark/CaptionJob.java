@@ -43,12 +43,14 @@ public final class CaptionJob {
      * @param encoder one of the bundle's encoder variants by name (it travels with the bundle), or
      *     null for the bundle's own encoder
      * @param beam beam width, 0 for the bundle's
+     * @param rerank the weight the beam's captions are reranked with, null for the bundle's, 0 for none
+     *     (a bundle with no caption matcher reranks nothing)
      * @param partitions how many tasks to split the files into, 0 for Spark's choice
      * @param taskThreads libtorch threads per task (match spark.task.cpus)
      * @param maxBytes larger files are error rows (the CLI's limit by default)
      */
     public record Settings(List<String> inputs, String glob, String bundle, String encoder, int beam, int nBest,
-            int partitions, int taskThreads, long maxBytes) implements Serializable {}
+            Double rerank, int partitions, int taskThreads, long maxBytes) implements Serializable {}
 
     private static final StructType CAPTION = new StructType()
             .add("caption", DataTypes.StringType, false)
@@ -114,7 +116,7 @@ public final class CaptionJob {
             Captioner captioner = model.captioner();
             CaptionOptions defaults = captioner.defaultOptions();
             CaptionOptions options = defaults.withBeam(settings.beam() > 0 ? settings.beam() : defaults.beam())
-                    .withNBest(settings.nBest());
+                    .withNBest(settings.nBest()).withRerank(settings.rerank());
             var conf = BoundedRead.configuration(hadoop);
             return new Iterator<>() {
                 private final Deque<Row> ready = new ArrayDeque<>();

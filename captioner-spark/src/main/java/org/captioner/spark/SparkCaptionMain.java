@@ -45,6 +45,9 @@ public final class SparkCaptionMain {
                 + " (default: the bundle's own encoder)"));
         o.addOption(opt("beam", "K", "beam width (default: the bundle's)"));
         o.addOption(opt("n-best", "N", "captions per image (default 1; at most the beam width)"));
+        o.addOption(opt("rerank", "on|off|W", "reorder each photo's beam captions by the search's score plus W"
+                + " times the bundle's caption matcher's cosine: 'on' the bundle's weight, 'off' the search's order"
+                + " (default on)"));
         o.addOption(opt("partitions", "N", "tasks to split the files into (default: Spark's choice)"));
         o.addOption(opt("glob", "PATTERN", "only files whose names match, e.g. *.jpg"));
         o.addOption(opt("task-threads", "N", "libtorch threads per task; match spark.task.cpus (default 1)"));
@@ -108,6 +111,7 @@ public final class SparkCaptionMain {
             settings = new CaptionJob.Settings(inputs, line.getOptionValue("glob"),
                     model.contains(":/") ? model : Path.of(model).toAbsolutePath().normalize().toString(),
                     line.getOptionValue("encoder"), beam, nBest,
+                    org.captioner.caption.CaptionOptions.parseRerank(line.getOptionValue("rerank", "on")),
                     Sessions.intOption(line, "partitions", 0, 1, 1_000_000),
                     Sessions.intOption(line, "task-threads", 1, 1, 256),
                     org.captioner.image.PhotoReader.DEFAULT_MAX_BYTES);

@@ -49,7 +49,7 @@ class CaptionJobTest {
         try {
             LongAccumulator counter = spark.sparkContext().longAccumulator("model loads");
             CaptionJob.Settings settings = new CaptionJob.Settings(List.of(folder.toUri().toString()), null,
-                    model.toString(), null, 0, 1, 3, 1, 500_000);
+                    model.toString(), null, 0, 1, null, 3, 1, 500_000);
             rows = CaptionJob.caption(spark, settings, counter).collectAsList();
             loads = counter.value();
         } finally {
