@@ -85,11 +85,19 @@ final class EvaluateCommand extends Command {
      */
     static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
             boolean fillsPlaces, boolean namesAnimals, boolean endsDangling, double rerank) {
+        return recordPrefix(dataset, split, beam, g, blocksTrigrams, fillsPlaces, namesAnimals, endsDangling, rerank,
+                true);
+    }
+
+    /** As above, and {@code .nocolours} where -Dcaptioner.colours=false held no colour word to the photo. */
+    static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
+            boolean fillsPlaces, boolean namesAnimals, boolean endsDangling, double rerank, boolean holdsColours) {
         return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam
                 + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
                 + (rerank > 0 ? ".rerank" + (rerank == Math.rint(rerank) ? String.valueOf((long) rerank) : String.valueOf(rerank)) : "")
                 + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill")
-                + (namesAnimals || g.off() ? "" : ".noanimals") + (endsDangling ? ".dangling" : "") + ".";
+                + (namesAnimals || g.off() ? "" : ".noanimals") + (holdsColours || g.off() ? "" : ".nocolours")
+                + (endsDangling ? ".dangling" : "") + ".";
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
@@ -102,7 +110,7 @@ final class EvaluateCommand extends Command {
             String own = info.provenance().dataset();
             String prefix = recordPrefix(dataset.equals(own) ? null : dataset, split, options.beam(), g,
                     Captioner.blocksTrigrams(), Captioner.fillsPlaces(), Captioner.namesAnimals(),
-                    Captioner.endsDangling(), rerank);
+                    Captioner.endsDangling(), rerank, Captioner.holdsColours());
             result.scores().asMap().forEach((k, v) -> metrics.put(prefix + k, v));
             info = info.withProvenance(info.provenance().withMetrics(metrics));
         }

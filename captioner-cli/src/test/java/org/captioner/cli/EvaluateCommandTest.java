@@ -133,6 +133,10 @@ class EvaluateCommandTest {
         // Another dataset's "test" (the COCO sample's only split) is filed under its own name.
         assertEquals("coco.test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.",
                 EvaluateCommand.recordPrefix("coco", test, 5, setting, true, true, true, false, 0));
+        assertEquals("test.beam5.grounded0.7_3.0_0.0_0.7_0.3_0.5.nocolours.",
+                EvaluateCommand.recordPrefix(null, test, 5, setting, true, true, true, false, 0, false));
+        assertEquals("test.beam5.", EvaluateCommand.recordPrefix(null, test, 5, org.captioner.objects.Grounding.Settings.OFF, true, true,
+                true, false, 0, false), "no grounding, no colours held to the photo to speak of");
         // Reranked captions are filed apart from the beam's own best.
         assertEquals("test.beam10.grounded0.7_3.0_0.0_0.7_0.3_0.5.rerank8.",
                 EvaluateCommand.recordPrefix(null, test, 10, setting, true, true, true, false, 8));

@@ -31,6 +31,7 @@ import org.captioner.model.FastDecoders;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
 import org.captioner.objects.ObjectTag;
+import org.captioner.objects.PhotoColours;
 import org.captioner.rerank.CaptionMatcher;
 import org.captioner.rerank.Reranking;
 import org.captioner.search.BeamSearch;
@@ -225,9 +226,10 @@ public final class Captioner implements AutoCloseable {
                 }
             }
             float[][] features = images.isEmpty() ? new float[0][] : encode(images);
+            float[][] colours = colours(images);
             searching.add(overlapSearch
-                    ? CompletableFuture.supplyAsync(() -> assemble(batch, features, options), searchPool)
-                    : CompletableFuture.completedFuture(assemble(batch, features, options)));
+                    ? CompletableFuture.supplyAsync(() -> assemble(batch, features, colours, options), searchPool)
+                    : CompletableFuture.completedFuture(assemble(batch, features, colours, options)));
             while (searching.size() > 1) {
                 searching.poll().join().forEach(sink);
             }
@@ -237,10 +239,11 @@ public final class Captioner implements AutoCloseable {
         }
     }
 
-    private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, CaptionOptions options) {
+    private List<CaptionResult> assemble(List<Read<ImageInput>> batch, float[][] features, float[][] colours,
+            CaptionOptions options) {
         float[][] probabilities = objects == null || features.length == 0 ? null : evidence(features);
         List<List<ScoredCaption>> captions = features.length == 0 ? List.of()
-                : search(features, probabilities, options);
+                : search(features, probabilities, colours, options);
         List<CaptionResult> out = new ArrayList<>(batch.size());
         int next = 0;
         for (Read<ImageInput> d : batch) {
@@ -316,6 +319,14 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
+     * Whether grounding holds colour words to the photo's pixels ({@link PhotoColours}): yes, unless
+     * -Dcaptioner.colours=false, to measure without it.
+     */
+    public static boolean holdsColours() {
+        return !"false".equals(System.getProperty("captioner.colours"));
+    }
+
+    /**
      * Whether beam search may end a caption on an article and a word no caption ends on after one
      * ("on a blue"): no, unless -Dcaptioner.endDangling=true, to measure with it. Greedy search and
      * sampling ({@code --temperature}) keep no such rule, as they block no trigrams either.
@@ -357,7 +368,16 @@ public final class Captioner implements AutoCloseable {
 
     /** Captions images already read. */
     public List<List<ScoredCaption>> captionImages(List<BufferedImage> images, CaptionOptions options) {
-        return captionFeatures(encode(images), options);
+        return captionFeatures(encode(images), colours(images), options);
+    }
+
+    /** {@link PhotoColours#of} each photo. */
+    private static float[][] colours(List<BufferedImage> images) {
+        float[][] out = new float[images.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = PhotoColours.of(images.get(i));
+        }
+        return out;
     }
 
     /**
@@ -365,7 +385,15 @@ public final class Captioner implements AutoCloseable {
      * whose decoders attend to regions.
      */
     public List<List<ScoredCaption>> captionFeatures(float[][] features, CaptionOptions options) {
-        return search(features, objects == null ? null : evidence(features), options);
+        return captionFeatures(features, null, options);
+    }
+
+    /**
+     * As {@link #captionFeatures(float[][], CaptionOptions)}, with the photos' colours ({@link PhotoColours#of}
+     * of each, a row null where unknown; null for none), to which grounding holds colour words.
+     */
+    public List<List<ScoredCaption>> captionFeatures(float[][] features, float[][] colours, CaptionOptions options) {
+        return search(features, objects == null ? null : evidence(features), colours, options);
     }
 
     /** What the object classifier sees in each photo, from its pooled vector or grid. */
@@ -378,8 +406,12 @@ public final class Captioner implements AutoCloseable {
         return bundle.info().decoder().attends();
     }
 
-    /** @param probabilities the ImageNet class posterior of each photo, or null without a classifier */
-    private List<List<ScoredCaption>> search(float[][] features, float[][] probabilities, CaptionOptions options) {
+    /**
+     * @param probabilities the ImageNet class posterior of each photo, or null without a classifier
+     * @param colours {@link PhotoColours#of} each photo (a row null where unknown), or null where none are known
+     */
+    private List<List<ScoredCaption>> search(float[][] features, float[][] probabilities, float[][] colours,
+            CaptionOptions options) {
         // Trigram blocking is on for every caption (dev CIDEr 0.4810 -> 0.4816, COCO sample 0.2579 -> 0.2624);
         // -Dcaptioner.blockTrigrams=false turns it off to measure without it.
         SearchSettings settings = SearchSettings.of(options.maxLength(), options.lengthPenalty())
@@ -415,6 +447,10 @@ public final class Captioner implements AutoCloseable {
                 float[][] rows = options.temperature() > 0 ? repeatRows(probabilities, options.nBest()) : probabilities;
                 filled = fillsPlaces() ? grounding.fillers(rows, g) : new int[rows.length][0];
                 biases = grounding.biases(rows, g, filled);
+                if (colours != null && holdsColours()) {
+                    float[][] shares = options.temperature() > 0 ? repeatRows(colours, options.nBest()) : colours;
+                    biases = biases.with(PhotoColours.biases(bundle.vocabulary(), shares));
+                }
                 model = new BiasedModel<>(model, biases);
                 // Sampling draws its captions and cannot require words.
                 required = options.temperature() > 0 ? null : grounding.required(rows, g, filled);

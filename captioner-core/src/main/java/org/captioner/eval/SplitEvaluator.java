@@ -13,6 +13,9 @@ import org.captioner.caption.ScoredCaption;
 import org.captioner.data.CaptionedImage;
 import org.captioner.data.SplitData;
 import org.captioner.features.FeatureStore;
+import org.captioner.image.ImageReadException;
+import org.captioner.image.PhotoReader;
+import org.captioner.objects.PhotoColours;
 import org.captioner.metrics.CaptionScorer;
 import org.captioner.metrics.CaptionScores;
 import org.captioner.progress.Progress;
@@ -25,6 +28,9 @@ public final class SplitEvaluator {
 
     private final Captioner captioner;
     private final FeatureStore cache;
+
+    /** Reads the photos of cached features for their colours, which the cache does not hold. */
+    private final PhotoReader reader = new PhotoReader();
 
     /** @param cache a feature cache for the captioner's encoder, or null to encode the images */
     public SplitEvaluator(Captioner captioner, FeatureStore cache) {
@@ -76,10 +82,12 @@ public final class SplitEvaluator {
                 }
                 List<CaptionedImage> batch = cached.subList(from, Math.min(cached.size(), from + options.batchSize()));
                 float[][] features = new float[batch.size()][];
+                float[][] colours = new float[batch.size()][];
                 for (int i = 0; i < batch.size(); i++) {
                     features[i] = cache.get(batch.get(i).id());
+                    colours[i] = coloursOf(batch.get(i).image());
                 }
-                List<List<ScoredCaption>> out = captioner.captionFeatures(features, options);
+                List<List<ScoredCaption>> out = captioner.captionFeatures(features, colours, options);
                 for (int i = 0; i < batch.size(); i++) {
                     captions.put(batch.get(i).id(), out.get(i).get(0).text());
                     if (out.get(i).get(0).attention() != null) {
@@ -154,5 +162,17 @@ public final class SplitEvaluator {
         }
         return new EvaluationResult(dataset, split.split().label(), options.beam(), scores, rows,
                 (System.nanoTime() - begin) / 1e9);
+    }
+
+    /**
+     * {@link PhotoColours#of} the photo, read again (the features came from the cache), so that a
+     * cached evaluation holds colour words to the photo as captioning it does; null where it cannot be read.
+     */
+    private float[] coloursOf(java.nio.file.Path image) {
+        try {
+            return PhotoColours.of(reader.read(image));
+        } catch (ImageReadException e) {
+            return null;
+        }
     }
 }

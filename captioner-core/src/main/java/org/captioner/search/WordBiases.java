@@ -39,6 +39,39 @@ public record WordBiases(int[] words, int[] groups, float[][] perImage) {
         return new WordBiases(words, groups, rows);
     }
 
+    /**
+     * These biases and {@code other}'s, for the same photos: its words after these, its groups apart
+     * from these.
+     *
+     * @throws IllegalArgumentException where a word is in both (a search reads one bias per word)
+     */
+    public WordBiases with(WordBiases other) {
+        if (other.perImage.length != perImage.length) {
+            throw new IllegalArgumentException("biases for " + perImage.length + " and " + other.perImage.length
+                    + " photos");
+        }
+        int n = words.length;
+        java.util.Set<Integer> mine = java.util.Arrays.stream(words).boxed().collect(java.util.stream.Collectors.toSet());
+        for (int w : other.words) {
+            if (mine.contains(w)) {
+                throw new IllegalArgumentException("word " + w + " is biased twice");
+            }
+        }
+        int[] allWords = java.util.Arrays.copyOf(words, n + other.words.length);
+        int[] allGroups = java.util.Arrays.copyOf(groups, n + other.words.length);
+        int offset = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
+        for (int j = 0; j < other.words.length; j++) {
+            allWords[n + j] = other.words[j];
+            allGroups[n + j] = offset + other.groups[j];
+        }
+        float[][] rows = new float[perImage.length][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = java.util.Arrays.copyOf(perImage[i], n + other.words.length);
+            System.arraycopy(other.perImage[i], 0, rows[i], n, other.words.length);
+        }
+        return new WordBiases(allWords, allGroups, rows);
+    }
+
     /** Whether any bias is a bonus: then a step can raise a caption's log-probability. */
     public boolean hasBonus() {
         for (float[] row : perImage) {

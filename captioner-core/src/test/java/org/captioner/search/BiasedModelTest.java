@@ -131,4 +131,18 @@ class BiasedModelTest {
             return s;
         }
     }
+
+    @Test
+    void biasesJoinWithTheirGroupsApartAndNoWordTwice() {
+        WordBiases objects = new WordBiases(new int[] {4, 5}, new int[] {0, 0}, new float[][] {{-1f, -1f}, {2f, 2f}});
+        WordBiases colours = new WordBiases(new int[] {6}, new float[][] {{-30f}, {0f}});
+        WordBiases both = objects.with(colours);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 5, 6}, both.words());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 0, 1}, both.groups());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2f, 2f, 0f}, both.perImage()[1]);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> objects.with(new WordBiases(new int[] {5}, new float[][] {{0f}, {0f}})));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> objects.with(new WordBiases(new int[] {6}, new float[][] {{0f}})));
+    }
 }
