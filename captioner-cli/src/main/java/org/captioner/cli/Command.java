@@ -143,7 +143,7 @@ abstract class Command {
     /** The {@code --grounding} option, shared by caption and evaluate. */
     static Option groundingOption() {
         return opt("grounding", "on|off|T,W[,B[,R[,F[,A]]]]", "hold object words to what the encoder's ImageNet classifier"
-                + " sees: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"
+                + " sees, and colour words to the photo's pixels: 'on' uses the bundle's setting, 'off' the language model alone, 'T,W' penalises an object"
                 + " word by W x ln(evidence/T) below evidence T, ',B' adds B x evidence to words at or above"
                 + " it, ',R' makes the caption name what the photo shows with evidence R or more, of the things"
                 + " people name (./captioner nameable), and ',F' rules out the words of a concept detector's class"
