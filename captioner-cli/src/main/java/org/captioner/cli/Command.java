@@ -9,6 +9,7 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.captioner.caption.CaptionOptions;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
 
@@ -189,7 +190,7 @@ abstract class Command {
     /** The {@code --rerank} value: null for the bundle's own weight, 0 for none. */
     static Double rerank(CommandLine line) throws UsageException {
         try {
-            return org.captioner.caption.CaptionOptions.parseRerank(line.getOptionValue("rerank", "on"));
+            return CaptionOptions.parseRerank(line.getOptionValue("rerank", "on"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -80,7 +80,8 @@ final class EvaluateCommand extends Command {
      * replace the Flickr8k test figures), and {@code .noblock} / {@code .nofill} / {@code .noanimals} /
      * {@code .dangling} where the measuring switches -Dcaptioner.blockTrigrams=false,
      * -Dcaptioner.fillPlaces=false, -Dcaptioner.nameAnimals=false and -Dcaptioner.endDangling=true were
-     * set, so that a measurement without them replaces no shipped figure; {@code .rerank<W>} where the
+     * set ({@code .nocolours} for -Dcaptioner.colours=false, through the overload below), so that a
+     * measurement without them replaces no shipped figure; {@code .rerank<W>} where the
      * beam's captions were reranked with weight W ({@link Captioner#rerankWeight}; none before it existed).
      */
     static String recordPrefix(String dataset, Split split, int beam, Grounding.Settings g, boolean blocksTrigrams,
@@ -300,6 +301,7 @@ final class EvaluateCommand extends Command {
             metrics.put("max_length", options.maxLength());
             metrics.put("grounding", captioner.grounding(options).describe());
             metrics.put("rerank", captioner.rerankWeight(options));
+            metrics.put("colours", captioner.holdsColours(options));
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
             result.scores().chair().hallucinationsByClass().forEach(hallucinated::put);
@@ -322,8 +324,9 @@ final class EvaluateCommand extends Command {
             json.writeValue(out.resolve("results.json").toFile(), results);
             double weight = captioner.rerankWeight(options);
             // The report's header names the model and, where the beam's captions were reranked, the weight.
+            String shown = weight == Math.rint(weight) ? String.valueOf((long) weight) : String.valueOf(weight);
             HtmlReport.write(out, result, model.getFileName() + (weight > 0 ? ", captions reranked with weight "
-                    + weight : ""), captioner.encoder().identity().preprocessing(), dataset.describe(split));
+                    + shown : ""), captioner.encoder().identity().preprocessing(), dataset.describe(split));
             if ((line.hasOption("record") || line.hasOption("adopt"))
                     && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
                 // Scores and settings in bundle.json describe the bundle with its own encoder.

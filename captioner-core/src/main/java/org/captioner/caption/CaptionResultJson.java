@@ -29,7 +29,7 @@ public final class CaptionResultJson {
             o.put("score", best.score());
             o.put("log_prob", best.logProb());
             if (best.match() != null) {
-                o.put("match", best.match());
+                o.put("match", round4(best.match()));
             }
             if (r.captions().size() > 1) {
                 ArrayNode alts = o.putArray("alternatives");
@@ -37,7 +37,7 @@ public final class CaptionResultJson {
                     ObjectNode alt = alts.addObject().put("caption", c.text()).put("score", c.score())
                             .put("log_prob", c.logProb());
                     if (c.match() != null) {
-                        alt.put("match", c.match());
+                        alt.put("match", round4(c.match()));
                     }
                 }
             }
@@ -72,5 +72,10 @@ public final class CaptionResultJson {
             }
         }
         return o;
+    }
+
+    /** A cosine to 4 decimals, as α is: a float's widening would print 0.30000001192092896. */
+    private static double round4(double x) {
+        return Math.round(x * 1e4) / 1e4;
     }
 }

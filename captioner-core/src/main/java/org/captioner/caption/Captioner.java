@@ -226,7 +226,7 @@ public final class Captioner implements AutoCloseable {
                 }
             }
             float[][] features = images.isEmpty() ? new float[0][] : encode(images);
-            float[][] colours = colours(images);
+            float[][] colours = holdsColours(options) ? colours(images) : null;
             searching.add(overlapSearch
                     ? CompletableFuture.supplyAsync(() -> assemble(batch, features, colours, options), searchPool)
                     : CompletableFuture.completedFuture(assemble(batch, features, colours, options)));
@@ -327,6 +327,16 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
+     * Whether a search with these options holds colour words to the photos' pixels: where it is
+     * grounded (a bundle with an object classifier, grounding not off; sampling included) and
+     * {@link #holdsColours()}. Colour biases join grounding's, so a bundle without an object classifier
+     * has neither. Callers read the photos' colours only then.
+     */
+    public boolean holdsColours(CaptionOptions options) {
+        return holdsColours() && objects != null && !grounding(options).off();
+    }
+
+    /**
      * Whether beam search may end a caption on an article and a word no caption ends on after one
      * ("on a blue"): no, unless -Dcaptioner.endDangling=true, to measure with it. Greedy search and
      * sampling ({@code --temperature}) keep no such rule, as they block no trigrams either.
@@ -368,7 +378,7 @@ public final class Captioner implements AutoCloseable {
 
     /** Captions images already read. */
     public List<List<ScoredCaption>> captionImages(List<BufferedImage> images, CaptionOptions options) {
-        return captionFeatures(encode(images), colours(images), options);
+        return captionFeatures(encode(images), holdsColours(options) ? colours(images) : null, options);
     }
 
     /** {@link PhotoColours#of} each photo. */

@@ -70,6 +70,8 @@ public final class SplitEvaluator {
         boolean[] cut = new boolean[1];
         progress.start("evaluate " + split.split().label(), images.size(), 0);
         try {
+            // Cached photos whose file could not be read for its colours: captioned without the colour rule.
+            int unread = 0;
             List<CaptionedImage> toEncode = new ArrayList<>();
             List<CaptionedImage> cached = new ArrayList<>();
             for (CaptionedImage image : images) {
@@ -82,10 +84,13 @@ public final class SplitEvaluator {
                 }
                 List<CaptionedImage> batch = cached.subList(from, Math.min(cached.size(), from + options.batchSize()));
                 float[][] features = new float[batch.size()][];
-                float[][] colours = new float[batch.size()][];
+                float[][] colours = captioner.holdsColours(options) ? new float[batch.size()][] : null;
                 for (int i = 0; i < batch.size(); i++) {
                     features[i] = cache.get(batch.get(i).id());
-                    colours[i] = coloursOf(batch.get(i).image());
+                    if (colours != null) {
+                        colours[i] = coloursOf(batch.get(i).image());
+                        unread += colours[i] == null ? 1 : 0;
+                    }
                 }
                 List<List<ScoredCaption>> out = captioner.captionFeatures(features, colours, options);
                 for (int i = 0; i < batch.size(); i++) {
@@ -94,7 +99,7 @@ public final class SplitEvaluator {
                         attention.put(batch.get(i).id(), out.get(i).get(0).attention());
                     }
                 }
-                progress.advance(batch.size(), "");
+                progress.advance(batch.size(), unread == 0 ? "" : unread + " photos unread: colours not held");
             }
             // Two ids may name one file (a COCO annotation file can): it is captioned once, for both.
             Map<String, List<String>> idsByName = new LinkedHashMap<>();

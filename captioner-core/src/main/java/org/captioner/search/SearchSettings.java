@@ -47,7 +47,7 @@ public record SearchSettings(int maxLength, double lengthPenalty, Set<Integer> b
 
     /**
      * The most words after an article that {@link #mayEnd} looks back over ("a red and white" is 3;
-     * "a red and white and white", which the search writes next where 3 is the limit, 5).
+     * "a red and white and white", which the search wrote next with a limit of 4, 5).
      */
     static final int MAX_DANGLING_TAIL = 8;
 

@@ -41,9 +41,9 @@ public record WordBiases(int[] words, int[] groups, float[][] perImage) {
 
     /**
      * These biases and {@code other}'s, for the same photos: its words after these, its groups apart
-     * from these.
-     *
-     * @throws IllegalArgumentException where a word is in both (a search reads one bias per word)
+     * from these. A word biased here keeps this bias and other's is left out (a search reads one bias
+     * per word): a colour word that a custom ImageNet table also grounds as a thing ("orange") stays
+     * held to the thing.
      */
     public WordBiases with(WordBiases other) {
         if (other.perImage.length != perImage.length) {
@@ -52,22 +52,21 @@ public record WordBiases(int[] words, int[] groups, float[][] perImage) {
         }
         int n = words.length;
         java.util.Set<Integer> mine = java.util.Arrays.stream(words).boxed().collect(java.util.stream.Collectors.toSet());
-        for (int w : other.words) {
-            if (mine.contains(w)) {
-                throw new IllegalArgumentException("word " + w + " is biased twice");
-            }
-        }
-        int[] allWords = java.util.Arrays.copyOf(words, n + other.words.length);
-        int[] allGroups = java.util.Arrays.copyOf(groups, n + other.words.length);
+        int[] added = java.util.stream.IntStream.range(0, other.words.length).filter(j -> !mine.contains(other.words[j]))
+                .toArray();
+        int[] allWords = java.util.Arrays.copyOf(words, n + added.length);
+        int[] allGroups = java.util.Arrays.copyOf(groups, n + added.length);
         int offset = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
-        for (int j = 0; j < other.words.length; j++) {
-            allWords[n + j] = other.words[j];
-            allGroups[n + j] = offset + other.groups[j];
+        for (int k = 0; k < added.length; k++) {
+            allWords[n + k] = other.words[added[k]];
+            allGroups[n + k] = offset + other.groups[added[k]];
         }
         float[][] rows = new float[perImage.length][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = java.util.Arrays.copyOf(perImage[i], n + other.words.length);
-            System.arraycopy(other.perImage[i], 0, rows[i], n, other.words.length);
+            rows[i] = java.util.Arrays.copyOf(perImage[i], n + added.length);
+            for (int k = 0; k < added.length; k++) {
+                rows[i][n + k] = other.perImage[i][added[k]];
+            }
         }
         return new WordBiases(allWords, allGroups, rows);
     }

@@ -2,6 +2,7 @@ package org.captioner.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Random;
@@ -133,16 +134,32 @@ class BiasedModelTest {
     }
 
     @Test
-    void biasesJoinWithTheirGroupsApartAndNoWordTwice() {
+    void biasesJoinWithTheirGroupsApartAndAWordBiasedTwiceKeepsTheFirst() {
         WordBiases objects = new WordBiases(new int[] {4, 5}, new int[] {0, 0}, new float[][] {{-1f, -1f}, {2f, 2f}});
         WordBiases colours = new WordBiases(new int[] {6}, new float[][] {{-30f}, {0f}});
         WordBiases both = objects.with(colours);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 5, 6}, both.words());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 0, 1}, both.groups());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2f, 2f, 0f}, both.perImage()[1]);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> objects.with(new WordBiases(new int[] {5}, new float[][] {{0f}, {0f}})));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> objects.with(new WordBiases(new int[] {6}, new float[][] {{0f}})));
+        assertArrayEquals(new int[] {4, 5, 6}, both.words());
+        assertArrayEquals(new int[] {0, 0, 1}, both.groups());
+        assertArrayEquals(new float[] {2f, 2f, 0f}, both.perImage()[1]);
+        WordBiases again = objects.with(new WordBiases(new int[] {5, 7}, new float[][] {{-30f, -3f}, {-30f, 0f}}));
+        assertArrayEquals(new int[] {4, 5, 7}, again.words());
+        assertArrayEquals(new float[] {-1f, -1f, -3f}, again.perImage()[0], "word 5 keeps its first bias");
+        assertThrows(IllegalArgumentException.class, () -> objects.with(new WordBiases(new int[] {6}, new float[][] {{0f}})));
+        // The search applies the joined biases: word 6 ruled out for photo 0, word 4 penalised.
+        float[][] image = {{0f}, {0f}};
+        BiasedModel<int[]> biased = new BiasedModel<>(new LastWordModel(8) {
+            @Override
+            float[] logProbs(int last) {
+                float[] row = new float[vocabSize()];
+                java.util.Arrays.fill(row, (float) Math.log(1.0 / vocabSize()));
+                return row;
+            }
+        }, both);
+        var step = biased.step(biased.start(image), new int[] {org.captioner.text.Vocabulary.START_ID,
+                org.captioner.text.Vocabulary.START_ID});
+        float base = (float) Math.log(1.0 / 8);
+        assertEquals(base - 30f, step.logProbs()[0][6], 1e-5);
+        assertEquals(base - 1f, step.logProbs()[0][4], 1e-5);
+        assertEquals(base, step.logProbs()[1][6], 1e-5);
     }
 }

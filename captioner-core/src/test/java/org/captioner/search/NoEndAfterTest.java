@@ -87,5 +87,8 @@ class NoEndAfterTest {
         assertTrue(guarded.mayEnd(ids.apply("a dog is running on a red and white mat")));
         assertTrue(guarded.mayEnd(ids.apply("a dog is black and white")), "no article before the colours");
         assertTrue(guarded.mayEnd(ids.apply("a red dog")));
+        // It looks back over at most 8 words after the article.
+        assertFalse(guarded.mayEnd(ids.apply("on a red and white and red and white and")));
+        assertTrue(guarded.mayEnd(ids.apply("on a red and white and red and white and white")));
     }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.captioner.caption.CaptionOptions;
 import org.captioner.metrics.CocoCaptionFiles;
 
 /**
@@ -111,7 +112,7 @@ public final class SparkCaptionMain {
             settings = new CaptionJob.Settings(inputs, line.getOptionValue("glob"),
                     model.contains(":/") ? model : Path.of(model).toAbsolutePath().normalize().toString(),
                     line.getOptionValue("encoder"), beam, nBest,
-                    org.captioner.caption.CaptionOptions.parseRerank(line.getOptionValue("rerank", "on")),
+                    CaptionOptions.parseRerank(line.getOptionValue("rerank", "on")),
                     Sessions.intOption(line, "partitions", 0, 1, 1_000_000),
                     Sessions.intOption(line, "task-threads", 1, 1, 256),
                     org.captioner.image.PhotoReader.DEFAULT_MAX_BYTES);
