@@ -55,7 +55,8 @@ public final class CaptionJob {
     private static final StructType CAPTION = new StructType()
             .add("caption", DataTypes.StringType, false)
             .add("score", DataTypes.DoubleType, false)
-            .add("log_prob", DataTypes.DoubleType, false);
+            .add("log_prob", DataTypes.DoubleType, false)
+            .add("match", DataTypes.DoubleType, true);
 
     /** One row per input file; caption fields are null on error, alternatives only with n-best above 1. */
     public static final StructType SCHEMA = new StructType()
@@ -67,7 +68,10 @@ public final class CaptionJob {
             .add("width", DataTypes.IntegerType, true)
             .add("height", DataTypes.IntegerType, true)
             .add("error", DataTypes.StringType, true)
-            .add("model", DataTypes.StringType, false);
+            .add("model", DataTypes.StringType, false)
+            // Last, so that rows written before it read the same by position: the caption matcher's
+            // cosine where the beam's captions were reranked (as the CLI's jsonl has it), else null.
+            .add("match", DataTypes.DoubleType, true);
 
     /**
      * The job's rows, computed lazily (each action re-runs it: write them once).
@@ -160,7 +164,8 @@ public final class CaptionJob {
                 sizes.add(PhotoReader.declaredSize(bytes));
                 at.add(i);
             } catch (ImageReadException e) {
-                out[i] = RowFactory.create(names.get(i), null, null, null, null, null, null, e.getMessage(), modelId);
+                out[i] = RowFactory.create(names.get(i), null, null, null, null, null, null, e.getMessage(), modelId,
+                        null);
             }
         }
         List<CaptionResult> results = captioner.caption(inputs, options);
@@ -174,18 +179,24 @@ public final class CaptionJob {
         Integer width = size == null ? null : size[0];
         Integer height = size == null ? null : size[1];
         if (!r.succeeded()) {
-            return RowFactory.create(r.name(), null, null, null, null, width, height, r.error(), modelId);
+            return RowFactory.create(r.name(), null, null, null, null, width, height, r.error(), modelId, null);
         }
         ScoredCaption best = r.best();
         List<Row> alternatives = null;
         if (r.captions().size() > 1) {
             alternatives = new ArrayList<>();
             for (ScoredCaption c : r.captions()) {
-                alternatives.add(RowFactory.create(c.text(), c.score(), c.logProb()));
+                alternatives.add(RowFactory.create(c.text(), c.score(), c.logProb(), rounded(c.match())));
             }
         }
         return RowFactory.create(r.name(), best.text(), best.score(), best.logProb(),
-                alternatives, // a java.util.List is accepted for an array column
-                width, height, null, modelId);
+                // An array column takes a Scala Seq: a java.util.List fails the row's encoding.
+                alternatives == null ? null : scala.collection.JavaConverters.asScalaBuffer(alternatives).toList(),
+                width, height, null, modelId, rounded(best.match()));
+    }
+
+    /** A matcher's cosine to 4 decimals, as the CLI's jsonl writes it; null stays null. */
+    private static Double rounded(Double match) {
+        return match == null ? null : Math.round(match * 1e4) / 1e4;
     }
 }

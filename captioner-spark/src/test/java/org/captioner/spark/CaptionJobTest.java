@@ -45,6 +45,7 @@ class CaptionJobTest {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("caption-job-test")
                 .config("spark.ui.enabled", "false").getOrCreate();
         List<Row> rows;
+        List<Row> twoEach;
         long loads;
         try {
             LongAccumulator counter = spark.sparkContext().longAccumulator("model loads");
@@ -52,6 +53,10 @@ class CaptionJobTest {
                     model.toString(), null, 0, 1, null, 3, 1, 500_000);
             rows = CaptionJob.caption(spark, settings, counter).collectAsList();
             loads = counter.value();
+            // Two captions a photo: the alternatives column (an array of structs) must encode.
+            CaptionJob.Settings nBest = new CaptionJob.Settings(List.of(folder.resolve("nested").toUri().toString()),
+                    null, model.toString(), null, 0, 2, null, 1, 1, 500_000);
+            twoEach = CaptionJob.caption(spark, nBest, counter).collectAsList();
         } finally {
             spark.stop();
         }
@@ -77,6 +82,10 @@ class CaptionJobTest {
                 Row got = byName.get(Path.of(want.name()).getFileName().toString());
                 assertEquals(want.best().text(), got.getString(1), want.name());
                 assertNull(got.get(7));
+                // The default bundle reranks its beam's captions: each row says how well its caption matches.
+                double match = got.getDouble(got.fieldIndex("match"));
+                assertTrue(match >= -1 && match <= 1, got.toString());
+                assertEquals(want.best().match(), match, 1e-4, want.name());
                 assertTrue(got.getInt(5) > 0 && got.getInt(6) > 0, "width and height");
                 assertEquals(org.captioner.bundle.ModelBundle.id(model), got.getString(8));
             }
@@ -87,5 +96,9 @@ class CaptionJobTest {
             assertNotNull(r.getString(7), bad.toString());
         }
         assertTrue(byName.get("huge.jpg").getString(7).contains("over the limit"), byName.get("huge.jpg").toString());
+        assertEquals(1, twoEach.size());
+        List<Row> alternatives = twoEach.get(0).getList(twoEach.get(0).fieldIndex("alternatives"));
+        assertEquals(2, alternatives.size(), twoEach.toString());
+        assertEquals(twoEach.get(0).getString(1), alternatives.get(0).getString(0), "the best caption comes first");
     }
 }
