@@ -162,6 +162,9 @@ public final class Captioner implements AutoCloseable {
                     bundle.info().decoder().attends());
             Path matching = bundleDir.resolve(CaptionMatcher.FILE);
             matcher = java.nio.file.Files.isRegularFile(matching) ? CaptionMatcher.load(matching) : null;
+            if (matcher != null) {
+                matcher.checkFits(bundle.vocabulary().size(), info.encoder().featureSize(), matching.toString());
+            }
             return new Captioner(bundle, encoder, reader, 2, objects, matcher);
         } catch (RuntimeException | IOException e) {
             if (matcher != null) {

@@ -67,6 +67,27 @@ public final class CaptionMatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that this matcher takes this bundle's words and features: one caption of the
+     * vocabulary's last word against a photo of {@code featureSize} zeros must go through. A matcher
+     * made for another bundle (a smaller vocabulary, another encoder's feature size) fails it here,
+     * at load time, rather than on the first photo or silently.
+     *
+     * @throws IOException saying what did not fit
+     */
+    public void checkFits(int vocabularySize, int featureSize, String where) throws IOException {
+        try {
+            float[] s = similarity(new float[1][featureSize], new int[][] {{vocabularySize - 1}});
+            if (s.length != 1) {
+                throw new IllegalStateException("one similarity expected, got " + s.length);
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("the caption matcher " + where + " does not take this bundle's " + vocabularySize
+                    + "-word vocabulary and " + featureSize + "-d features (made for another bundle?"
+                    + " scripts/derive_matching.py makes one for it): " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         predictor.close();

@@ -77,4 +77,16 @@ class CaptionMatcherTest {
         assertThrows(IllegalArgumentException.class,
                 () -> matcher.similarity(new float[2][1280], new int[][] {{4}}));
     }
+
+    @Test
+    void aMatcherMadeForAnotherBundleIsRefusedAtLoad() throws Exception {
+        matcher.checkFits(vocabulary.size(), 1280, "shipped");
+        java.io.IOException words = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> matcher.checkFits(vocabulary.size() + 100, 1280, "shipped"));
+        assertTrue(words.getMessage().contains((vocabulary.size() + 100) + "-word"), words.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> matcher.checkFits(vocabulary.size(), 512, "shipped"));
+        // The matcher still works after a refused check.
+        assertEquals(1, matcher.similarity(new float[][] {new float[1280]}, new int[][] {{4}}).length);
+    }
 }
