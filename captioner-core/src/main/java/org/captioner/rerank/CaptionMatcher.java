@@ -76,15 +76,21 @@ public final class CaptionMatcher implements AutoCloseable {
      * @throws IOException saying what did not fit
      */
     public void checkFits(int vocabularySize, int featureSize, String where) throws IOException {
+        // The features first, with a word every vocabulary has (<start>), so that the error says which did not fit.
+        probe(featureSize, 1, where, "this bundle's " + featureSize + "-d features");
+        probe(featureSize, vocabularySize - 1, where, "this bundle's " + vocabularySize + "-word vocabulary");
+    }
+
+    private void probe(int featureSize, int word, String where, String what) throws IOException {
         try {
-            float[] s = similarity(new float[1][featureSize], new int[][] {{vocabularySize - 1}});
+            float[] s = similarity(new float[1][featureSize], new int[][] {{word}});
             if (s.length != 1) {
                 throw new IllegalStateException("one similarity expected, got " + s.length);
             }
         } catch (RuntimeException e) {
-            throw new IOException("the caption matcher " + where + " does not take this bundle's " + vocabularySize
-                    + "-word vocabulary and " + featureSize + "-d features (made for another bundle?"
-                    + " scripts/derive_matching.py makes one for it): " + e.getMessage(), e);
+            String cause = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IOException("the caption matcher " + where + " does not take " + what + " (made for another"
+                    + " bundle? scripts/derive_matching.py makes one for it): " + cause, e);
         }
     }
 

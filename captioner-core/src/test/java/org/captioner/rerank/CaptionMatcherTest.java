@@ -84,8 +84,9 @@ class CaptionMatcherTest {
         java.io.IOException words = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> matcher.checkFits(vocabulary.size() + 100, 1280, "shipped"));
         assertTrue(words.getMessage().contains((vocabulary.size() + 100) + "-word"), words.getMessage());
-        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        java.io.IOException features = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> matcher.checkFits(vocabulary.size(), 512, "shipped"));
+        assertTrue(features.getMessage().contains("512-d features"), features.getMessage());
         // The matcher still works after a refused check.
         assertEquals(1, matcher.similarity(new float[][] {new float[1280]}, new int[][] {{4}}).length);
     }
