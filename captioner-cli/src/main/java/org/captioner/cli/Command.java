@@ -12,6 +12,7 @@ import org.apache.commons.cli.ParseException;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.objects.Grounding;
 import org.captioner.objects.ObjectClassifier;
+import org.captioner.rerank.CaptionMatcher;
 
 /**
  * A sub-command: its options, its help and its work. Parsing errors and bad values become a
@@ -199,8 +200,8 @@ abstract class Command {
     /** A weight for {@code --rerank} needs a bundle with a caption matcher; checked before the model loads. */
     static void requireMatcher(CommandLine line, Path model) throws UsageException {
         Double w = rerank(line);
-        if (w != null && w > 0 && !Files.isRegularFile(model.resolve(org.captioner.rerank.CaptionMatcher.FILE))) {
-            throw new UsageException("bundle " + model + " has no caption matcher (" + org.captioner.rerank.CaptionMatcher.FILE
+        if (w != null && w > 0 && !Files.isRegularFile(model.resolve(CaptionMatcher.FILE))) {
+            throw new UsageException("bundle " + model + " has no caption matcher (" + CaptionMatcher.FILE
                     + ") to rerank with: leave --rerank out, or make one with scripts/derive_matching.py");
         }
     }

@@ -95,10 +95,15 @@ final class EvaluateCommand extends Command {
             boolean fillsPlaces, boolean namesAnimals, boolean endsDangling, double rerank, boolean holdsColours) {
         return (dataset == null ? "" : dataset + ".") + split.label() + ".beam" + beam
                 + (g.off() ? "" : ".grounded" + g.describe().replace(',', '_'))
-                + (rerank > 0 ? ".rerank" + (rerank == Math.rint(rerank) ? String.valueOf((long) rerank) : String.valueOf(rerank)) : "")
+                + (rerank > 0 ? ".rerank" + weightText(rerank) : "")
                 + (blocksTrigrams ? "" : ".noblock") + (fillsPlaces || g.off() ? "" : ".nofill")
                 + (namesAnimals || g.off() ? "" : ".noanimals") + (holdsColours || g.off() ? "" : ".nocolours")
                 + (endsDangling ? ".dangling" : "") + ".";
+    }
+
+    /** A rerank weight as record keys and the report show it: "6", "0.5". */
+    static String weightText(double weight) {
+        return weight == Math.rint(weight) ? String.valueOf((long) weight) : String.valueOf(weight);
     }
 
     /** Writes scores and/or search defaults into the bundle's bundle.json (atomically). */
@@ -300,7 +305,8 @@ final class EvaluateCommand extends Command {
             metrics.put("length_penalty", options.lengthPenalty());
             metrics.put("max_length", options.maxLength());
             metrics.put("grounding", captioner.grounding(options).describe());
-            metrics.put("rerank", captioner.rerankWeight(options));
+            double rerank = captioner.rerankWeight(options);
+            metrics.put("rerank", rerank);
             metrics.put("colours", captioner.holdsColours(options));
             result.scores().asMap().forEach(metrics::put);
             ObjectNode hallucinated = metrics.putObject("hallucinated_classes");
@@ -322,11 +328,9 @@ final class EvaluateCommand extends Command {
                 }
             }
             json.writeValue(out.resolve("results.json").toFile(), results);
-            double weight = captioner.rerankWeight(options);
             // The report's header names the model and, where the beam's captions were reranked, the weight.
-            String shown = weight == Math.rint(weight) ? String.valueOf((long) weight) : String.valueOf(weight);
-            HtmlReport.write(out, result, model.getFileName() + (weight > 0 ? ", captions reranked with weight "
-                    + shown : ""), captioner.encoder().identity().preprocessing(), dataset.describe(split));
+            HtmlReport.write(out, result, model.getFileName() + (rerank > 0 ? ", captions reranked with weight "
+                    + weightText(rerank) : ""), captioner.encoder().identity().preprocessing(), dataset.describe(split));
             if ((line.hasOption("record") || line.hasOption("adopt"))
                     && !captioner.info().encoder().compatibleWith(captioner.encoder().identity())) {
                 // Scores and settings in bundle.json describe the bundle with its own encoder.
@@ -334,8 +338,7 @@ final class EvaluateCommand extends Command {
                         + " scores go into the encoder variant (--add-encoder) instead");
             }
             if (line.hasOption("record") || line.hasOption("adopt")) {
-                updateBundle(model, dataset.name(), split, options, captioner.grounding(options),
-                        captioner.rerankWeight(options), result,
+                updateBundle(model, dataset.name(), split, options, captioner.grounding(options), rerank, result,
                         line.hasOption("record"), line.hasOption("adopt"));
             }
             if (variant != null) {

@@ -68,14 +68,17 @@ public final class CaptionResultJson {
             w.put("word", k < words.length ? words[k] : "");
             ArrayNode alpha = w.putArray("alpha");
             for (float a : alphas[k]) {
-                alpha.add(Math.round(a * 1e4) / 1e4);
+                alpha.add(round4(a));
             }
         }
         return o;
     }
 
-    /** A cosine to 4 decimals, as α is: a float's widening would print 0.30000001192092896. */
-    private static double round4(double x) {
+    /**
+     * To 4 decimals, as α and a caption's {@code match} are written (here and in Spark's rows): a float's
+     * widening would print 0.30000001192092896.
+     */
+    public static double round4(double x) {
         return Math.round(x * 1e4) / 1e4;
     }
 }

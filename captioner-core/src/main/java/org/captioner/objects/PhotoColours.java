@@ -1,5 +1,6 @@
 package org.captioner.objects;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.captioner.search.WordBiases;
@@ -34,11 +35,6 @@ public final class PhotoColours {
 
     private PhotoColours() {}
 
-    /** The vocabulary's ids of {@link #NAMES}, leaving out those it lacks. */
-    public static int[] ids(Vocabulary vocabulary) {
-        return NAMES.stream().mapToInt(vocabulary::id).filter(id -> id != Vocabulary.UNK_ID).toArray();
-    }
-
     /**
      * Biases ruling out, for each photo, the colour words of the hues it has less than {@link #ABSENT}
      * of ({@link Grounding#RULED_OUT}; 0 for the others, and for every colour of a photo whose row is
@@ -48,12 +44,14 @@ public final class PhotoColours {
      * @param shares {@link #of} of each photo
      */
     public static WordBiases biases(Vocabulary vocabulary, float[][] shares) {
-        int[] ids = ids(vocabulary);
-        float[][] rows = new float[shares.length][ids.length];
+        // The colours the vocabulary has, as indices into NAMES (and each share row).
+        int[] hues = java.util.stream.IntStream.range(0, NAMES.size())
+                .filter(k -> vocabulary.id(NAMES.get(k)) != Vocabulary.UNK_ID).toArray();
+        int[] ids = java.util.Arrays.stream(hues).map(k -> vocabulary.id(NAMES.get(k))).toArray();
+        float[][] rows = new float[shares.length][hues.length];
         for (int i = 0; i < shares.length; i++) {
-            for (int j = 0; j < ids.length && shares[i] != null; j++) {
-                int k = NAMES.indexOf(vocabulary.word(ids[j]));
-                rows[i][j] = shares[i][k] < ABSENT ? Grounding.RULED_OUT : 0f;
+            for (int j = 0; j < hues.length && shares[i] != null; j++) {
+                rows[i][j] = shares[i][hues[j]] < ABSENT ? Grounding.RULED_OUT : 0f;
             }
         }
         return new WordBiases(ids, rows);
@@ -89,28 +87,13 @@ public final class PhotoColours {
      * value above 0.5), which may be red too.
      */
     static int huesOf(int rgb) {
-        float r = ((rgb >> 16) & 0xff) / 255f;
-        float g = ((rgb >> 8) & 0xff) / 255f;
-        float b = (rgb & 0xff) / 255f;
-        float max = Math.max(r, Math.max(g, b));
-        float min = Math.min(r, Math.min(g, b));
-        float delta = max - min;
-        if (max <= 0 || delta <= 1e-6f) {
+        float[] hsb = Color.RGBtoHSB((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, null);
+        float s = hsb[1];
+        float v = hsb[2];
+        if (s == 0) {
             return 0;
         }
-        float s = delta / max;
-        float v = max;
-        float hue;
-        if (max == r) {
-            hue = 60 * (((g - b) / delta) % 6);
-        } else if (max == g) {
-            hue = 60 * ((b - r) / delta + 2);
-        } else {
-            hue = 60 * ((r - g) / delta + 4);
-        }
-        if (hue < 0) {
-            hue += 360;
-        }
+        float hue = 360 * hsb[0];
         int bits = 0;
         if (s > 0.2f && s < 0.6f && v > 0.5f && (hue < 15 || hue >= 300)) {
             bits |= 1 << 6;

@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.captioner.caption.CaptionOptions;
 import org.captioner.caption.CaptionResult;
+import org.captioner.caption.CaptionResultJson;
 import org.captioner.caption.Captioner;
 import org.captioner.caption.ImageInput;
 import org.captioner.caption.ScoredCaption;
@@ -195,8 +196,8 @@ public final class CaptionJob {
                 width, height, null, modelId, rounded(best.match()));
     }
 
-    /** A matcher's cosine to 4 decimals, as the CLI's jsonl writes it; null stays null. */
+    /** A matcher's cosine to 4 decimals, as the CLI's jsonl writes it ({@link CaptionResultJson#round4}); null stays null. */
     private static Double rounded(Double match) {
-        return match == null ? null : Math.round(match * 1e4) / 1e4;
+        return match == null ? null : CaptionResultJson.round4(match);
     }
 }
